@@ -19,38 +19,38 @@ internal sealed class ParquetTextSource : CorpusSource
         string name = System.IO.Path.GetFileName(Path);
         using var stream = InputFiles.OpenRead(Path);
         Stream seekable = stream.CanSeek ? stream : Buffer(stream);
-        var reader = Wait(ParquetReader.CreateAsync(seekable, leaveStreamOpen: false));
+        var reader = Wait(ParquetReader.CreateAsync(seekable, new ParquetOptions { TreatByteArrayAsString = true }, leaveStreamOpen: false));
         try
         {
-        var fields = reader.Schema.GetDataFields();
-        var textField = Find(fields, _options.TextField, "--text-field");
-        if (textField.ClrType != typeof(string))
-            throw new TopicEngineException($"{Path}: column '{textField.Name}' holds {textField.ClrType.Name}, not text; set --text-field");
-        var idField = _options.IdField is { } id ? Find(fields, id, "--id-field") : null;
-        if (idField is not null && idField.ClrType != typeof(string) && idField.ClrType != typeof(int) && idField.ClrType != typeof(long))
-            throw new TopicEngineException($"{Path}: column '{idField.Name}' holds {idField.ClrType.Name}; --id-field must name a string or integer column");
+            var fields = reader.Schema.GetDataFields();
+            var textField = Find(fields, _options.TextField, "--text-field");
+            if (!IsText(textField))
+                throw new TopicEngineException($"{Path}: column '{textField.Name}' holds {textField.ClrType.Name}, not text; set --text-field");
+            var idField = _options.IdField is { } id ? Find(fields, id, "--id-field") : null;
+            if (idField is not null && !IsText(idField) && idField.ClrType != typeof(int) && idField.ClrType != typeof(long))
+                throw new TopicEngineException($"{Path}: column '{idField.Name}' holds {idField.ClrType.Name}; --id-field must name a string or integer column");
 
-        long row = 0;
-        for (int g = 0; g < reader.RowGroupCount; g++)
-        {
-            using var group = reader.OpenRowGroupReader(g);
-            int rows = checked((int)group.RowCount);
-            var texts = new string?[rows];
-            Wait(group.ReadAsync(textField, texts.AsMemory(), null));
-            string?[]? keys = idField is null ? null : ReadKeys(group, idField, rows);
-            for (int i = 0; i < rows; i++)
+            long row = 0;
+            for (int g = 0; g < reader.RowGroupCount; g++)
             {
-                row++;
-                string origin = $"{Path}:row {row}";
-                string key = keys is null ? $"{name}:{row}" : keys[i] ?? "";
-                if (keys is not null && keys[i] is null)
+                using var group = reader.OpenRowGroupReader(g);
+                int rows = checked((int)group.RowCount);
+                var texts = new string?[rows];
+                Wait(group.ReadAsync(textField, texts.AsMemory(), null));
+                string?[]? keys = idField is null ? null : ReadKeys(group, idField, rows);
+                for (int i = 0; i < rows; i++)
                 {
-                    report.Bad(_options.OnError, $"{origin}: null in id column '{idField!.Name}'");
-                    continue;
+                    row++;
+                    string origin = $"{Path}:row {row}";
+                    string key = keys is null ? $"{name}:{row}" : keys[i] ?? "";
+                    if (keys is not null && keys[i] is null)
+                    {
+                        report.Bad(_options.OnError, $"{origin}: null in id column '{idField!.Name}'");
+                        continue;
+                    }
+                    yield return SourceDocument.FromText(key, origin, texts[i] ?? "");
                 }
-                yield return SourceDocument.FromText(key, origin, texts[i] ?? "");
             }
-        }
         }
         finally
         {
@@ -60,7 +60,7 @@ internal sealed class ParquetTextSource : CorpusSource
 
     private static string?[] ReadKeys(ParquetRowGroupReader group, DataField field, int rows)
     {
-        if (field.ClrType == typeof(string))
+        if (IsText(field))
         {
             var keys = new string?[rows];
             Wait(group.ReadAsync(field, keys.AsMemory(), null));
@@ -76,6 +76,8 @@ internal sealed class ParquetTextSource : CorpusSource
         Wait(group.ReadAsync<long>(field, longs.AsMemory(), null));
         return longs.Select(v => v?.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
+
+    private static bool IsText(DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
 
     private DataField Find(DataField[] fields, string name, string flag) =>
         fields.FirstOrDefault(f => f.Name == name)
