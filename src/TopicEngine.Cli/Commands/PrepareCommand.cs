@@ -18,18 +18,20 @@ internal static class PrepareCommand
         var corpus = new CorpusInputOptions();
         var output = new Option<string>("--out", "-o") { Description = "Folder to write (corpus.bin, vocabulary.parquet, corpus.json).", Required = true };
         var threads = new Option<int>("--threads") { Description = "Analysis threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Documents read and analysed together (bounds memory).", DefaultValueFactory = _ => CorpusPreparer.DefaultChunkDocuments };
         var command = new Command("prepare", "Analyse a corpus once: vocabulary, pruning and a counted cache that fit reads.");
         corpus.AddTo(command);
         command.Add(output);
         command.Add(threads);
+        command.Add(batchSize);
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(
-            ct => RunAsync(corpus, parseResult, parseResult.GetValue(output)!, parseResult.GetValue(threads), ct), cancellationToken));
+            ct => RunAsync(corpus, parseResult, parseResult.GetValue(output)!, parseResult.GetValue(threads), parseResult.GetValue(batchSize), ct), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CorpusInputOptions corpus, ParseResult parseResult, string output, int threads, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CorpusInputOptions corpus, ParseResult parseResult, string output, int threads, int batchSize, CancellationToken cancellationToken)
     {
-        var preparer = new CorpusPreparer(corpus.Analyzer(parseResult), corpus.Pruning(parseResult), threads);
+        var preparer = new CorpusPreparer(corpus.Analyzer(parseResult), corpus.Pruning(parseResult), threads, batchSize);
         var sources = corpus.Sources(parseResult);
 
         PrepareResult result;

@@ -22,17 +22,25 @@ namespace TopicEngine.Corpus;
 /// </summary>
 internal sealed class CorpusPreparer
 {
-    private const int ChunkDocuments = 2048;
+    /// <summary>Documents analysed together by default (<c>--batch-size</c>): enough to keep every core busy.</summary>
+    public const int DefaultChunkDocuments = 2048;
     private const long ChunkCharacters = 16L << 20;
 
     private readonly AnalyzerSettings _analyzer;
     private readonly PruningSettings _pruning;
     private readonly int _threads;
+    private readonly int _chunkDocuments;
 
-    public CorpusPreparer(AnalyzerSettings analyzer, PruningSettings pruning, int threads = 0)
+    /// <param name="analyzer">How text becomes terms.</param>
+    /// <param name="pruning">Which terms the vocabulary keeps.</param>
+    /// <param name="threads">Analysis threads; 0 uses every core.</param>
+    /// <param name="chunkDocuments">Documents read and analysed together (at most 16 M characters a chunk); bounds memory.</param>
+    public CorpusPreparer(AnalyzerSettings analyzer, PruningSettings pruning, int threads = 0, int chunkDocuments = DefaultChunkDocuments)
     {
         analyzer.Validate();
         pruning.Validate();
+        if (chunkDocuments < 1) throw new TopicEngineException($"--batch-size must be at least 1, not {chunkDocuments}");
+        _chunkDocuments = chunkDocuments;
         _analyzer = analyzer;
         _pruning = pruning;
         _threads = threads > 0 ? threads : Environment.ProcessorCount;
@@ -174,7 +182,7 @@ internal sealed class CorpusPreparer
         reader.GetAwaiter().GetResult();   // surfaces a reader's error (bad file, bad record)
     }
 
-    private static void ReadChunks(IReadOnlyList<CorpusSource> sources, ReadReport report, BlockingCollection<Chunk> chunks, CancellationToken cancellationToken)
+    private void ReadChunks(IReadOnlyList<CorpusSource> sources, ReadReport report, BlockingCollection<Chunk> chunks, CancellationToken cancellationToken)
     {
         foreach (var source in sources)
         {
@@ -184,7 +192,7 @@ internal sealed class CorpusPreparer
             {
                 documents.Add(document);
                 characters += document.Text?.Length ?? document.TermIndexes!.Length;
-                if (documents.Count >= ChunkDocuments || characters >= ChunkCharacters)
+                if (documents.Count >= _chunkDocuments || characters >= ChunkCharacters)
                 {
                     chunks.Add(new Chunk(source, documents), cancellationToken);
                     documents = new List<SourceDocument>();
