@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using TopicEngine.Corpus;
 using TopicEngine.Inference;
 
@@ -9,24 +11,24 @@ internal sealed partial class CpuBackend
     /// <summary>Per-worker buffers, rented once per worker per call and grown only for a longer document.</summary>
     private sealed class DocumentScratch
     {
-        private readonly int _k;
-
         public DocumentScratch(int topics)
         {
-            _k = topics;
+            PaddedTopics = Pad(topics);
             Gamma = new float[topics];
             LastGamma = new float[topics];
-            Accumulator = new float[topics];
+            Accumulator = new float[PaddedTopics];
             ElogTheta = new float[topics];
-            ExpElogTheta = new float[topics];
+            ExpElogTheta = new float[PaddedTopics]; // lanes K..Kp stay 0
             Product = new float[topics];
             ElogThetaPrecise = new double[topics];
         }
 
-        /// <summary>E: the document's rows of expElogβ, W_d×K row-major.</summary>
+        /// <summary>K rounded up to whole SIMD vectors; gathered rows are zero-padded to it.</summary>
+        public int PaddedTopics { get; }
+        /// <summary>E: the document's rows of expElogβ, W_d×Kp row-major, lanes K..Kp zero.</summary>
         public float[] Rows { get; private set; } = [];
-        /// <summary>φnorm_w, then n_w / φnorm_w: length W_d.</summary>
-        public float[] PhiNorm { get; private set; } = [];
+        /// <summary>Rows that <see cref="Rows"/> can hold.</summary>
+        public int Capacity { get; private set; }
         public float[] Gamma { get; }
         public float[] LastGamma { get; }
         public float[] Accumulator { get; }
@@ -35,12 +37,13 @@ internal sealed partial class CpuBackend
         public float[] Product { get; }
         public double[] ElogThetaPrecise { get; }
 
+        public static int Pad(int topics) => (topics + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
+
         public void EnsureCapacity(int terms)
         {
-            if (PhiNorm.Length >= terms) return;
-            int capacity = Math.Max(terms, PhiNorm.Length * 2);
-            Rows = new float[capacity * _k];
-            PhiNorm = new float[capacity];
+            if (Capacity >= terms) return;
+            Capacity = Math.Max(terms, Capacity * 2);
+            Rows = new float[Capacity * PaddedTopics];
         }
     }
 
@@ -56,7 +59,7 @@ internal sealed partial class CpuBackend
         /// bound into <paramref name="bound"/> when requested. Returns the iterations taken.</summary>
         public long Invoke(int d, DocumentScratch scratch, float[]? statistics, ref double bound)
         {
-            int k = topics;
+            int k = topics, kp = scratch.PaddedTopics;
             var ids = batch.DocumentTerms(d);
             var counts = batch.DocumentCounts(d);
             int n = ids.Length;
@@ -67,9 +70,12 @@ internal sealed partial class CpuBackend
                 return 0;
             }
 
-            var rows = scratch.Rows.AsSpan(0, n * k);                 // E: W_d×K
-            for (int i = 0; i < n; i++) expElogBeta.AsSpan(ids[i] * k, k).CopyTo(rows.Slice(i * k, k));
-            var phiNorm = scratch.PhiNorm.AsSpan(0, n);
+            var rows = scratch.Rows.AsSpan(0, n * kp);                // E: W_d×Kp, zero-padded
+            for (int i = 0; i < n; i++)
+            {
+                expElogBeta.AsSpan(ids[i] * k, k).CopyTo(rows.Slice(i * kp, k));
+                rows.Slice(i * kp + k, kp - k).Clear();
+            }
             var gamma = scratch.Gamma.AsSpan();
             var lastGamma = scratch.LastGamma.AsSpan();
             var acc = scratch.Accumulator.AsSpan();
@@ -82,13 +88,10 @@ internal sealed partial class CpuBackend
             {
                 iterations++;
                 gamma.CopyTo(lastGamma);
-                // φnorm = E·exp(Elogθ); then n/φnorm
-                PhiNormRatios(rows, k, expElogTheta, counts, phiNorm);
-                // acc = Eᵀ (n/φnorm)
-                acc.Clear();
-                for (int i = 0; i < n; i++) TensorPrimitives.MultiplyAdd(rows.Slice(i * k, k), phiNorm[i], acc, acc);
+                // φnorm = E·exp(Elogθ); acc = Eᵀ (n/φnorm), fused in one sweep over E
+                FusedPhiNormSweep(rows, n, kp, expElogTheta, counts, acc);
                 // γ = α + exp(Elogθ) ⊙ acc
-                TensorPrimitives.FusedMultiplyAdd(expElogTheta, acc, alpha, gamma);
+                TensorPrimitives.FusedMultiplyAdd(expElogTheta[..k], acc[..k], alpha, gamma);
                 TensorPrimitives.Subtract(gamma, lastGamma, lastGamma);
                 float change = TensorPrimitives.SumOfMagnitudes(lastGamma);
                 ExpectedLogTheta(scratch);
@@ -101,14 +104,14 @@ internal sealed partial class CpuBackend
             double documentBound = 0;
             for (int i = 0; i < n; i++)
             {
-                var row = rows.Slice(i * k, k);
-                float norm = TensorPrimitives.Dot(row, expElogTheta) + LdaMath.PhiNormFloor;
+                var row = rows.Slice(i * kp, k);
+                float norm = TensorPrimitives.Dot(row, expElogTheta[..k]) + LdaMath.PhiNormFloor;
                 if (computeBound) documentBound += counts[i] * Math.Log(norm);
                 if (statistics is not null)
                 {
                     // s_kw += n_w exp(Elogθ_k) expElogβ_kw / φnorm_w
                     var product = scratch.Product.AsSpan();
-                    TensorPrimitives.Multiply(row, expElogTheta, product);
+                    TensorPrimitives.Multiply(row, expElogTheta[..k], product);
                     var target = statistics.AsSpan(ids[i] * k, k);
                     TensorPrimitives.MultiplyAdd(product, counts[i] / norm, target, target);
                 }
@@ -130,11 +133,42 @@ internal sealed partial class CpuBackend
             return iterations;
         }
 
-        /// <summary>ratio_i = n_i / (E_i · x + floor) for every gathered row.</summary>
-        private static void PhiNormRatios(ReadOnlySpan<float> rows, int k, ReadOnlySpan<float> x, ReadOnlySpan<float> counts, Span<float> ratio)
+        /// <summary>
+        /// One sweep over the gathered rows: φnorm_i = E_i · x + floor, then acc += (n_i / φnorm_i) E_i while
+        /// E_i is still in L1. Rows and x are zero-padded to Kp (whole vectors), so there is no tail.
+        /// </summary>
+        private static void FusedPhiNormSweep(ReadOnlySpan<float> rows, int n, int kp, ReadOnlySpan<float> x,
+            ReadOnlySpan<float> counts, Span<float> acc)
         {
-            for (int i = 0; i < ratio.Length; i++)
-                ratio[i] = counts[i] / (TensorPrimitives.Dot(rows.Slice(i * k, k), x) + LdaMath.PhiNormFloor);
+            int width = Vector<float>.Count, vectors = kp / width;
+            ref float e = ref MemoryMarshal.GetReference(rows);
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float a = ref MemoryMarshal.GetReference(acc);
+            acc.Clear();
+            for (int i = 0; i < n; i++)
+            {
+                nuint row = (nuint)(i * kp);
+                var dot0 = Vector<float>.Zero;
+                var dot1 = Vector<float>.Zero;
+                int v = 0;
+                for (; v + 1 < vectors; v += 2)
+                {
+                    nuint at = (nuint)(v * width);
+                    dot0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at), Vector.LoadUnsafe(ref xs, at), dot0);
+                    dot1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at + (nuint)width), Vector.LoadUnsafe(ref xs, at + (nuint)width), dot1);
+                }
+                if (v < vectors)
+                {
+                    nuint at = (nuint)(v * width);
+                    dot0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at), Vector.LoadUnsafe(ref xs, at), dot0);
+                }
+                var ratio = new Vector<float>(counts[i] / (Vector.Sum(dot0 + dot1) + LdaMath.PhiNormFloor));
+                for (v = 0; v < vectors; v++)
+                {
+                    nuint at = (nuint)(v * width);
+                    Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at), ratio, Vector.LoadUnsafe(ref a, at)).StoreUnsafe(ref a, at);
+                }
+            }
         }
 
         /// <summary>Elogθ = ψ(γ) − ψ(Σγ), exp(Elogθ), from the scratch's γ.</summary>
