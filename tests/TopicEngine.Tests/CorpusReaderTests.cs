@@ -14,7 +14,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void TextFolderIsReadRecursivelyInOrdinalOrderWithRelativeKeys()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         dir.Write("b/2.txt", "second");
         dir.Write("a/z", "first");
         dir.WriteGzip("b/1.txt.gz", "compressed text");
@@ -29,7 +29,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void NonUtf8TextFileIsAnErrorNamingTheFile()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string bad = dir.WriteBytes("latin.txt", Latin1Bytes);
         var e = Assert.Throws<TopicEngineException>(() => Read(dir.Path));
         Assert.Contains(bad, e.Message);
@@ -40,7 +40,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void EncodingAutoReadsNonUtf8FilesAsLatin1AndCountsThem()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         dir.WriteBytes("latin.txt", Latin1Bytes);
         dir.Write("utf8.txt", "café naïve");
         var report = new ReadReport();
@@ -52,7 +52,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void SkipModeSkipsAndCountsNonUtf8Files()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         dir.WriteBytes("latin.txt", Latin1Bytes);
         dir.Write("ok.txt", "fine");
         var report = new ReadReport();
@@ -64,7 +64,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void JsonLinesReadsTextAndIdFieldsAndIgnoresBlankLines()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.Write("docs.jsonl", "{\"id\": \"a\", \"body\": \"graphics card\"}\n\n{\"id\": 7, \"body\": null}\n");
         var docs = Read(path, options: new ReaderOptions { TextField = "body", IdField = "id" });
         Assert.Equal(["a", "7"], docs.Select(d => d.Key));
@@ -74,7 +74,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void JsonLinesKeysDefaultToFileAndLine()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.WriteGzip("docs.jsonl.gz", "{\"text\": \"one\"}\n{\"text\": \"two\"}\n");
         Assert.Equal(["docs.jsonl.gz:1", "docs.jsonl.gz:2"], Read(path).Select(d => d.Key));
     }
@@ -82,7 +82,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void BadJsonLineFailsNamingFileAndLine()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.Write("docs.jsonl", "{\"text\": \"ok\"}\n{\"text\": \"broken\n{\"text\": \"ok\"}\n");
         var e = Assert.Throws<TopicEngineException>(() => Read(path));
         Assert.StartsWith($"{path}:2: not valid JSON", e.Message);
@@ -92,7 +92,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void BadJsonLinesAreCountedInSkipMode()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.Write("docs.jsonl", "{\"text\": \"ok\"}\nnot json\n[1,2]\n{\"other\": 1}\n{\"text\": 5}\n{\"text\": \"fine\"}\n");
         var report = new ReadReport();
         var docs = Read(path, options: new ReaderOptions { OnError = OnError.Skip }, report: report);
@@ -104,7 +104,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void MissingTextFieldNamesTheFlag()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.Write("docs.jsonl", "{\"body\": \"x\"}\n");
         var e = Assert.Throws<TopicEngineException>(() => Read(path));
         Assert.Contains("--text-field", e.Message);
@@ -113,7 +113,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void NonUtf8JsonLinesIsAnErrorNamingTheFile()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         byte[] bytes = [.. "{\"text\": \""u8.ToArray(), .. Latin1Bytes, .. "\"}\n"u8.ToArray()];
         string path = dir.WriteBytes("docs.jsonl", bytes);
         var e = Assert.Throws<TopicEngineException>(() => Read(path));
@@ -124,7 +124,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void CsvHandlesQuotedCommasQuotesAndNewlines()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.Write("docs.csv", "id,text,extra\n1,\"hello, world\",x\n2,\"she said \"\"hi\"\"\nthen left\",y\n3,plain,z\n");
         var docs = Read(path, options: new ReaderOptions { IdField = "id" });
         Assert.Equal(["1", "2", "3"], docs.Select(d => d.Key));
@@ -135,7 +135,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void CsvWithoutTheTextColumnNamesTheFlagAndTheColumns()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.Write("docs.csv", "id,body\n1,x\n");
         var e = Assert.Throws<TopicEngineException>(() => Read(path));
         Assert.Contains("no column 'text'", e.Message);
@@ -146,7 +146,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void CsvRecordWithTooFewColumnsFailsOrIsSkipped()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.Write("docs.csv", "id,text\n1,good\n2\n3,also good\n");
         var e = Assert.Throws<TopicEngineException>(() => Read(path));
         Assert.StartsWith($"{path}:3:", e.Message);
@@ -160,7 +160,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void CsvWithAStrayQuoteIsAMalformedRecord()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.Write("docs.csv", "id,text\n1,good\n2,bad \"quote\" here\n3,fine\n");
         var report = new ReadReport();
         var docs = Read(path, options: new ReaderOptions { OnError = OnError.Skip }, report: report);
@@ -172,7 +172,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void TsvSplitsOnTabsAndKeepsQuotesLiterally()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.Write("docs.tsv", "id\ttext\na\tsaid \"hi\", twice\nb\tsecond\n");
         var docs = Read(path, options: new ReaderOptions { IdField = "id" });
         Assert.Equal(["said \"hi\", twice", "second"], docs.Select(d => d.Text));
@@ -181,8 +181,8 @@ public sealed class CorpusReaderTests
     [Fact]
     public async Task ParquetReadsTheTextColumnAndAnIntegerId()
     {
-        using var dir = new TempFolder();
-        string path = dir.Combine("docs.parquet");
+        using var dir = new TempDirectory();
+        string path = dir.File("docs.parquet");
         var idField = new DataField<long>("doc_id");
         var textField = new DataField<string>("content");
         await using (var stream = File.Create(path))
@@ -203,7 +203,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void UciFolderYieldsEveryDocumentWithVocabularyNames()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         dir.Write("docword.toy.txt", "4\n3\n4\n1 1 2\n1 3 1\n3 2 5\n3 3 1\n");
         dir.Write("vocab.toy.txt", "apple\nbanana\ncherry\n");
         var source = CorpusSources.Open(dir.Path, CorpusFormat.Auto, new ReaderOptions());
@@ -220,7 +220,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void UciWithoutVocabularyNamesTermsByTheirIdAndReadsGzip()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.WriteGzip("docword.x.txt.gz", "1\n5\n1\n1 5 3\n");
         var source = CorpusSources.Open(path, CorpusFormat.Auto, new ReaderOptions());
         var doc = Assert.Single(source.Read(new ReadReport()));
@@ -230,7 +230,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void UciBadEntryNamesFileAndLine()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.Write("docword.bad.txt", "2\n3\n2\n1 1 1\n1 9 1\n");
         var e = Assert.Throws<TopicEngineException>(() => Read(path));
         Assert.StartsWith($"{path}:5: wordID 9", e.Message);
@@ -239,7 +239,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void LdaCReadsPairsWithVocabularyBeside()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         dir.Write("vocab.txt", "alpha\nbeta\ngamma\n");
         string path = dir.Write("corpus.dat", "2 0:3 2:1\n0\n1 1:4\n");
         var source = CorpusSources.Open(path, CorpusFormat.Auto, new ReaderOptions());
@@ -255,7 +255,7 @@ public sealed class CorpusReaderTests
     [Fact]
     public void LdaCLineWhoseCountDisagreesIsABadRecord()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string path = dir.Write("corpus.dat", "2 0:3\n1 0:1\n");
         var e = Assert.Throws<TopicEngineException>(() => Read(path));
         Assert.StartsWith($"{path}:1: declares 2 terms but lists 1", e.Message);
@@ -267,8 +267,8 @@ public sealed class CorpusReaderTests
     [Fact]
     public void MissingPathAndUnknownFormatAreOneLineErrors()
     {
-        using var dir = new TempFolder();
-        var missing = Assert.Throws<TopicEngineException>(() => Read(dir.Combine("nope")));
+        using var dir = new TempDirectory();
+        var missing = Assert.Throws<TopicEngineException>(() => Read(dir.File("nope")));
         Assert.Contains("does not exist", missing.Message);
         string odd = dir.Write("data.xyz", "x");
         var unknown = Assert.Throws<TopicEngineException>(() => Read(odd));

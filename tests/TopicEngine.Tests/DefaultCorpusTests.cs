@@ -25,16 +25,16 @@ public sealed class DefaultCorpusTests
         </doc>
         """;
 
-    private static string FakeRoot(TempFolder dir)
+    private static string FakeRoot(TempDirectory dir)
     {
         dir.Write($"dotnet/packs/Microsoft.NETCore.App.Ref/{Environment.Version.Major}.0.1/ref/net{Environment.Version.Major}.0/System.Toy.xml", Xml);
-        return dir.Combine("dotnet");
+        return dir.File("dotnet");
     }
 
     [Fact]
     public void EachTypeIsADocumentWithItsSummaryRemarksAndMemberSummaries()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var corpus = DefaultCorpus.TryLocate([FakeRoot(dir)]);
         Assert.NotNull(corpus);
         var docs = corpus.Read(new ReadReport()).ToList();
@@ -52,8 +52,8 @@ public sealed class DefaultCorpusTests
     [Fact]
     public void NoReferencePackMeansNoCorpus()
     {
-        using var dir = new TempFolder();
-        Assert.Null(DefaultCorpus.TryLocate([dir.Path, dir.Combine("missing")]));
+        using var dir = new TempDirectory();
+        Assert.Null(DefaultCorpus.TryLocate([dir.Path, dir.File("missing")]));
     }
 
     [Theory]

@@ -16,10 +16,10 @@ public sealed class PreparedCorpusTests
         "Weather satellites watch space weather",
     ];
 
-    private static IReadOnlyList<CorpusSource> Folder(TempFolder dir, IReadOnlyList<string> texts)
+    private static IReadOnlyList<CorpusSource> Folder(TempDirectory dir, IReadOnlyList<string> texts)
     {
         for (int i = 0; i < texts.Count; i++) dir.Write($"in/doc{i:D2}.txt", texts[i]);
-        return [CorpusSources.Open(dir.Combine("in"), CorpusFormat.Auto, new ReaderOptions())];
+        return [CorpusSources.Open(dir.File("in"), CorpusFormat.Auto, new ReaderOptions())];
     }
 
     private static PrepareResult Prepare(IReadOnlyList<CorpusSource> sources, string output, PruningSettings? pruning = null, int threads = 0, AnalyzerSettings? analyzer = null) =>
@@ -28,8 +28,8 @@ public sealed class PreparedCorpusTests
     [Fact]
     public void BatchesHoldExactlyTheCountedTermsOfEveryDocument()
     {
-        using var dir = new TempFolder();
-        string output = dir.Combine("prepared");
+        using var dir = new TempDirectory();
+        string output = dir.File("prepared");
         var result = Prepare(Folder(dir, Texts), output, new PruningSettings { MinDf = 2, MaxDf = 1.0 });
 
         var corpus = PreparedCorpus.Open(output);
@@ -67,26 +67,26 @@ public sealed class PreparedCorpusTests
     [Fact]
     public void TermIdsFollowFirstAppearanceAndDoNotDependOnThreadCount()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var texts = Enumerable.Range(0, 300).Select(i => $"word{i % 17}x alpha{i % 5}y doc{i}z common shared{i % 3}q").ToArray();
         var sources = Folder(dir, texts);
-        Prepare(sources, dir.Combine("one"), threads: 1);
-        Prepare(sources, dir.Combine("many"), threads: 4);
-        Assert.Equal(File.ReadAllBytes(dir.Combine("one/corpus.bin")), File.ReadAllBytes(dir.Combine("many/corpus.bin")));
-        var vocabulary = PreparedCorpus.Open(dir.Combine("many")).Vocabulary;
+        Prepare(sources, dir.File("one"), threads: 1);
+        Prepare(sources, dir.File("many"), threads: 4);
+        Assert.Equal(File.ReadAllBytes(dir.File("one/corpus.bin")), File.ReadAllBytes(dir.File("many/corpus.bin")));
+        var vocabulary = PreparedCorpus.Open(dir.File("many")).Vocabulary;
         Assert.Equal(["word0x", "alpha0y", "doc0z", "common", "shared0q", "word1x"], vocabulary.Terms.Take(6));
     }
 
     [Fact]
     public void VocabularyParquetRoundTripsTermsAndFrequencies()
     {
-        using var dir = new TempFolder();
-        Prepare(Folder(dir, Texts), dir.Combine("out"));
-        var corpus = PreparedCorpus.Open(dir.Combine("out"));
+        using var dir = new TempDirectory();
+        Prepare(Folder(dir, Texts), dir.File("out"));
+        var corpus = PreparedCorpus.Open(dir.File("out"));
         int graphics = corpus.Vocabulary.TryGetId("graphics", out int id) ? id : -1;
         Assert.Equal(2, corpus.Vocabulary.DocumentFrequency(graphics));
         Assert.Equal(3, corpus.Vocabulary.CollectionFrequency(graphics));
-        var again = VocabularyFile.Read(dir.Combine("out/vocabulary.parquet"));
+        var again = VocabularyFile.Read(dir.File("out/vocabulary.parquet"));
         Assert.Equal(corpus.Vocabulary.Terms, again.Terms);
         Assert.Equal(corpus.Manifest.VocabularyFingerprint, again.Fingerprint());
     }
@@ -94,12 +94,12 @@ public sealed class PreparedCorpusTests
     [Fact]
     public void UciSourceKeepsTheVocabularyFileOrderAsIds()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         dir.Write("uci/docword.toy.txt", "3\n4\n5\n1 4 2\n1 1 1\n2 2 3\n3 3 1\n3 4 1\n");
         dir.Write("uci/vocab.toy.txt", "delta\ncharlie\nbravo\nalpha\n");
-        var sources = new[] { CorpusSources.Open(dir.Combine("uci"), CorpusFormat.Auto, new ReaderOptions()) };
-        var result = Prepare(sources, dir.Combine("out"));
-        var corpus = PreparedCorpus.Open(dir.Combine("out"));
+        var sources = new[] { CorpusSources.Open(dir.File("uci"), CorpusFormat.Auto, new ReaderOptions()) };
+        var result = Prepare(sources, dir.File("out"));
+        var corpus = PreparedCorpus.Open(dir.File("out"));
         Assert.Equal(["delta", "charlie", "bravo", "alpha"], corpus.Vocabulary.Terms);
         var batch = Assert.Single(corpus.ReadBatches(10));
         batch.Validate(4);
@@ -111,33 +111,33 @@ public sealed class PreparedCorpusTests
     [Fact]
     public void SeveralInputsOfDifferentFormatsFormOneCorpus()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         string jsonl = dir.Write("a.jsonl", "{\"text\": \"graphics card\"}\n{\"text\": \"space shuttle\"}\n");
         string csv = dir.Write("b.csv", "text\n\"graphics, space\"\n");
         var sources = CorpusSources.Open([jsonl, csv], CorpusFormat.Auto, new ReaderOptions());
-        var result = Prepare(sources, dir.Combine("out"));
+        var result = Prepare(sources, dir.File("out"));
         Assert.Equal(3, result.Manifest.Documents);
         Assert.Equal(2, result.Manifest.Sources.Count);
-        Assert.Equal(["a.jsonl:1", "a.jsonl:2", "b.csv:2"], PreparedCorpus.Open(dir.Combine("out")).ReadBatches(10).Single().Keys);
+        Assert.Equal(["a.jsonl:1", "a.jsonl:2", "b.csv:2"], PreparedCorpus.Open(dir.File("out")).ReadBatches(10).Single().Keys);
     }
 
     [Fact]
     public void PruningToNothingFailsAndLeavesNoOutputFolder()
     {
-        using var dir = new TempFolder();
-        var e = Assert.Throws<TopicEngineException>(() => Prepare(Folder(dir, Texts), dir.Combine("out"), new PruningSettings { MinDf = 50 }));
+        using var dir = new TempDirectory();
+        var e = Assert.Throws<TopicEngineException>(() => Prepare(Folder(dir, Texts), dir.File("out"), new PruningSettings { MinDf = 50 }));
         Assert.Contains("--min-df", e.Message);
-        Assert.False(Directory.Exists(dir.Combine("out")));
+        Assert.False(Directory.Exists(dir.File("out")));
         Assert.Equal(["in"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
 
     [Fact]
     public void AnEmptyCorpusFailsAndLeavesNoOutputFolder()
     {
-        using var dir = new TempFolder();
-        Directory.CreateDirectory(dir.Combine("in"));
-        var sources = new[] { CorpusSources.Open(dir.Combine("in"), CorpusFormat.Auto, new ReaderOptions()) };
-        var e = Assert.Throws<TopicEngineException>(() => Prepare(sources, dir.Combine("out")));
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("in"));
+        var sources = new[] { CorpusSources.Open(dir.File("in"), CorpusFormat.Auto, new ReaderOptions()) };
+        var e = Assert.Throws<TopicEngineException>(() => Prepare(sources, dir.File("out")));
         Assert.Contains("empty", e.Message);
         Assert.Equal(["in"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
@@ -145,34 +145,34 @@ public sealed class PreparedCorpusTests
     [Fact]
     public void AFolderThatIsNotAPreparedCorpusIsNotOverwritten()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         dir.Write("out/precious.txt", "keep");
-        var e = Assert.Throws<TopicEngineException>(() => Prepare(Folder(dir, Texts), dir.Combine("out")));
+        var e = Assert.Throws<TopicEngineException>(() => Prepare(Folder(dir, Texts), dir.File("out")));
         Assert.Contains("not a prepared corpus", e.Message);
-        Assert.True(File.Exists(dir.Combine("out/precious.txt")));
+        Assert.True(File.Exists(dir.File("out/precious.txt")));
     }
 
     [Fact]
     public void APreparedCorpusIsReplacedByANewRun()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var sources = Folder(dir, Texts);
-        Prepare(sources, dir.Combine("out"));
-        Prepare(sources, dir.Combine("out"), new PruningSettings { MinDf = 2, MaxDf = 1.0 });
-        Assert.Equal(2, PreparedCorpus.Open(dir.Combine("out")).Manifest.Pruning.MinDf);
+        Prepare(sources, dir.File("out"));
+        Prepare(sources, dir.File("out"), new PruningSettings { MinDf = 2, MaxDf = 1.0 });
+        Assert.Equal(2, PreparedCorpus.Open(dir.File("out")).Manifest.Pruning.MinDf);
     }
 
     [Fact]
     public void ADamagedCorpusFileIsAUserError()
     {
-        using var dir = new TempFolder();
-        Prepare(Folder(dir, Texts), dir.Combine("out"));
-        string bin = dir.Combine("out/corpus.bin");
+        using var dir = new TempDirectory();
+        Prepare(Folder(dir, Texts), dir.File("out"));
+        string bin = dir.File("out/corpus.bin");
         File.WriteAllBytes(bin, File.ReadAllBytes(bin)[..50]);
-        var corpus = PreparedCorpus.Open(dir.Combine("out"));
+        var corpus = PreparedCorpus.Open(dir.File("out"));
         Assert.Throws<TopicEngineException>(() => corpus.ReadBatches(100).ToList());
         File.WriteAllText(bin, "garbage");
-        Assert.Throws<TopicEngineException>(() => PreparedCorpus.Open(dir.Combine("out")));
+        Assert.Throws<TopicEngineException>(() => PreparedCorpus.Open(dir.File("out")));
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class PreparedCorpusTests
     [Fact]
     public void BatchBuilderStreamsAReaderInBatches()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var source = Folder(dir, Texts)[0];
         var vocabulary = new Vocabulary();
         vocabulary.Add("space");
