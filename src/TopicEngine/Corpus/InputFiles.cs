@@ -29,6 +29,26 @@ internal static class InputFiles
     public static StreamReader OpenText(string path, InputEncoding encoding) =>
         new(OpenRead(path), encoding == InputEncoding.Latin1 ? Encoding.Latin1 : StrictUtf8, detectEncodingFromByteOrderMarks: encoding != InputEncoding.Latin1, bufferSize: 1 << 16);
 
+    /// <summary>
+    /// The file's lines with their 1-based numbers (blank lines skipped, but counted), decoded
+    /// strictly; a decoding or gzip error becomes a <see cref="TopicEngineException"/> naming file and line.
+    /// </summary>
+    public static IEnumerable<(int Number, string Line)> ReadLines(string path, InputEncoding encoding)
+    {
+        using var reader = OpenText(path, encoding == InputEncoding.Auto ? InputEncoding.Utf8 : encoding);
+        int number = 0;
+        while (true)
+        {
+            string? line;
+            try { line = reader.ReadLine(); }
+            catch (DecoderFallbackException e) { throw NotUtf8($"{path}:{number + 1}", e); }
+            catch (InvalidDataException e) { throw new TopicEngineException($"{path}: not a valid gzip file ({e.Message})", e); }
+            if (line is null) yield break;
+            number++;
+            if (!string.IsNullOrWhiteSpace(line)) yield return (number, line);
+        }
+    }
+
     /// <summary>The error for a file that is not valid UTF-8.</summary>
     public static TopicEngineException NotUtf8(string origin, DecoderFallbackException e) =>
         new($"{origin}: not valid UTF-8{(e.Index >= 0 ? $" (invalid byte near offset {e.Index})" : "")}; convert it to UTF-8 or pass --encoding latin1 (or auto)", e);

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace TopicEngine.Corpus;
@@ -16,17 +15,8 @@ internal sealed class JsonLinesSource : CorpusSource
     public override IEnumerable<SourceDocument> Read(ReadReport report)
     {
         string name = System.IO.Path.GetFileName(Path);
-        using var reader = InputFiles.OpenText(Path, _options.Encoding);
-        int lineNumber = 0;
-        while (true)
+        foreach (var (lineNumber, line) in InputFiles.ReadLines(Path, _options.Encoding))
         {
-            string? line;
-            try { line = reader.ReadLine(); }
-            catch (DecoderFallbackException e) { throw InputFiles.NotUtf8($"{Path}:{lineNumber + 1}", e); }
-            catch (InvalidDataException e) { throw new TopicEngineException($"{Path}: not a valid gzip file ({e.Message})", e); }
-            if (line is null) yield break;
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
             var document = Parse(line, $"{Path}:{lineNumber}", $"{name}:{lineNumber}", report);
             if (document is not null) yield return document;
         }

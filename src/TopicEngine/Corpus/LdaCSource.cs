@@ -1,4 +1,3 @@
-using System.Text;
 
 namespace TopicEngine.Corpus;
 
@@ -29,19 +28,10 @@ internal sealed class LdaCSource : CorpusSource
     {
         string name = System.IO.Path.GetFileName(Path);
         int vocabularySize = DeclaredTerms?.Count ?? int.MaxValue;
-        using var reader = InputFiles.OpenText(Path, _options.Encoding);
-        int lineNumber = 0;
         var ids = new List<int>();
         var counts = new List<int>();
-        while (true)
+        foreach (var (lineNumber, line) in InputFiles.ReadLines(Path, _options.Encoding))
         {
-            string? line;
-            try { line = reader.ReadLine(); }
-            catch (DecoderFallbackException e) { throw InputFiles.NotUtf8($"{Path}:{lineNumber + 1}", e); }
-            catch (InvalidDataException e) { throw new TopicEngineException($"{Path}: not a valid gzip file ({e.Message})", e); }
-            if (line is null) yield break;
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
             ids.Clear();
             counts.Clear();
             string? error = Parse(line, vocabularySize, ids, counts);

@@ -83,18 +83,13 @@ internal sealed class UciSource : CorpusSource
 
     public override IEnumerable<SourceDocument> Read(ReadReport report)
     {
-        using var reader = InputFiles.OpenText(Path, _options.Encoding);
+        using var lines = InputFiles.ReadLines(Path, _options.Encoding).GetEnumerator();
         int lineNumber = 0;
         string? NextLine()
         {
-            try
-            {
-                string? line;
-                do { line = reader.ReadLine(); lineNumber++; } while (line is not null && line.Length == 0);
-                return line;
-            }
-            catch (DecoderFallbackException e) { throw InputFiles.NotUtf8($"{Path}:{lineNumber}", e); }
-            catch (InvalidDataException e) { throw new TopicEngineException($"{Path}: not a valid gzip file ({e.Message})", e); }
+            if (!lines.MoveNext()) { lineNumber++; return null; }
+            lineNumber = lines.Current.Number;
+            return lines.Current.Line;
         }
         long HeaderValue(string what)
         {
