@@ -65,6 +65,7 @@ internal static class PrepareCommand
         return 0;
     }
 
-    private static string Describe(PrepareProgress p) =>
-        string.Create(CultureInfo.InvariantCulture, $"{p.Phase}: {p.Documents:N0} documents, {p.Tokens:N0} tokens, {p.Tokens / Math.Max(p.Elapsed.TotalSeconds, 1e-9):N0} tokens/s, {p.Elapsed.TotalSeconds:F0} s");
+    private static string Describe(PrepareProgress p) => p.Documents == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{p.Phase}, {p.Elapsed.TotalSeconds:F0} s")
+        : string.Create(CultureInfo.InvariantCulture, $"{p.Phase}: {p.Documents:N0} documents, {p.Tokens:N0} tokens, {p.Tokens / Math.Max(p.Elapsed.TotalSeconds, 1e-9):N0} tokens/s, {p.Elapsed.TotalSeconds:F0} s");
 }
