@@ -126,11 +126,21 @@ public sealed class TextAnalyzerTests
     }
 
     [Fact]
+    public void ExtraStopWordsAreRemovedBeforeStemmingAndWithoutTheLanguageList()
+    {
+        var settings = new AnalyzerSettings { Stem = true, ExtraStopWords = ["Initializes", "specified"] };
+        Assert.Equal(["stream"], Terms("Initializes the specified stream", settings));
+        Assert.Equal(["the", "stream"], Terms("Initializes the specified stream", settings with { StopWords = false }));
+    }
+
+    [Fact]
     public void SettingsRoundTripThroughJson()
     {
-        var settings = new AnalyzerSettings { Language = "de", Stem = true, NGrams = 2, MinTokenLength = 4 };
+        var settings = new AnalyzerSettings { Language = "de", Stem = true, NGrams = 2, MinTokenLength = 4, ExtraStopWords = ["foo", "bar"] };
         string json = System.Text.Json.JsonSerializer.Serialize(settings);
         Assert.Contains("\"language\":\"de\"", json);
         Assert.Equal(settings, System.Text.Json.JsonSerializer.Deserialize<AnalyzerSettings>(json));
+        Assert.NotEqual(settings, settings with { ExtraStopWords = ["foo"] });
+        Assert.Equal(new AnalyzerSettings(), System.Text.Json.JsonSerializer.Deserialize<AnalyzerSettings>("{}"));
     }
 }

@@ -46,13 +46,18 @@ internal sealed class CorpusInputOptions
                 command.Add(option);
     }
 
+    /// <summary>The analysis flags; without <c>--input</c>, the default corpus's documentation boilerplate is added to the stop words.</summary>
     public AnalyzerSettings Analyzer(ParseResult parseResult) => new()
     {
         Language = parseResult.GetValue(Language)!,
         Stem = parseResult.GetValue(Stem),
         NGrams = parseResult.GetValue(NGrams),
         MinTokenLength = parseResult.GetValue(MinLength),
+        ExtraStopWords = UsesDefaultCorpus(parseResult) ? DefaultCorpus.BoilerplateStopWords : [],
     };
+
+    /// <summary>True when no <c>--input</c> was given.</summary>
+    public bool UsesDefaultCorpus(ParseResult parseResult) => (parseResult.GetValue(Input) ?? []).Length == 0;
 
     public PruningSettings Pruning(ParseResult parseResult) => new()
     {
@@ -73,7 +78,7 @@ internal sealed class CorpusInputOptions
     public IReadOnlyList<CorpusSource> Sources(ParseResult parseResult)
     {
         var inputs = parseResult.GetValue(Input) ?? [];
-        if (inputs.Length == 0)
+        if (UsesDefaultCorpus(parseResult))
         {
             var corpus = DefaultCorpus.Locate();
             Console.WriteLine($"corpus: {corpus.Describe()}");

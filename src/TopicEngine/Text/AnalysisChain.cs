@@ -20,13 +20,24 @@ internal sealed class AnalysisChain : Analyzer
 {
     internal const LuceneVersion Version = LuceneVersion.LUCENE_48;
     private readonly AnalyzerSettings _settings;
-    private readonly CharArraySet _stopWords;
+    private readonly CharArraySet? _stopWords;
 
     public AnalysisChain(AnalyzerSettings settings)
     {
         settings.Validate();
         _settings = settings;
-        _stopWords = StopWords.For(settings.Language);
+        _stopWords = StopSet(settings);
+    }
+
+    /// <summary>The language's stop words (when on) plus the extra ones, or null when there are none.</summary>
+    private static CharArraySet? StopSet(AnalyzerSettings settings)
+    {
+        var language = settings.StopWords ? StopWords.For(settings.Language) : null;
+        if (settings.ExtraStopWords.Count == 0) return language;
+        var combined = new CharArraySet(Version, (language?.Count ?? 0) + settings.ExtraStopWords.Count, ignoreCase: false);
+        if (language is not null) combined.UnionWith(language);
+        foreach (var word in settings.ExtraStopWords) combined.Add(word.ToLowerInvariant());
+        return combined.AsReadOnly();
     }
 
     /// <summary>The whole chain, top to bottom; the per-language steps follow Lucene's own language analyzers.</summary>
@@ -39,7 +50,7 @@ internal sealed class AnalysisChain : Analyzer
         if (_settings.Language == "en") stream = new EnglishPossessiveFilter(Version, stream);
         if (_settings.Language == "fr") stream = new ElisionFilter(stream, FrenchAnalyzer.DEFAULT_ARTICLES);
         stream = new LowerCaseFilter(Version, stream);
-        if (_settings.StopWords) stream = new StopFilter(Version, stream, _stopWords);
+        if (_stopWords is not null) stream = new StopFilter(Version, stream, _stopWords);
         stream = new MinimumLengthFilter(Version, stream, _settings.MinTokenLength);
         if (_settings.DropNumbers) stream = new NumberFilter(Version, stream);
         if (_settings.Language == "de") stream = new GermanNormalizationFilter(stream);

@@ -38,9 +38,25 @@ public sealed record AnalyzerSettings
     [JsonPropertyName("stop_words")]
     public bool StopWords { get; init; } = true;
 
+    /// <summary>
+    /// More words to remove besides the language's stop list, lower-case, compared before
+    /// stemming (a domain's boilerplate, e.g. "initializes" in API documentation). Default none.
+    /// </summary>
+    [JsonPropertyName("extra_stop_words")]
+    public IReadOnlyList<string> ExtraStopWords { get; init; } = [];
+
     /// <summary>Drop tokens that contain no letter (42, 3.14, 2024-01-01). Default on.</summary>
     [JsonPropertyName("drop_numbers")]
     public bool DropNumbers { get; init; } = true;
+
+    /// <summary>Settings are equal when every value is, the extra stop words compared in order.</summary>
+    public bool Equals(AnalyzerSettings? other) =>
+        other is not null && Language == other.Language && Stem == other.Stem && NGrams == other.NGrams
+        && MinTokenLength == other.MinTokenLength && StopWords == other.StopWords && DropNumbers == other.DropNumbers
+        && ExtraStopWords.SequenceEqual(other.ExtraStopWords);
+
+    /// <summary>A hash consistent with <see cref="Equals(AnalyzerSettings?)"/>.</summary>
+    public override int GetHashCode() => HashCode.Combine(Language, Stem, NGrams, MinTokenLength, StopWords, DropNumbers, ExtraStopWords.Count);
 
     /// <summary>Throws <see cref="TopicEngineException"/> naming the option when a setting is out of range.</summary>
     public void Validate()
