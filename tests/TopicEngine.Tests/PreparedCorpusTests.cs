@@ -95,14 +95,14 @@ public sealed class PreparedCorpusTests
     public void UciSourceKeepsTheVocabularyFileOrderAsIds()
     {
         using var dir = new TempDirectory();
-        dir.Write("uci/docword.toy.txt", "3\n4\n5\n1 4 2\n1 1 1\n2 2 3\n3 3 1\n3 4 1\n");
-        dir.Write("uci/vocab.toy.txt", "delta\ncharlie\nbravo\nalpha\n");
+        dir.Write("uci/docword.toy.txt", "3\n5\n5\n1 4 2\n1 1 1\n2 2 3\n3 3 1\n3 4 1\n");
+        dir.Write("uci/vocab.toy.txt", "delta\ncharlie\nbravo\nalpha\nunused\n");
         var sources = new[] { CorpusSources.Open(dir.File("uci"), CorpusFormat.Auto, new ReaderOptions()) };
-        var result = Prepare(sources, dir.File("out"));
+        var result = Prepare(sources, dir.File("out"), new PruningSettings { MinDf = 0, MaxDf = 1.0 });
         var corpus = PreparedCorpus.Open(dir.File("out"));
-        Assert.Equal(["delta", "charlie", "bravo", "alpha"], corpus.Vocabulary.Terms);
+        Assert.Equal(["delta", "charlie", "bravo", "alpha", "unused"], corpus.Vocabulary.Terms);   // --min-df 0: ids are the file's
         var batch = Assert.Single(corpus.ReadBatches(10));
-        batch.Validate(4);
+        batch.Validate(5);
         Assert.Equal([0, 3], batch.DocumentTerms(0).ToArray());
         Assert.Equal([1f, 2f], batch.DocumentCounts(0).ToArray());
         Assert.Equal(8, result.Manifest.Tokens);

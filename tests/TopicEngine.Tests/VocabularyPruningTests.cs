@@ -54,13 +54,21 @@ public sealed class VocabularyPruningTests
     }
 
     [Fact]
+    public void MinDfZeroKeepsTermsThatNeverAppeared()
+    {
+        var v = Build(("declared", 0, 0), ("used", 1, 1));
+        Assert.Equal(["declared", "used"], v.Prune(new PruningSettings { MinDf = 0, MaxDf = 1.0 }, 1, out _).Terms);
+        Assert.Equal(["used"], v.Prune(new PruningSettings { MinDf = 1, MaxDf = 1.0 }, 1, out _).Terms);
+    }
+
+    [Fact]
     public void AnEmptyVocabularyIsAUserError()
     {
         Assert.Throws<TopicEngineException>(() => new Vocabulary().Prune(PruningSettings.None, 3, out _));
     }
 
     [Theory]
-    [InlineData(0, 0.5, 10)]
+    [InlineData(-1, 0.5, 10)]
     [InlineData(1, 0.0, 10)]
     [InlineData(1, 1.5, 10)]
     [InlineData(1, 0.5, 0)]

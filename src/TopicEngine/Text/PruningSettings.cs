@@ -9,7 +9,7 @@ namespace TopicEngine.Text;
 /// </summary>
 internal sealed record PruningSettings
 {
-    /// <summary>Fewest documents a kept term appears in (<c>--min-df</c>).</summary>
+    /// <summary>Fewest documents a kept term appears in (<c>--min-df</c>); 0 also keeps terms a source declares but never uses (ids then match its vocabulary file).</summary>
     [JsonPropertyName("min_df")]
     public int MinDf { get; init; } = 5;
 
@@ -26,7 +26,7 @@ internal sealed record PruningSettings
 
     public void Validate()
     {
-        if (MinDf < 1) throw new TopicEngineException($"--min-df must be at least 1, not {MinDf}");
+        if (MinDf < 0) throw new TopicEngineException($"--min-df must be at least 0, not {MinDf}");
         if (!(MaxDf > 0 && MaxDf <= 1)) throw new TopicEngineException($"--max-df is a fraction of documents in (0, 1], not {MaxDf}");
         if (KeepN < 1) throw new TopicEngineException($"--keep-n must be at least 1, not {KeepN}");
     }
