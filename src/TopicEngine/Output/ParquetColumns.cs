@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using Parquet;
 using Parquet.Schema;
@@ -12,8 +13,14 @@ namespace TopicEngine.Output;
 /// </summary>
 internal static class ParquetColumns
 {
-    /// <summary>Options for writing (Snappy, optimal level) and reading.</summary>
-    public static ParquetOptions Options() => new() { CompressionLevel = CompressionLevel.Optimal };
+    /// <summary>Options for writing (Snappy, optimal level) and reading. The stream pools Parquet.Net
+    /// keeps are capped (unbounded by default, they grow to hundreds of MB over a long file).</summary>
+    public static ParquetOptions Options() => new()
+    {
+        CompressionLevel = CompressionLevel.Optimal,
+        MaximumSmallPoolFreeBytes = 16 << 20,
+        MaximumLargePoolFreeBytes = 32 << 20,
+    };
 
     /// <summary>A required <c>list&lt;float&gt;</c> column named <paramref name="name"/>.</summary>
     public static ListField FloatList(string name) => new(name, new DataField<float>("element"));
@@ -25,20 +32,28 @@ internal static class ParquetColumns
 
     /// <summary>Writes <paramref name="rows"/> lists of exactly <paramref name="width"/> floats each
     /// (<paramref name="values"/> row-major, rows × width) as the next column of the row group.</summary>
-    public static Task WriteFixedListAsync(ParquetRowGroupWriter rowGroup, DataField element,
+    public static async Task WriteFixedListAsync(ParquetRowGroupWriter rowGroup, DataField element,
         ReadOnlyMemory<float> values, int rows, int width, CancellationToken cancellationToken = default)
     {
         if (width <= 0) throw new ArgumentOutOfRangeException(nameof(width));
         if (values.Length != rows * width) throw new ArgumentException("values must hold rows × width floats.", nameof(values));
-        var repetition = new int[values.Length];
-        var definition = new int[values.Length];
         // Repetition level 0 starts a new row, 1 continues its list; every element is defined.
-        for (int i = 0; i < repetition.Length; i++)
+        var repetition = ArrayPool<int>.Shared.Rent(values.Length);
+        var definition = ArrayPool<int>.Shared.Rent(values.Length);
+        for (int i = 0; i < values.Length; i++)
         {
             repetition[i] = i % width == 0 ? 0 : element.MaxRepetitionLevel;
             definition[i] = element.MaxDefinitionLevel;
         }
-        return rowGroup.WriteAllPartsAsync(element, values, definition, repetition, cancellationToken);
+        try
+        {
+            await rowGroup.WriteAllPartsAsync(element, values, definition.AsMemory(0, values.Length), repetition.AsMemory(0, values.Length), cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(repetition);
+            ArrayPool<int>.Shared.Return(definition);
+        }
     }
 
     /// <summary>Reads a fixed-width <c>list&lt;float&gt;</c> column of one row group as rows × width
