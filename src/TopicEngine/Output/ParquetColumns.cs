@@ -78,4 +78,53 @@ internal static class ParquetColumns
         }
         return values;
     }
+
+    /// <summary>Opens a Parquet file for reading; a missing or unreadable file becomes a
+    /// <see cref="TopicEngineException"/> naming it.</summary>
+    public static async Task<ParquetReader> OpenAsync(string path, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(path)) throw new TopicEngineException($"{path}: file is missing");
+        try
+        {
+            return await ParquetReader.CreateAsync(path, Options(), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not TopicEngineException)
+        {
+            throw new TopicEngineException($"{path}: not a readable Parquet file ({e.Message})", e);
+        }
+    }
+
+    /// <summary>The top-level data column <paramref name="name"/> of type <typeparamref name="T"/>, or a
+    /// <see cref="TopicEngineException"/> naming the file and the columns it expects.</summary>
+    public static DataField Column<T>(ParquetReader reader, string name, string path, string expected)
+    {
+        var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Name == name && f.MaxRepetitionLevel == 0)
+            ?? throw new TopicEngineException($"{path}: no column '{name}'; expected {expected}");
+        if (field.ClrType != typeof(T))
+            throw new TopicEngineException($"{path}: column '{name}' is {field.ClrType.Name}, expected {typeof(T).Name}");
+        return field;
+    }
+
+    /// <summary>Reads a required column of one row group into a new array.</summary>
+    public static async Task<T[]> ReadColumnAsync<T>(ParquetRowGroupReader rowGroup, DataField field, CancellationToken cancellationToken = default)
+        where T : struct
+    {
+        var values = new T[checked((int)rowGroup.RowCount)];
+        await rowGroup.ReadAsync<T>(field, values, null, cancellationToken);
+        return values;
+    }
+
+    /// <summary>Runs <paramref name="read"/>, turning a Parquet.Net failure (a damaged file) into a
+    /// <see cref="TopicEngineException"/> naming <paramref name="path"/>.</summary>
+    public static async Task<T> GuardAsync<T>(string path, Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not TopicEngineException)
+        {
+            throw new TopicEngineException($"{path}: cannot be read ({e.Message})", e);
+        }
+    }
 }
