@@ -100,7 +100,9 @@ internal static class ParquetColumns
     {
         var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Name == name && f.MaxRepetitionLevel == 0)
             ?? throw new TopicEngineException($"{path}: no column '{name}'; expected {expected}");
-        if (field.ClrType != typeof(T))
+        bool matches = field.ClrType == typeof(T)
+            || (typeof(T) == typeof(string) && field.ClrType == typeof(ReadOnlyMemory<char>));
+        if (!matches)
             throw new TopicEngineException($"{path}: column '{name}' is {field.ClrType.Name}, expected {typeof(T).Name}");
         return field;
     }

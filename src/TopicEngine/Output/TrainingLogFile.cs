@@ -1,16 +1,13 @@
 using Parquet;
 using Parquet.Schema;
+using TopicEngine.Inference;
 
 namespace TopicEngine.Output;
 
-/// <summary>One logged training step: after <see cref="Step"/> global updates and
-/// <see cref="DocumentsSeen"/> documents, with step size ρ, the per-word ELBO of the logged batch
-/// (natural log) and perplexity = exp(−elbo_per_word), wall-clock seconds since the fit started.</summary>
-internal readonly record struct TrainingLogRow(long Step, long DocumentsSeen, float Rho, double ElboPerWord, double Perplexity, double Seconds, string Backend);
-
 /// <summary>
 /// <c>training_log.parquet</c>: columns <c>step</c> int64, <c>docs_seen</c> int64, <c>rho</c> float,
-/// <c>elbo_per_word</c> double, <c>perplexity</c> double, <c>seconds</c> double, <c>backend</c> string.
+/// <c>elbo_per_word</c> double, <c>perplexity</c> double, <c>seconds</c> double, <c>backend</c> string —
+/// one row per logged global step (<see cref="TrainingLogRow"/>; natural log, perplexity = exp(−elbo_per_word)).
 /// </summary>
 internal static class TrainingLogFile
 {
@@ -34,7 +31,7 @@ internal static class TrainingLogFile
             using var rowGroup = writer.CreateRowGroup();
             await rowGroup.WriteAsync<long>(StepField, rows.Select(r => r.Step).ToArray(), cancellationToken: ct);
             await rowGroup.WriteAsync<long>(DocsField, rows.Select(r => r.DocumentsSeen).ToArray(), cancellationToken: ct);
-            await rowGroup.WriteAsync<float>(RhoField, rows.Select(r => r.Rho).ToArray(), cancellationToken: ct);
+            await rowGroup.WriteAsync<float>(RhoField, rows.Select(r => (float)r.Rho).ToArray(), cancellationToken: ct);
             await rowGroup.WriteAsync<double>(ElboField, rows.Select(r => r.ElboPerWord).ToArray(), cancellationToken: ct);
             await rowGroup.WriteAsync<double>(PerplexityField, rows.Select(r => r.Perplexity).ToArray(), cancellationToken: ct);
             await rowGroup.WriteAsync<double>(SecondsField, rows.Select(r => r.Seconds).ToArray(), cancellationToken: ct);
