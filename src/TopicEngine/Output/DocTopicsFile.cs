@@ -28,12 +28,12 @@ internal static class DocTopicsFile
                 var keys = new string?[rowGroup.RowCount];
                 await rowGroup.ReadAsync(keyField, keys.AsMemory(), null, cancellationToken);
                 return (keys,
-                    topic: await ParquetColumns.ReadColumnAsync<int>(rowGroup, topicField, cancellationToken),
-                    probability: await ParquetColumns.ReadColumnAsync<float>(rowGroup, probabilityField, cancellationToken),
+                    topic: await ParquetColumns.ReadColumnAsync<int>(rowGroup, topicField, path, cancellationToken),
+                    probability: await ParquetColumns.ReadColumnAsync<float>(rowGroup, probabilityField, path, cancellationToken),
                     theta: await ParquetColumns.ReadFixedListAsync(rowGroup, thetaField, topics, path, cancellationToken),
                     gamma: await ParquetColumns.ReadFixedListAsync(rowGroup, gammaField, topics, path, cancellationToken),
-                    entropy: await ParquetColumns.ReadColumnAsync<float>(rowGroup, entropyField, cancellationToken),
-                    tokens: await ParquetColumns.ReadColumnAsync<long>(rowGroup, tokenField, cancellationToken));
+                    entropy: await ParquetColumns.ReadColumnAsync<float>(rowGroup, entropyField, path, cancellationToken),
+                    tokens: await ParquetColumns.ReadColumnAsync<long>(rowGroup, tokenField, path, cancellationToken));
             });
             for (int i = 0; i < group.keys.Length; i++)
                 yield return new DocTopicsRow(group.keys[i] ?? "", group.topic[i], group.probability[i],

@@ -63,9 +63,9 @@ internal static class LambdaFile
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 using var rowGroup = reader.OpenRowGroupReader(g);
-                var topicIds = await ParquetColumns.ReadColumnAsync<int>(rowGroup, topicField, cancellationToken);
-                var termIds = await ParquetColumns.ReadColumnAsync<int>(rowGroup, termField, cancellationToken);
-                var values = await ParquetColumns.ReadColumnAsync<float>(rowGroup, valueField, cancellationToken);
+                var topicIds = await ParquetColumns.ReadColumnAsync<int>(rowGroup, topicField, path, cancellationToken);
+                var termIds = await ParquetColumns.ReadColumnAsync<int>(rowGroup, termField, path, cancellationToken);
+                var values = await ParquetColumns.ReadColumnAsync<float>(rowGroup, valueField, path, cancellationToken);
                 for (int i = 0; i < values.Length; i++)
                 {
                     int k = topicIds[i], w = termIds[i];

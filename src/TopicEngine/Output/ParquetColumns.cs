@@ -107,12 +107,22 @@ internal static class ParquetColumns
         return field;
     }
 
-    /// <summary>Reads a required column of one row group into a new array.</summary>
-    public static async Task<T[]> ReadColumnAsync<T>(ParquetRowGroupReader rowGroup, DataField field, CancellationToken cancellationToken = default)
+    /// <summary>Reads a column of one row group into a new array. Columns written as optional (as
+    /// DuckDB, pandas and Spark write them) are accepted as long as they hold no nulls.</summary>
+    public static async Task<T[]> ReadColumnAsync<T>(ParquetRowGroupReader rowGroup, DataField field, string path, CancellationToken cancellationToken = default)
         where T : struct
     {
-        var values = new T[checked((int)rowGroup.RowCount)];
-        await rowGroup.ReadAsync<T>(field, values, null, cancellationToken);
+        int rows = checked((int)rowGroup.RowCount);
+        var values = new T[rows];
+        if (field.MaxDefinitionLevel == 0)
+        {
+            await rowGroup.ReadAsync<T>(field, values, null, cancellationToken);
+            return values;
+        }
+        var nullable = new T?[rows];
+        await rowGroup.ReadAsync<T>(field, nullable.AsMemory(), null, cancellationToken);
+        for (int i = 0; i < rows; i++)
+            values[i] = nullable[i] ?? throw new TopicEngineException($"{path}: column '{field.Name}' has a null in row {i} of a row group");
         return values;
     }
 

@@ -56,13 +56,13 @@ internal static class TopicsFile
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 using var rowGroup = reader.OpenRowGroupReader(g);
-                var topics = await ParquetColumns.ReadColumnAsync<int>(rowGroup, topicField, cancellationToken);
-                var ranks = await ParquetColumns.ReadColumnAsync<int>(rowGroup, rankField, cancellationToken);
-                var termIds = await ParquetColumns.ReadColumnAsync<int>(rowGroup, termIdField, cancellationToken);
+                var topics = await ParquetColumns.ReadColumnAsync<int>(rowGroup, topicField, path, cancellationToken);
+                var ranks = await ParquetColumns.ReadColumnAsync<int>(rowGroup, rankField, path, cancellationToken);
+                var termIds = await ParquetColumns.ReadColumnAsync<int>(rowGroup, termIdField, path, cancellationToken);
                 var terms = new string?[topics.Length];
                 await rowGroup.ReadAsync(termField, terms.AsMemory(), null, cancellationToken);
-                var probabilities = await ParquetColumns.ReadColumnAsync<float>(rowGroup, probabilityField, cancellationToken);
-                var lambdas = await ParquetColumns.ReadColumnAsync<float>(rowGroup, lambdaField, cancellationToken);
+                var probabilities = await ParquetColumns.ReadColumnAsync<float>(rowGroup, probabilityField, path, cancellationToken);
+                var lambdas = await ParquetColumns.ReadColumnAsync<float>(rowGroup, lambdaField, path, cancellationToken);
                 for (int i = 0; i < topics.Length; i++)
                     rows.Add((new TopicTerm(topics[i], ranks[i], termIds[i], probabilities[i], lambdas[i]), terms[i] ?? ""));
             }

@@ -55,12 +55,12 @@ internal static class TrainingLogFile
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 using var rowGroup = reader.OpenRowGroupReader(g);
-                var s = await ParquetColumns.ReadColumnAsync<long>(rowGroup, step, cancellationToken);
-                var d = await ParquetColumns.ReadColumnAsync<long>(rowGroup, docs, cancellationToken);
-                var r = await ParquetColumns.ReadColumnAsync<float>(rowGroup, rho, cancellationToken);
-                var e = await ParquetColumns.ReadColumnAsync<double>(rowGroup, elbo, cancellationToken);
-                var p = await ParquetColumns.ReadColumnAsync<double>(rowGroup, perplexity, cancellationToken);
-                var t = await ParquetColumns.ReadColumnAsync<double>(rowGroup, seconds, cancellationToken);
+                var s = await ParquetColumns.ReadColumnAsync<long>(rowGroup, step, path, cancellationToken);
+                var d = await ParquetColumns.ReadColumnAsync<long>(rowGroup, docs, path, cancellationToken);
+                var r = await ParquetColumns.ReadColumnAsync<float>(rowGroup, rho, path, cancellationToken);
+                var e = await ParquetColumns.ReadColumnAsync<double>(rowGroup, elbo, path, cancellationToken);
+                var p = await ParquetColumns.ReadColumnAsync<double>(rowGroup, perplexity, path, cancellationToken);
+                var t = await ParquetColumns.ReadColumnAsync<double>(rowGroup, seconds, path, cancellationToken);
                 var b = new string?[s.Length];
                 await rowGroup.ReadAsync(backend, b.AsMemory(), null, cancellationToken);
                 for (int i = 0; i < s.Length; i++) rows.Add(new TrainingLogRow(s[i], d[i], r[i], e[i], p[i], t[i], b[i] ?? ""));
