@@ -39,7 +39,9 @@ internal static class DirichletPriors
     /// One damped Newton step for α given N documents' mean Elogθ (<paramref name="meanElogTheta"/>, "logphat"):
     /// g_k = N (ψ(Σα) − ψ(α_k) + logphat_k), H = diag(q) + c 1 1ᵀ with q_k = −N ψ′(α_k), c = N ψ′(Σα);
     /// Δα = −H⁻¹g = −(g_k − b)/q_k with b = Σ(g/q) / (1/c + Σ 1/q); α ← α + ρ Δα, kept only if every entry stays
-    /// positive (gensim <c>update_dir_prior</c>). Returns whether α changed.
+    /// positive (gensim <c>update_dir_prior</c>). Where gensim then gives up and keeps α (a full Newton step from far
+    /// away overshoots below 0), the step is halved until every entry stays positive (at most 30 times).
+    /// Returns whether α changed.
     /// </summary>
     public static bool UpdateAlpha(float[] alpha, ReadOnlySpan<double> meanElogTheta, long documents, double rho)
     {
@@ -61,29 +63,39 @@ internal static class DirichletPriors
         }
         double b = gOverQ / (1 / c + invQ);
         var updated = new float[k];
-        for (int t = 0; t < k; t++)
+        for (int halving = 0; halving < 30; halving++, rho /= 2)
         {
-            double value = alpha[t] + rho * (-(gradient[t] - b) / q[t]);
-            if (!(value > 0) || !double.IsFinite(value)) return false;
-            updated[t] = (float)value;
+            bool positive = true;
+            for (int t = 0; t < k && positive; t++)
+            {
+                double value = alpha[t] + rho * (-(gradient[t] - b) / q[t]);
+                positive = value > 0 && double.IsFinite(value);
+                updated[t] = (float)value;
+            }
+            if (!positive) continue;
+            updated.CopyTo(alpha, 0);
+            return true;
         }
-        updated.CopyTo(alpha, 0);
-        return true;
+        return false;
     }
 
     /// <summary>
     /// One damped Newton step for a scalar symmetric η over V words, treating the K topics as samples:
     /// f(η) = K [lnΓ(Vη) − V lnΓ(η)] + (η − 1) S, S = Σ_k Σ_w Elogβ_kw;
-    /// f′ = K V [ψ(Vη) − ψ(η)] + S; f″ = K [V² ψ′(Vη) − V ψ′(η)]; η ← η − ρ f′/f″, kept only while positive.
-    /// (gensim's <c>update_eta</c> is the same step for a vector η.)
+    /// f′ = K V [ψ(Vη) − ψ(η)] + S; f″ = K [V² ψ′(Vη) − V ψ′(η)]; η ← η − ρ f′/f″, the step halved until η stays
+    /// positive (gensim's <c>update_eta</c> is the same step for a vector η, without the halving).
     /// </summary>
     public static float UpdateEta(float eta, double sumElogBeta, int topics, int vocabularySize, double rho)
     {
         double v = vocabularySize, k = topics;
         double gradient = k * v * (SpecialFunctions.Digamma(v * eta) - SpecialFunctions.Digamma((double)eta)) + sumElogBeta;
         double hessian = k * (v * v * SpecialFunctions.Trigamma(v * eta) - v * SpecialFunctions.Trigamma((double)eta));
-        double updated = eta - rho * gradient / hessian;
-        return updated > 0 && double.IsFinite(updated) ? (float)updated : eta;
+        for (int halving = 0; halving < 30; halving++, rho /= 2)
+        {
+            double updated = eta - rho * gradient / hessian;
+            if (updated > 0 && double.IsFinite(updated)) return (float)updated;
+        }
+        return eta;
     }
 
     /// <summary>Σ_k Σ_w Elogβ_kw = Σ_k Σ_w ψ(λ_kw) − V Σ_k ψ(Σ_w λ_kw), in double. <paramref name="lambda"/>: V×K term-major.</summary>
