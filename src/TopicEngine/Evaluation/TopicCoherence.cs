@@ -51,8 +51,10 @@ internal static class TopicCoherence
     /// NPMI of every pair of each topic's top terms over document co-occurrence in <paramref name="reference"/>:
     /// P(w) = D(w)/D, P(wi, wj) = D(wi, wj)/D,
     /// NPMI = ln((P(wi, wj) + ε) / (P(wi) P(wj))) / −ln(P(wi, wj) + ε).
+    /// ε keeps the logarithm finite for pairs never seen together: they score ln(ε / (P(wi) P(wj))) / −ln ε,
+    /// a little above −1 (−0.95 for two words each in half the documents), as in gensim's c_npmi.
     /// A pair with a word that never occurs in the reference scores −1 (no evidence of co-occurrence);
-    /// a pair occurring in every document scores 1. A topic's score is the mean over its pairs.
+    /// a pair occurring in every document scores 1. Results are clamped to [−1, 1]. A topic's score is the mean over its pairs.
     /// </summary>
     public static CoherenceResult Npmi(int[][] topTerms, IBatchSource reference, double epsilon = DefaultEpsilon, int batchSize = 4096)
     {
