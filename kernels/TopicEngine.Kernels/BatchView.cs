@@ -1,0 +1,66 @@
+using ILGPU;
+
+namespace TopicEngine.Kernels;
+
+/// <summary>
+/// A chunk of a CSR mini-batch on the device: document d owns entries
+/// <c>DocumentOffsets[d] .. DocumentOffsets[d+1]</c> of <see cref="TermIds"/> and <see cref="Counts"/>.
+/// </summary>
+internal readonly struct BatchView
+{
+    public BatchView(ArrayView<int> documentOffsets, ArrayView<int> termIds, ArrayView<float> counts)
+    {
+        DocumentOffsets = documentOffsets;
+        TermIds = termIds;
+        Counts = counts;
+    }
+
+    /// <summary>Row offsets: D + 1, starting at 0.</summary>
+    public readonly ArrayView<int> DocumentOffsets;
+
+    /// <summary>Term id of each non-zero: nnz.</summary>
+    public readonly ArrayView<int> TermIds;
+
+    /// <summary>Count n_dw of each non-zero: nnz.</summary>
+    public readonly ArrayView<float> Counts;
+}
+
+/// <summary>Scalars of the local step: K, the iteration cap, the mean |Δγ| tolerance, and the
+/// batch row of the chunk's first document (so a failure names the document in the batch).</summary>
+internal readonly struct LocalStepSettings
+{
+    public LocalStepSettings(int topics, int maxIterations, float tolerance, int firstDocument)
+    {
+        Topics = topics;
+        MaxIterations = maxIterations;
+        Tolerance = tolerance;
+        FirstDocument = firstDocument;
+    }
+
+    public readonly int Topics;
+    public readonly int MaxIterations;
+    public readonly float Tolerance;
+    public readonly int FirstDocument;
+}
+
+/// <summary>Scalars of the global step: λ ← (1 − ρ) λ + ρ (η + scale · s) over V terms of K topics,
+/// each thread group taking <see cref="TermsPerGroup"/> consecutive terms.</summary>
+internal readonly struct GlobalStepSettings
+{
+    public GlobalStepSettings(int topics, int vocabularySize, int termsPerGroup, float rho, float eta, float scale)
+    {
+        Topics = topics;
+        VocabularySize = vocabularySize;
+        TermsPerGroup = termsPerGroup;
+        Rho = rho;
+        Eta = eta;
+        Scale = scale;
+    }
+
+    public readonly int Topics;
+    public readonly int VocabularySize;
+    public readonly int TermsPerGroup;
+    public readonly float Rho;
+    public readonly float Eta;
+    public readonly float Scale;
+}

@@ -1,0 +1,68 @@
+using ILGPU;
+using ILGPU.Algorithms;
+
+namespace TopicEngine.Kernels;
+
+/// <summary>
+/// Float special functions and group reductions called from inside kernels. ψ and ln Γ use the
+/// scheme of <c>Inference/SpecialFunctions.cs</c> in float XMath:
+/// ψ(x) = ψ(x+1) − 1/x until x ≥ 6, then ψ(x) ≈ ln x − 1/(2x) − 1/(12x²) + 1/(120x⁴) − 1/(252x⁶) + 1/(240x⁸) − 1/(132x¹⁰);
+/// ln Γ(x) = ln Γ(x+1) − ln x until x ≥ 6, then Stirling's series
+/// ln Γ(x) ≈ (x − ½) ln x − x + ½ ln 2π + 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷).
+/// For x &gt; 0 six shifts always reach 6, so the loops are bounded (no hang on −∞ or garbage).
+/// </summary>
+internal static class DeviceMath
+{
+    private const float HalfLog2Pi = 0.918938533f;
+
+    /// <summary>ψ(x) in float, x &gt; 0.</summary>
+    public static float Digamma(float x)
+    {
+        float result = 0f;
+        for (int i = 0; i < 6 && x < 6f; i++)
+        {
+            result -= 1f / x;
+            x += 1f;
+        }
+        float f = 1f / (x * x);
+        float series = f * (-1f / 12 + f * (1f / 120 + f * (-1f / 252 + f * (1f / 240 + f * (-1f / 132)))));
+        return result + XMath.Log(x) - 0.5f / x + series;
+    }
+
+    /// <summary>ln Γ(x) in float, x &gt; 0.</summary>
+    public static float LogGamma(float x)
+    {
+        float shift = 0f;
+        for (int i = 0; i < 6 && x < 6f; i++)
+        {
+            shift += XMath.Log(x);
+            x += 1f;
+        }
+        float inv = 1f / x, inv2 = inv * inv;
+        float series = inv * (1f / 12 + inv2 * (-1f / 360 + inv2 * (1f / 1260 + inv2 * (-1f / 1680))));
+        return (x - 0.5f) * XMath.Log(x) - x + HalfLog2Pi + series - shift;
+    }
+
+    /// <summary>Sum of <paramref name="value"/> over the warp, the same in every lane (butterfly
+    /// with ShuffleXor; every lane adds the same pairs, so the result is bit-identical).</summary>
+    public static float WarpSum(float value)
+    {
+        for (int mask = Warp.WarpSize / 2; mask > 0; mask >>= 1)
+            value += Warp.ShuffleXor(value, mask);
+        return value;
+    }
+
+    /// <summary>Sum of <paramref name="value"/> over the group, returned to every thread.
+    /// <paramref name="scratch"/>: one float per warp in shared memory. Contains one barrier; the
+    /// caller must put a barrier between two uses of the same scratch.</summary>
+    public static float GroupSum(float value, ArrayView<float> scratch)
+    {
+        value = WarpSum(value);
+        if (Warp.IsFirstLane) scratch[Warp.WarpIdx] = value;
+        Group.Barrier();
+        int warps = Group.DimX / Warp.WarpSize;
+        float sum = 0f;
+        for (int w = 0; w < warps; w++) sum += scratch[w];
+        return sum;
+    }
+}

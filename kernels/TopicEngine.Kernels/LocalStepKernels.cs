@@ -1,0 +1,222 @@
+using ILGPU;
+using ILGPU.Algorithms;
+
+namespace TopicEngine.Kernels;
+
+/// <summary>
+/// Kernels of the local (per-document) step. All three are explicitly grouped: one thread group
+/// per document of the chunk (grid = D), group size a multiple of the warp size. Inside a group,
+/// loops over topics are group-strided, and tokens are spread warp by warp: one warp takes one
+/// distinct term, its lanes read the term's K contiguous floats of expElogβ (coalesced), and a
+/// warp shuffle sums φnorm. Semantics equal <c>Backends/ReferenceBackend.cs</c>.
+/// </summary>
+internal static class LocalStepKernels
+{
+    /// <summary>Dynamic shared memory of <see cref="EStep"/> in floats: γ (K), exp(Elogθ) (K),
+    /// one accumulator row per warp (warps × K), two reduction scratch rows (2 × warps).</summary>
+    public static int EStepSharedFloats(int topics, int warps) => (2 + warps) * topics + 2 * warps;
+
+    /// <summary>Dynamic shared memory of <see cref="Statistics"/> in floats: exp(Elogθ) (K).</summary>
+    public static int StatisticsSharedFloats(int topics) => topics;
+
+    /// <summary>Dynamic shared memory of <see cref="DocumentBound"/> in floats: exp(Elogθ) (K),
+    /// two reduction scratch rows (2 × warps).</summary>
+    public static int DocumentBoundSharedFloats(int topics, int warps) => topics + 2 * warps;
+
+    /// <summary>
+    /// The variational E-step of one document per group. γ starts at 1 (α for an empty document);
+    /// repeat: Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k)·expElogβ_wk;
+    /// γ_k = α_k + exp(Elogθ_k) · Σ_w n_w expElogβ_wk / φnorm_w; until mean_k |Δγ_k| &lt; tolerance
+    /// or MaxIterations. exp(Elogθ) of the final γ is written for the statistics kernel.
+    /// </summary>
+    public static void EStep(
+        BatchView batch,                 // CSR chunk: D + 1 offsets, nnz term ids and counts
+        ArrayView<float> expElogBeta,    // exp(Elogβ): V×K, term-major
+        ArrayView<float> alpha,          // α: K
+        ArrayView<float> gamma,          // out γ: D×K, row-major
+        ArrayView<float> expElogTheta,   // out exp(Elogθ) of the final γ: D×K, row-major
+        ArrayView<int> iterations,       // out iterations run per document: D
+        ArrayView<int> failure,          // 1 element: stays 0, or 1 + batch row of a document whose γ became NaN/∞
+        LocalStepSettings settings)      // K, max iterations, tolerance, first batch row
+    {
+        int d = Grid.IdxX;
+        int tid = Group.IdxX;
+        int threads = Group.DimX;
+        int lane = Warp.LaneIdx;
+        int warp = Warp.WarpIdx;
+        int warpSize = Warp.WarpSize;
+        int warps = threads / warpSize;
+        int k = settings.Topics;
+
+        var shared = SharedMemory.GetDynamic<float>();
+        var gammaShared = shared.SubView(0, k);                    // γ: K
+        var expThetaShared = shared.SubView(k, k);                 // exp(Elogθ): K
+        var accumulator = shared.SubView(2 * k, warps * k);        // Σ_w n_w expElogβ_wk / φnorm_w: warps×K
+        var scratchChange = shared.SubView((2 + warps) * k, warps);
+        var scratchSum = shared.SubView((2 + warps) * k + warps, warps);
+
+        int start = batch.DocumentOffsets[d];
+        int end = batch.DocumentOffsets[d + 1];
+        bool empty = end == start;
+
+        float partialSum = 0f;
+        for (int t = tid; t < k; t += threads)
+        {
+            float g = empty ? alpha[t] : 1f;
+            gammaShared[t] = g;
+            partialSum += g;
+        }
+        float psiSum = DeviceMath.Digamma(DeviceMath.GroupSum(partialSum, scratchSum));
+        for (int t = tid; t < k; t += threads)
+            expThetaShared[t] = XMath.Exp(DeviceMath.Digamma(gammaShared[t]) - psiSum);
+        Group.Barrier();
+
+        int iteration = 0;
+        if (!empty)
+        {
+            while (iteration < settings.MaxIterations)
+            {
+                iteration++;
+                int row = warp * k;
+                for (int t = lane; t < k; t += warpSize) accumulator[row + t] = 0f;
+                for (int i = start + warp; i < end; i += warps)
+                {
+                    int beta = batch.TermIds[i] * k;
+                    float dot = 0f;
+                    for (int t = lane; t < k; t += warpSize) dot += expThetaShared[t] * expElogBeta[beta + t];
+                    float phiNorm = DeviceMath.WarpSum(dot);
+                    float ratio = batch.Counts[i] / phiNorm;
+                    for (int t = lane; t < k; t += warpSize) accumulator[row + t] += ratio * expElogBeta[beta + t];
+                }
+                Group.Barrier();
+
+                float change = 0f;
+                partialSum = 0f;
+                for (int t = tid; t < k; t += threads)
+                {
+                    float s = 0f;
+                    for (int w = 0; w < warps; w++) s += accumulator[w * k + t];
+                    float g = alpha[t] + expThetaShared[t] * s;   // γ_k = α_k + exp(Elogθ_k) Σ_w n_w β_wk / φnorm_w
+                    change += XMath.Abs(g - gammaShared[t]);
+                    gammaShared[t] = g;
+                    partialSum += g;
+                }
+                change = DeviceMath.GroupSum(change, scratchChange);
+                psiSum = DeviceMath.Digamma(DeviceMath.GroupSum(partialSum, scratchSum));
+                for (int t = tid; t < k; t += threads)
+                    expThetaShared[t] = XMath.Exp(DeviceMath.Digamma(gammaShared[t]) - psiSum);
+                Group.Barrier();
+
+                if (!XMath.IsFinite(change))
+                {
+                    if (tid == 0) Atomic.CompareExchange(ref failure[0], 0, settings.FirstDocument + d + 1);
+                    break;
+                }
+                if (change / k < settings.Tolerance) break;
+            }
+        }
+
+        for (int t = tid; t < k; t += threads)
+        {
+            gamma[d * k + t] = gammaShared[t];
+            expElogTheta[d * k + t] = expThetaShared[t];
+        }
+        if (tid == 0) iterations[d] = iteration;
+    }
+
+    /// <summary>
+    /// Sufficient statistics from the final γ: s_wk += n_w exp(Elogθ_k) expElogβ_wk / φnorm_w,
+    /// added with atomics into the term-major V×K buffer (documents sharing a term rarely collide).
+    /// </summary>
+    public static void Statistics(
+        BatchView batch,                 // CSR chunk: D + 1 offsets, nnz term ids and counts
+        ArrayView<float> expElogBeta,    // exp(Elogβ): V×K, term-major
+        ArrayView<float> expElogTheta,   // exp(Elogθ) of the final γ: D×K, row-major
+        ArrayView<float> statistics,     // s: V×K, term-major, accumulated
+        int topics)                      // K
+    {
+        int d = Grid.IdxX;
+        int tid = Group.IdxX;
+        int threads = Group.DimX;
+        int lane = Warp.LaneIdx;
+        int warpSize = Warp.WarpSize;
+        int warps = threads / warpSize;
+        int k = topics;
+
+        var expThetaShared = SharedMemory.GetDynamic<float>().SubView(0, k);   // exp(Elogθ): K
+        for (int t = tid; t < k; t += threads) expThetaShared[t] = expElogTheta[d * k + t];
+        Group.Barrier();
+
+        int end = batch.DocumentOffsets[d + 1];
+        for (int i = batch.DocumentOffsets[d] + Warp.WarpIdx; i < end; i += warps)
+        {
+            int beta = batch.TermIds[i] * k;
+            float dot = 0f;
+            for (int t = lane; t < k; t += warpSize) dot += expThetaShared[t] * expElogBeta[beta + t];
+            float ratio = batch.Counts[i] / DeviceMath.WarpSum(dot);
+            for (int t = lane; t < k; t += warpSize)
+                Atomic.Add(ref statistics[beta + t], ratio * expThetaShared[t] * expElogBeta[beta + t]);
+        }
+    }
+
+    /// <summary>
+    /// The document part of the ELBO for each document of the chunk, from γ:
+    /// Σ_w n_w log Σ_k exp(Elogθ_k + Elogβ_kw) + Σ_k (α_k − γ_k) Elogθ_k + lnΓ(γ_k) − lnΓ(α_k)
+    /// + lnΓ(Σ_k α_k) − lnΓ(Σ_k γ_k). An empty document (γ = α) scores exactly 0.
+    /// </summary>
+    public static void DocumentBound(
+        BatchView batch,                 // CSR chunk: D + 1 offsets, nnz term ids and counts
+        ArrayView<float> expElogBeta,    // exp(Elogβ): V×K, term-major
+        ArrayView<float> alpha,          // α: K
+        ArrayView<float> gamma,          // γ: D×K, row-major
+        ArrayView<float> bound,          // out: D
+        int topics)                      // K
+    {
+        int d = Grid.IdxX;
+        int tid = Group.IdxX;
+        int threads = Group.DimX;
+        int lane = Warp.LaneIdx;
+        int warpSize = Warp.WarpSize;
+        int warps = threads / warpSize;
+        int k = topics;
+
+        var shared = SharedMemory.GetDynamic<float>();
+        var expThetaShared = shared.SubView(0, k);                 // exp(Elogθ): K
+        var scratchGamma = shared.SubView(k, warps);
+        var scratchAlpha = shared.SubView(k + warps, warps);
+
+        float partialGamma = 0f, partialAlpha = 0f;
+        for (int t = tid; t < k; t += threads)
+        {
+            partialGamma += gamma[d * k + t];
+            partialAlpha += alpha[t];
+        }
+        float gammaSum = DeviceMath.GroupSum(partialGamma, scratchGamma);
+        float alphaSum = DeviceMath.GroupSum(partialAlpha, scratchAlpha);
+        float psiSum = DeviceMath.Digamma(gammaSum);
+
+        float part = 0f;
+        for (int t = tid; t < k; t += threads)
+        {
+            float g = gamma[d * k + t];
+            float a = alpha[t];
+            float elogTheta = DeviceMath.Digamma(g) - psiSum;
+            expThetaShared[t] = XMath.Exp(elogTheta);
+            part += (a - g) * elogTheta + DeviceMath.LogGamma(g) - DeviceMath.LogGamma(a);
+        }
+        Group.Barrier();
+
+        int end = batch.DocumentOffsets[d + 1];
+        for (int i = batch.DocumentOffsets[d] + Warp.WarpIdx; i < end; i += warps)
+        {
+            int beta = batch.TermIds[i] * k;
+            float dot = 0f;
+            for (int t = lane; t < k; t += warpSize) dot += expThetaShared[t] * expElogBeta[beta + t];
+            float phiNorm = DeviceMath.WarpSum(dot);
+            if (lane == 0) part += batch.Counts[i] * XMath.Log(phiNorm);
+        }
+
+        float total = DeviceMath.GroupSum(part, scratchGamma);
+        if (tid == 0) bound[d] = total + DeviceMath.LogGamma(alphaSum) - DeviceMath.LogGamma(gammaSum);
+    }
+}

@@ -1,0 +1,487 @@
+using ILGPU;
+using ILGPU.Runtime;
+using TopicEngine.Corpus;
+using TopicEngine.Inference;
+using TopicEngine.Kernels;
+
+namespace TopicEngine.Backends;
+
+/// <summary>
+/// The <see cref="ILdaBackend"/> contract on an ILGPU accelerator (CUDA, OpenCL, or ILGPU's CPU
+/// accelerator in tests). λ, expElogβ and the statistics stay on the device for the whole fit
+/// (V×K, term-major); only γ and per-document scalars come back per batch, and λ only on
+/// <see cref="GetLambda"/>. Kernels (<c>kernels/TopicEngine.Kernels</c>) are loaded once.
+/// <para>A batch is processed in chunks of at most <c>chunkDocuments</c> documents through two
+/// slots of page-locked host and device buffers: while chunk c computes on the compute stream, the
+/// host stages chunk c + 1 and uploads it on the copy stream, then downloads chunk c's γ while
+/// chunk c + 1 computes. The contract is synchronous, so overlap happens inside a batch.</para>
+/// <para>Thread safety: every call takes one lock, so concurrent <see cref="LocalStep"/> calls
+/// (with or without statistics) are serialised; the device runs one batch at a time anyway.</para>
+/// <para>The backend does not own the accelerator; dispose the accelerator after the backend.</para>
+/// </summary>
+internal sealed class GpuBackend : ILdaBackend
+{
+    /// <summary>Default documents per chunk: a chunk is one kernel launch (one group per document).</summary>
+    public const int DefaultChunkDocuments = 2048;
+
+    private const int MaxBlendGroups = 1024;
+
+    private readonly Accelerator _accelerator;
+    private readonly AcceleratorStream _computeStream;
+    private readonly AcceleratorStream _copyStream;
+    private readonly object _gate = new();
+    private readonly int _chunkDocuments;
+    private readonly int _localGroupSize;     // threads per document group (multiple of the warp size)
+    private readonly int _blendGroupSize;     // threads per group of the blend kernel
+
+    private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, LocalStepSettings> _eStep;
+    private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, int> _statisticsKernel;
+    private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, int> _boundKernel;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        GlobalStepSettings> _blendKernel;
+    private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int> _digammaKernel;
+    private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> _expElogBetaKernel;
+
+    private MemoryBuffer1D<float, Stride1D.Dense>? _lambda;       // λ: V×K, term-major
+    private MemoryBuffer1D<float, Stride1D.Dense>? _expElogBeta;  // exp(Elogβ): V×K, term-major
+    private MemoryBuffer1D<float, Stride1D.Dense>? _statistics;   // s: V×K, term-major
+    private MemoryBuffer1D<float, Stride1D.Dense>? _partialSums;  // blend groups×K
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _psiRowSums;   // ψ(Σ_w λ_wk): K
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _alpha;        // α: K
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _failure;        // 0, or 1 + failed document
+    private readonly BatchSlot[] _slots;
+    private int _blendGroups;
+    private long _batchNumber;
+
+    /// <summary>Creates the backend on <paramref name="accelerator"/> for <paramref name="topics"/> topics.</summary>
+    /// <exception cref="TopicEngineException">K needs more shared memory per group than the device has.</exception>
+    public GpuBackend(Accelerator accelerator, int topics, int chunkDocuments = DefaultChunkDocuments)
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        if (topics <= 0) throw new ArgumentOutOfRangeException(nameof(topics));
+        if (chunkDocuments <= 0) throw new ArgumentOutOfRangeException(nameof(chunkDocuments));
+        _accelerator = accelerator;
+        Topics = topics;
+        _chunkDocuments = chunkDocuments;
+        Name = accelerator.AcceleratorType switch
+        {
+            AcceleratorType.Cuda => "cuda",
+            AcceleratorType.OpenCL => "opencl",
+            AcceleratorType.CPU => "ilgpu-cpu",
+            _ => "ilgpu",
+        };
+        _localGroupSize = ChooseLocalGroupSize(accelerator, topics);
+        _blendGroupSize = WholeWarps(accelerator, Math.Min(256, accelerator.MaxNumThreadsPerGroup));
+
+        _eStep = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<int>, ArrayView<int>, LocalStepSettings>(LocalStepKernels.EStep);
+        _statisticsKernel = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(
+            LocalStepKernels.Statistics);
+        _boundKernel = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, int>(LocalStepKernels.DocumentBound);
+        _blendKernel = accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GlobalStepSettings>(
+            GlobalStepKernels.BlendAndPartialRowSums);
+        _digammaKernel = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(
+            GlobalStepKernels.DigammaOfRowSums);
+        _expElogBetaKernel = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, int>(GlobalStepKernels.ExpElogBeta);
+
+        _computeStream = accelerator.CreateStream();
+        _copyStream = accelerator.CreateStream();
+        _psiRowSums = accelerator.Allocate1D<float>(topics);
+        _alpha = accelerator.Allocate1D<float>(topics);
+        _failure = accelerator.Allocate1D<int>(1);
+        _slots = [new BatchSlot(accelerator, chunkDocuments, topics), new BatchSlot(accelerator, chunkDocuments, topics)];
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public int Topics { get; }
+
+    /// <inheritdoc/>
+    public int VocabularySize { get; private set; }
+
+    /// <summary>The accelerator's name, for logs ("NVIDIA H100 80GB HBM3", "CPUAccelerator").</summary>
+    public string DeviceName => _accelerator.Name;
+
+    /// <summary>Threads per document group of the local-step kernels.</summary>
+    internal int LocalGroupSize => _localGroupSize;
+
+    /// <inheritdoc/>
+    public void SetLambda(ReadOnlySpan<float> lambda, int vocabularySize)
+    {
+        if (vocabularySize <= 0) throw new ArgumentOutOfRangeException(nameof(vocabularySize));
+        if ((long)vocabularySize * Topics > int.MaxValue)
+            throw new TopicEngineException($"the model has V×K = {vocabularySize}×{Topics} entries, more than the {int.MaxValue} a device buffer indexes; prune the vocabulary (--keep-n) or lower --topics");
+        if (lambda.Length != vocabularySize * Topics) throw new ArgumentException("lambda must have V×K entries.", nameof(lambda));
+        lock (_gate)
+        {
+            int length = vocabularySize * Topics;
+            int termsPerGroup = Math.Max(1, (vocabularySize + MaxBlendGroups - 1) / MaxBlendGroups);
+            int groups = (vocabularySize + termsPerGroup - 1) / termsPerGroup;
+            if (_lambda is null || _lambda.Length != length || _blendGroups != groups)
+            {
+                CheckFits(vocabularySize, _slots[0].NonZeroCapacity);
+                FreeModel();
+                try
+                {
+                    _lambda = _accelerator.Allocate1D<float>(length);
+                    _expElogBeta = _accelerator.Allocate1D<float>(length);
+                    _statistics = _accelerator.Allocate1D<float>(length);
+                    _partialSums = _accelerator.Allocate1D<float>((long)groups * Topics);
+                }
+                catch (Exception e) when (e is OutOfMemoryException or AcceleratorException)
+                {
+                    FreeModel();
+                    throw new TopicEngineException($"{Name} device '{DeviceName}' could not allocate the model ({Mib(ModelBytes(vocabularySize))} MiB for V={vocabularySize}, K={Topics}): {e.Message}; lower --topics, prune the vocabulary or use --device cpu", e);
+                }
+                _blendGroups = groups;
+            }
+            VocabularySize = vocabularySize;
+            _lambda!.View.CopyFromCPU(_computeStream, lambda);
+            _statistics!.MemSetToZero(_computeStream);
+            // ρ = 0 leaves λ as loaded (exactly: 1·λ + 0·(0 + 0·0)) and computes the row sums.
+            RefreshModel(rho: 0f, eta: 0f, scale: 0f);
+            _computeStream.Synchronize();
+        }
+    }
+
+    /// <inheritdoc/>
+    public LocalStepResult LocalStep(SparseBatch batch, ReadOnlySpan<float> alpha, LocalStepOptions options,
+        Span<float> gamma, bool accumulateStatistics, bool computeBound)
+    {
+        int k = Topics;
+        if (alpha.Length != k) throw new ArgumentException("alpha must have K entries.", nameof(alpha));
+        if (gamma.Length < batch.DocumentCount * k) throw new ArgumentException("gamma must hold DocumentCount×K.", nameof(gamma));
+        lock (_gate)
+        {
+            if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before LocalStep.");
+            long batchNumber = ++_batchNumber;
+            int documents = batch.DocumentCount;
+            if (documents == 0) return new LocalStepResult(0, 0, 0, computeBound ? 0 : double.NaN);
+
+            _alpha.View.CopyFromCPU(_computeStream, alpha);
+            _failure.MemSetToZero(_computeStream);
+            _computeStream.Synchronize();
+
+            int chunks = (documents + _chunkDocuments - 1) / _chunkDocuments;
+            long iterations = 0;
+            double bound = 0;
+            Stage(batch, 0, _slots[0]);
+            _copyStream.Synchronize();
+            Launch(0, _slots[0], options, accumulateStatistics, computeBound);
+            for (int c = 0; c < chunks; c++)
+            {
+                var slot = _slots[c % 2];
+                if (c + 1 < chunks) Stage(batch, (c + 1) * _chunkDocuments, _slots[(c + 1) % 2]);
+                _computeStream.Synchronize();   // chunk c computed
+                _copyStream.Synchronize();      // chunk c + 1 uploaded
+                if (c + 1 < chunks)
+                    Launch((c + 1) * _chunkDocuments, _slots[(c + 1) % 2], options, accumulateStatistics, computeBound);
+                slot.Download(_copyStream, k, computeBound);
+                _copyStream.Synchronize();
+                slot.HostGamma.Span[..(slot.Documents * k)].CopyTo(gamma.Slice(slot.FirstDocument * k, slot.Documents * k));
+                foreach (int n in slot.HostIterations.Span[..slot.Documents]) iterations += n;
+                if (computeBound)
+                    foreach (float b in slot.HostBound.Span[..slot.Documents]) bound += b;
+            }
+
+            int failed = 0;
+            _failure.View.CopyToCPU(_computeStream, new Span<int>(ref failed));
+            _computeStream.Synchronize();
+            if (failed != 0)
+                throw new TopicEngineException(
+                    $"local step of batch {batchNumber} (first document '{batch.Keys[0]}'): γ of document '{batch.Keys[failed - 1]}' " +
+                    $"became NaN or infinite on {Name} device '{DeviceName}'; check that λ and α are finite and positive, or run with --device cpu");
+            return new LocalStepResult(documents, batch.TokenCount, iterations, computeBound ? bound : double.NaN);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void GlobalStep(float rho, float eta, float scale)
+    {
+        lock (_gate)
+        {
+            if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before GlobalStep.");
+            RefreshModel(rho, eta, scale);
+            _computeStream.Synchronize();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void GetLambda(Span<float> lambda)
+    {
+        lock (_gate)
+        {
+            if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before GetLambda.");
+            _lambda.View.CopyToCPU(_computeStream, lambda[..(int)_lambda.Length]);
+            _computeStream.Synchronize();
+        }
+    }
+
+    /// <summary>Copies expElogβ (V×K, term-major) from the device; for tests and <c>devices --check</c>.</summary>
+    internal void GetExpElogBeta(Span<float> expElogBeta)
+    {
+        lock (_gate)
+        {
+            _expElogBeta!.View.CopyToCPU(_computeStream, expElogBeta[..(int)_expElogBeta.Length]);
+            _computeStream.Synchronize();
+        }
+    }
+
+    /// <summary>Copies the statistics gathered since the last global step (V×K, term-major).</summary>
+    internal void GetStatistics(Span<float> statistics)
+    {
+        lock (_gate)
+        {
+            _statistics!.View.CopyToCPU(_computeStream, statistics[..(int)_statistics.Length]);
+            _computeStream.Synchronize();
+        }
+    }
+
+    /// <summary>λ ← (1 − ρ) λ + ρ (η + scale · s), s ← 0, then expElogβ from the new λ (three launches).</summary>
+    private void RefreshModel(float rho, float eta, float scale)
+    {
+        int v = VocabularySize, k = Topics;
+        int termsPerGroup = (v + _blendGroups - 1) / _blendGroups;
+        var blendConfig = new KernelConfig(_blendGroups, _blendGroupSize,
+            SharedMemoryConfig.RequestDynamic<float>(GlobalStepKernels.BlendSharedFloats(k, _blendGroupSize)));
+        _blendKernel(_computeStream, blendConfig, _lambda!.View, _statistics!.View, _partialSums!.View,
+            new GlobalStepSettings(k, v, termsPerGroup, rho, eta, scale));
+        _digammaKernel(_computeStream, k, _partialSums.View, _psiRowSums.View, k, _blendGroups);
+        _expElogBetaKernel(_computeStream, v * k, _lambda.View, _psiRowSums.View, _expElogBeta!.View, k);
+    }
+
+    /// <summary>Copies documents [first, first + chunk) into the slot's page-locked buffers (offsets
+    /// rebased to 0) and starts their upload on the copy stream.</summary>
+    private void Stage(SparseBatch batch, int first, BatchSlot slot)
+    {
+        int documents = Math.Min(_chunkDocuments, batch.DocumentCount - first);
+        int begin = batch.DocumentOffsets[first];
+        int nonZeros = batch.DocumentOffsets[first + documents] - begin;
+        if (nonZeros > slot.NonZeroCapacity)
+        {
+            int capacity = Math.Max(nonZeros, (int)Math.Min(int.MaxValue, 2L * slot.NonZeroCapacity));
+            CheckFits(VocabularySize, capacity);
+            try
+            {
+                slot.GrowNonZeros(_accelerator, capacity);
+            }
+            catch (Exception e) when (e is OutOfMemoryException or AcceleratorException)
+            {
+                throw new TopicEngineException($"{Name} device '{DeviceName}' could not allocate batch buffers for {nonZeros} non-zeros: {e.Message}; lower --batch-size", e);
+            }
+        }
+        slot.FirstDocument = first;
+        slot.Documents = documents;
+        slot.NonZeros = nonZeros;
+        var offsets = slot.HostOffsets.Span;
+        for (int i = 0; i <= documents; i++) offsets[i] = batch.DocumentOffsets[first + i] - begin;
+        batch.TermIds.AsSpan(begin, nonZeros).CopyTo(slot.HostTermIds.Span);
+        batch.Counts.AsSpan(begin, nonZeros).CopyTo(slot.HostCounts.Span);
+        slot.Upload(_copyStream);
+    }
+
+    /// <summary>Queues the chunk's kernels on the compute stream.</summary>
+    private void Launch(int first, BatchSlot slot, LocalStepOptions options, bool accumulateStatistics, bool computeBound)
+    {
+        int k = Topics;
+        int warps = _localGroupSize / _accelerator.WarpSize;
+        var view = slot.View;
+        var eStepConfig = new KernelConfig(slot.Documents, _localGroupSize,
+            SharedMemoryConfig.RequestDynamic<float>(LocalStepKernels.EStepSharedFloats(k, warps)));
+        _eStep(_computeStream, eStepConfig, view, _expElogBeta!.View, _alpha.View, slot.Gamma.View, slot.ExpElogTheta.View,
+            slot.Iterations.View, _failure.View, new LocalStepSettings(k, options.MaxIterations, options.Tolerance, first));
+        if (accumulateStatistics)
+        {
+            var config = new KernelConfig(slot.Documents, _localGroupSize,
+                SharedMemoryConfig.RequestDynamic<float>(LocalStepKernels.StatisticsSharedFloats(k)));
+            _statisticsKernel(_computeStream, config, view, _expElogBeta.View, slot.ExpElogTheta.View, _statistics!.View, k);
+        }
+        if (computeBound)
+        {
+            var config = new KernelConfig(slot.Documents, _localGroupSize,
+                SharedMemoryConfig.RequestDynamic<float>(LocalStepKernels.DocumentBoundSharedFloats(k, warps)));
+            _boundKernel(_computeStream, config, view, _expElogBeta.View, _alpha.View, slot.Gamma.View, slot.Bound.View, k);
+        }
+    }
+
+    /// <summary>Threads per document group: up to 8 warps, fewer when K×(2 + warps) floats of
+    /// shared memory would not fit.</summary>
+    private static int ChooseLocalGroupSize(Accelerator accelerator, int topics)
+    {
+        int warp = accelerator.WarpSize;
+        int maxFloats = accelerator.MaxSharedMemoryPerGroup / sizeof(float);
+        int warps = Math.Max(1, Math.Min(8, accelerator.MaxNumThreadsPerGroup / warp));
+        while (warps > 1 && LocalStepKernels.EStepSharedFloats(topics, warps) > maxFloats) warps--;
+        if (LocalStepKernels.EStepSharedFloats(topics, warps) > maxFloats)
+            throw new TopicEngineException(
+                $"K = {topics} topics need {LocalStepKernels.EStepSharedFloats(topics, 1) * sizeof(float) / 1024} KiB of shared memory per document on device '{accelerator.Name}', which has {accelerator.MaxSharedMemoryPerGroup / 1024} KiB; lower --topics or use --device cpu");
+        return warps * warp;
+    }
+
+    private static int WholeWarps(Accelerator accelerator, int threads) =>
+        Math.Max(accelerator.WarpSize, threads / accelerator.WarpSize * accelerator.WarpSize);
+
+    private long ModelBytes(int vocabularySize)
+    {
+        int groups = Math.Min(MaxBlendGroups, vocabularySize);
+        return 3L * vocabularySize * Topics * sizeof(float) + (long)groups * Topics * sizeof(float) + 2L * Topics * sizeof(float);
+    }
+
+    /// <summary>Throws when λ, expElogβ, statistics and both batch slots do not fit the device memory.</summary>
+    private void CheckFits(int vocabularySize, int nonZeroCapacity)
+    {
+        long model = ModelBytes(vocabularySize);
+        long batches = 2 * BatchSlot.DeviceBytes(_chunkDocuments, Topics, nonZeroCapacity);
+        long available = _accelerator.MemorySize;
+        if (model + batches > available)
+            throw new TopicEngineException(
+                $"the model does not fit {Name} device '{DeviceName}': λ, expElogβ and statistics (3 × V × K floats, V={vocabularySize}, K={Topics}) " +
+                $"need {Mib(model)} MiB plus {Mib(batches)} MiB of batch buffers, the device has {Mib(available)} MiB; " +
+                "lower --topics, prune the vocabulary (--keep-n) or use --device cpu");
+    }
+
+    private static long Mib(long bytes) => (bytes + (1 << 20) - 1) >> 20;
+
+    private void FreeModel()
+    {
+        _lambda?.Dispose();
+        _expElogBeta?.Dispose();
+        _statistics?.Dispose();
+        _partialSums?.Dispose();
+        _lambda = _expElogBeta = _statistics = _partialSums = null;
+    }
+
+    /// <summary>Frees the device buffers and streams (not the accelerator).</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            FreeModel();
+            foreach (var slot in _slots) slot.Dispose();
+            _psiRowSums.Dispose();
+            _alpha.Dispose();
+            _failure.Dispose();
+            _computeStream.Dispose();
+            _copyStream.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// One of the two pipeline slots: a chunk's CSR arrays in page-locked host memory and on the
+    /// device, and its per-document outputs (γ and exp(Elogθ): D×K; iterations, bound: D).
+    /// </summary>
+    private sealed class BatchSlot : IDisposable
+    {
+        private readonly int _capacityDocuments;
+
+        public BatchSlot(Accelerator accelerator, int documents, int topics)
+        {
+            _capacityDocuments = documents;
+            int nonZeros = documents * 16;
+            HostOffsets = accelerator.AllocatePageLocked1D<int>(documents + 1, uninitialized: false);
+            HostGamma = accelerator.AllocatePageLocked1D<float>((long)documents * topics, uninitialized: false);
+            HostIterations = accelerator.AllocatePageLocked1D<int>(documents, uninitialized: false);
+            HostBound = accelerator.AllocatePageLocked1D<float>(documents, uninitialized: false);
+            Offsets = accelerator.Allocate1D<int>(documents + 1);
+            Gamma = accelerator.Allocate1D<float>((long)documents * topics);
+            ExpElogTheta = accelerator.Allocate1D<float>((long)documents * topics);
+            Iterations = accelerator.Allocate1D<int>(documents);
+            Bound = accelerator.Allocate1D<float>(documents);
+            GrowNonZeros(accelerator, nonZeros);
+        }
+
+        public PageLockedArray1D<int> HostOffsets { get; }
+        public PageLockedArray1D<int> HostTermIds { get; private set; } = null!;
+        public PageLockedArray1D<float> HostCounts { get; private set; } = null!;
+        public PageLockedArray1D<float> HostGamma { get; }
+        public PageLockedArray1D<int> HostIterations { get; }
+        public PageLockedArray1D<float> HostBound { get; }
+        public MemoryBuffer1D<int, Stride1D.Dense> Offsets { get; }
+        public MemoryBuffer1D<int, Stride1D.Dense> TermIds { get; private set; } = null!;
+        public MemoryBuffer1D<float, Stride1D.Dense> Counts { get; private set; } = null!;
+        public MemoryBuffer1D<float, Stride1D.Dense> Gamma { get; }
+        public MemoryBuffer1D<float, Stride1D.Dense> ExpElogTheta { get; }
+        public MemoryBuffer1D<int, Stride1D.Dense> Iterations { get; }
+        public MemoryBuffer1D<float, Stride1D.Dense> Bound { get; }
+
+        public int NonZeroCapacity { get; private set; }
+        public int FirstDocument { get; set; }
+        public int Documents { get; set; }
+        public int NonZeros { get; set; }
+
+        public BatchView View => new(Offsets.View.SubView(0, Documents + 1), TermIds.View, Counts.View);
+
+        public static long DeviceBytes(int documents, int topics, int nonZeros) =>
+            (documents + 1L + 2L * nonZeros + 2L * documents * topics + 2L * documents) * sizeof(float);
+
+        public void GrowNonZeros(Accelerator accelerator, int capacity)
+        {
+            HostTermIds?.Dispose();
+            HostCounts?.Dispose();
+            TermIds?.Dispose();
+            Counts?.Dispose();
+            NonZeroCapacity = 0;
+            HostTermIds = accelerator.AllocatePageLocked1D<int>(capacity, uninitialized: false);
+            HostCounts = accelerator.AllocatePageLocked1D<float>(capacity, uninitialized: false);
+            TermIds = accelerator.Allocate1D<int>(capacity);
+            Counts = accelerator.Allocate1D<float>(capacity);
+            NonZeroCapacity = capacity;
+        }
+
+        /// <summary>Queues the host → device copies of the staged chunk.</summary>
+        public void Upload(AcceleratorStream stream)
+        {
+            Copy(stream, HostOffsets, Offsets, Documents + 1);
+            Copy(stream, HostTermIds, TermIds, NonZeros);
+            Copy(stream, HostCounts, Counts, NonZeros);
+        }
+
+        /// <summary>Queues the device → host copies of the chunk's γ, iterations and (when asked) bounds.</summary>
+        public void Download(AcceleratorStream stream, int topics, bool bound)
+        {
+            Copy(stream, Gamma, HostGamma, Documents * topics);
+            Copy(stream, Iterations, HostIterations, Documents);
+            if (bound) Copy(stream, Bound, HostBound, Documents);
+        }
+
+        private static void Copy<T>(AcceleratorStream stream, PageLockedArray1D<T> source, MemoryBuffer1D<T, Stride1D.Dense> target, int length)
+            where T : unmanaged
+        {
+            if (length == 0) return;
+            ArrayView<T> to = target.View.SubView(0, length);
+            to.CopyFrom(stream, source.ArrayView.SubView(0, length));
+        }
+
+        private static void Copy<T>(AcceleratorStream stream, MemoryBuffer1D<T, Stride1D.Dense> source, PageLockedArray1D<T> target, int length)
+            where T : unmanaged
+        {
+            if (length == 0) return;
+            ArrayView<T> from = source.View.SubView(0, length);
+            from.CopyTo(stream, target.ArrayView.SubView(0, length));
+        }
+
+        public void Dispose()
+        {
+            HostOffsets.Dispose();
+            HostTermIds.Dispose();
+            HostCounts.Dispose();
+            HostGamma.Dispose();
+            HostIterations.Dispose();
+            HostBound.Dispose();
+            Offsets.Dispose();
+            TermIds.Dispose();
+            Counts.Dispose();
+            Gamma.Dispose();
+            ExpElogTheta.Dispose();
+            Iterations.Dispose();
+            Bound.Dispose();
+        }
+    }
+}

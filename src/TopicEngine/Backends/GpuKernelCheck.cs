@@ -1,0 +1,146 @@
+using ILGPU.Runtime;
+using TopicEngine.Corpus;
+using TopicEngine.Inference;
+
+namespace TopicEngine.Backends;
+
+/// <summary>How one kernel's output compared with <see cref="ReferenceBackend"/>.
+/// The relative difference of an element is |gpu − ref| / max(|ref|, 10⁻³·max|ref|), so entries
+/// that are exactly or nearly zero do not dominate.</summary>
+internal sealed record KernelCheckResult(string Kernel, double MaxAbsoluteDifference, double MaxRelativeDifference, bool Passed);
+
+/// <summary>
+/// Runs every kernel of <see cref="GpuBackend"/> on one accelerator against <see cref="ReferenceBackend"/>
+/// on a generated batch (with an empty document, a one-token document and longer ones) and reports the
+/// largest differences. Used by <c>topic-engine devices --check</c> and by the kernel tests.
+/// </summary>
+internal static class GpuKernelCheck
+{
+    /// <summary>The relative difference a kernel may show and still pass.</summary>
+    public const double Tolerance = 1e-4;
+
+    /// <summary>Local-step settings of the check: enough iterations to converge, a tolerance tight
+    /// enough that float and double stop at nearly the same γ.</summary>
+    public static LocalStepOptions Options { get; } = new(MaxIterations: 60, Tolerance: 1e-5f);
+
+    /// <summary>Compares the six kernels (grouped as the backend launches them) on
+    /// <paramref name="accelerator"/> for K = <paramref name="topics"/>.</summary>
+    public static IReadOnlyList<KernelCheckResult> Run(Accelerator accelerator, int topics, int vocabulary, int documents, int seed)
+    {
+        var random = new Random(seed);
+        float[] lambda = GenerateLambda(random, vocabulary, topics);
+        float[] alpha = Enumerable.Repeat(1f / topics, topics).ToArray();
+        var batch = GenerateBatch(random, vocabulary, documents);
+        var results = new List<KernelCheckResult>();
+
+        using var gpu = new GpuBackend(accelerator, topics);
+        var reference = new ReferenceBackend(topics);
+        gpu.SetLambda(lambda, vocabulary);
+        reference.SetLambda(lambda, vocabulary);
+        var gpuExpElogBeta = new float[lambda.Length];
+        gpu.GetExpElogBeta(gpuExpElogBeta);
+        results.Add(Compare("BlendAndPartialRowSums+DigammaOfRowSums+ExpElogBeta (SetLambda)", gpuExpElogBeta, ExpElogBeta(lambda, vocabulary, topics)));
+
+        var gpuGamma = new float[documents * topics];
+        var referenceGamma = new float[documents * topics];
+        var gpuResult = gpu.LocalStep(batch, alpha, Options, gpuGamma, accumulateStatistics: true, computeBound: true);
+        var referenceResult = reference.LocalStep(batch, alpha, Options, referenceGamma, accumulateStatistics: true, computeBound: true);
+        results.Add(Compare("EStep (γ)", gpuGamma, referenceGamma));
+        results.Add(Compare("DocumentBound", [gpuResult.DocumentBound], [referenceResult.DocumentBound]));
+
+        var gpuStatistics = new float[lambda.Length];
+        gpu.GetStatistics(gpuStatistics);
+        var statisticsProbe = new ReferenceBackend(topics);
+        statisticsProbe.SetLambda(lambda, vocabulary);
+        statisticsProbe.LocalStep(batch, alpha, Options, new float[documents * topics], accumulateStatistics: true, computeBound: false);
+        statisticsProbe.GlobalStep(rho: 1f, eta: 0f, scale: 1f);   // λ ← s exactly
+        var referenceStatistics = new float[lambda.Length];
+        statisticsProbe.GetLambda(referenceStatistics);
+        results.Add(Compare("Statistics", gpuStatistics, referenceStatistics));
+
+        const float rho = 0.7f, eta = 0.05f, scale = 3.5f;
+        gpu.GlobalStep(rho, eta, scale);
+        reference.GlobalStep(rho, eta, scale);
+        var gpuLambda = new float[lambda.Length];
+        var referenceLambda = new float[lambda.Length];
+        gpu.GetLambda(gpuLambda);
+        reference.GetLambda(referenceLambda);
+        results.Add(Compare("BlendAndPartialRowSums (λ)", gpuLambda, referenceLambda));
+        gpu.GetExpElogBeta(gpuExpElogBeta);
+        results.Add(Compare("DigammaOfRowSums+ExpElogBeta (GlobalStep)", gpuExpElogBeta, ExpElogBeta(referenceLambda, vocabulary, topics)));
+        return results;
+    }
+
+    /// <summary>λ drawn uniformly from [0.05, 3.05): V×K, term-major.</summary>
+    public static float[] GenerateLambda(Random random, int vocabulary, int topics)
+    {
+        var lambda = new float[vocabulary * topics];
+        for (int i = 0; i < lambda.Length; i++) lambda[i] = 0.05f + 3f * random.NextSingle();
+        return lambda;
+    }
+
+    /// <summary>A batch whose document 0 is empty, document 1 has one token, and the others have
+    /// 2 … min(V, 12) distinct terms with counts 1 … 4.</summary>
+    public static SparseBatch GenerateBatch(Random random, int vocabulary, int documents)
+    {
+        var offsets = new List<int> { 0 };
+        var terms = new List<int>();
+        var counts = new List<float>();
+        for (int d = 0; d < documents; d++)
+        {
+            int length = d switch { 0 => 0, 1 => 1, _ => random.Next(2, Math.Min(vocabulary, 12) + 1) };
+            foreach (int term in Enumerable.Range(0, vocabulary).OrderBy(_ => random.Next()).Take(length))
+            {
+                terms.Add(term);
+                counts.Add(random.Next(1, 5));
+            }
+            offsets.Add(terms.Count);
+        }
+        var keys = Enumerable.Range(0, documents).Select(d => $"generated-{d}").ToArray();
+        return new SparseBatch(keys, offsets.ToArray(), terms.ToArray(), counts.ToArray());
+    }
+
+    /// <summary>exp(ψ(λ_wk) − ψ(Σ_w λ_wk)) in double, as <see cref="ReferenceBackend"/> computes it.</summary>
+    public static float[] ExpElogBeta(ReadOnlySpan<float> lambda, int vocabulary, int topics)
+    {
+        var result = new float[lambda.Length];
+        for (int k = 0; k < topics; k++)
+        {
+            double rowSum = 0;
+            for (int w = 0; w < vocabulary; w++) rowSum += lambda[w * topics + k];
+            double psiSum = SpecialFunctions.Digamma(rowSum);
+            for (int w = 0; w < vocabulary; w++)
+                result[w * topics + k] = (float)Math.Exp(SpecialFunctions.Digamma((double)lambda[w * topics + k]) - psiSum);
+        }
+        return result;
+    }
+
+    /// <summary>Largest absolute and relative differences of <paramref name="actual"/> from <paramref name="expected"/>.</summary>
+    public static KernelCheckResult Compare(string kernel, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
+    {
+        double[] a = new double[actual.Length], e = new double[expected.Length];
+        for (int i = 0; i < a.Length; i++) a[i] = actual[i];
+        for (int i = 0; i < e.Length; i++) e[i] = expected[i];
+        return Compare(kernel, a, e);
+    }
+
+    /// <inheritdoc cref="Compare(string, ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+    public static KernelCheckResult Compare(string kernel, ReadOnlySpan<double> actual, ReadOnlySpan<double> expected)
+    {
+        if (actual.Length != expected.Length) throw new ArgumentException("Lengths differ.", nameof(actual));
+        double scale = 0;
+        foreach (double v in expected) scale = Math.Max(scale, Math.Abs(v));
+        double floor = Math.Max(1e-3 * scale, double.Epsilon);
+        double maxAbs = 0, maxRel = 0;
+        bool finite = true;
+        for (int i = 0; i < actual.Length; i++)
+        {
+            if (!double.IsFinite(actual[i])) finite = false;
+            double diff = Math.Abs(actual[i] - expected[i]);
+            maxAbs = Math.Max(maxAbs, diff);
+            maxRel = Math.Max(maxRel, diff / Math.Max(Math.Abs(expected[i]), floor));
+        }
+        bool passed = finite && maxRel <= Tolerance;
+        return new KernelCheckResult(kernel, finite ? maxAbs : double.NaN, finite ? maxRel : double.NaN, passed);
+    }
+}

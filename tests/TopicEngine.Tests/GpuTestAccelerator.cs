@@ -1,0 +1,26 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+
+namespace TopicEngine.Tests;
+
+/// <summary>One ILGPU context with the CPU accelerator (warp size 4, 16 threads per group: several
+/// warps per group, and K values that are not multiples of the warp) shared by a test class.</summary>
+public sealed class GpuTestAccelerator : IDisposable
+{
+    public GpuTestAccelerator()
+    {
+        Context = Context.Create(builder => builder.CPU(CPUDevice.Default).EnableAlgorithms());
+        Accelerator = Context.CreateCPUAccelerator(0);
+    }
+
+    public Context Context { get; }
+
+    public Accelerator Accelerator { get; }
+
+    public void Dispose()
+    {
+        Accelerator.Dispose();
+        Context.Dispose();
+    }
+}
