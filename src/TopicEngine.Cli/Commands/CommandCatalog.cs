@@ -9,5 +9,6 @@ internal static class CommandCatalog
     {
         yield return PrepareCommand.Create();
         yield return GenerateCommand.Create();
+        yield return DevicesCommand.Create();
     }
 }
