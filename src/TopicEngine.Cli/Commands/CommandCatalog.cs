@@ -10,6 +10,8 @@ internal static class CommandCatalog
         yield return PrepareCommand.Create();
         yield return FitCommand.Create();
         yield return TopicsCommand.Create();
+        yield return EvaluateCommand.Create();
+        yield return ExportCommand.Create();
         yield return GenerateCommand.Create();
         yield return DevicesCommand.Create();
     }
