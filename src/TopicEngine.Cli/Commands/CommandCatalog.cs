@@ -7,6 +7,8 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return PrepareCommand.Create();
         yield return GenerateCommand.Create();
+        yield return DevicesCommand.Create();
     }
 }
