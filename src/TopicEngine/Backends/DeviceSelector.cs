@@ -204,7 +204,7 @@ internal static class DeviceSelector
     }
 
     private static DeviceChoice CpuChoice(string description, string? warning) =>
-        new("cpu", description, warning, null, null, (topics, _) => new ReferenceBackend(topics));
+        new("cpu", description, warning, null, null, (topics, threads) => new CpuBackend(topics, threads));
 
     private static string FirstLine(string message)
     {
