@@ -235,4 +235,29 @@ public sealed class ModelDirectoryTests
         var e = await Assert.ThrowsAsync<TopicEngineException>(() => ModelDirectory.LoadAsync(temp.File("nothing")));
         Assert.Contains("nothing", e.Message);
     }
+
+    [Fact]
+    public async Task ACheckpointKeepsTheTrainerStateForResume()
+    {
+        using var temp = new TempDirectory();
+        var trained = ModelTestData.Snapshot();
+        var state = new Inference.TrainerState(trained.Topics, trained.VocabularySize, trained.Lambda, trained.Alpha, trained.Eta,
+            Step: 40, CompletedPasses: 2, BatchesDoneInPass: 5, DocumentsSeen: 9000, Seconds: 12.5, Log: trained.TrainingLog,
+            HeldOutLog: [new Inference.HeldOutLogRow(1, 20, 900.5, -6.8), new Inference.HeldOutLogRow(2, 35, 850.25, -6.75)], Converged: false);
+        var options = new Inference.TrainingOptions { Topics = trained.Topics, BatchSize = 128, Tau0 = 32, Kappa = 0.6, Seed = 9 };
+        var snapshot = ModelSnapshot.FromTraining(state, options, trained.Vocabulary, "cpu", corpusDocuments: 4000,
+            updates: [new ModelUpdate("checkpoint", DateTimeOffset.UtcNow, 9000, 0, 40)]);
+        string dir = temp.File("checkpoint");
+        await ModelDirectory.SaveAsync(dir, snapshot);
+
+        var loaded = await ModelDirectory.LoadAsync(dir);
+        Assert.Equal((128, 32.0, 0.6, 9L, 4000L), (loaded.BatchSize, loaded.Tau0, loaded.Kappa, loaded.Seed, loaded.CorpusDocuments));
+        var resumed = loaded.ToTrainerState();
+        Assert.Equal(state.Lambda, resumed.Lambda);
+        Assert.Equal((state.Step, state.CompletedPasses, state.BatchesDoneInPass, state.DocumentsSeen, state.Seconds, state.Converged),
+            (resumed.Step, resumed.CompletedPasses, resumed.BatchesDoneInPass, resumed.DocumentsSeen, resumed.Seconds, resumed.Converged));
+        Assert.Equal(state.HeldOutLog, resumed.HeldOutLog);
+        Assert.Equal(state.Log, resumed.Log);
+        Assert.Equal("checkpoint", loaded.Updates.Single().Kind);
+    }
 }

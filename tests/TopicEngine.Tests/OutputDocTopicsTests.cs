@@ -1,4 +1,5 @@
 using TopicEngine.Corpus;
+using TopicEngine.Inference;
 using TopicEngine.Output;
 
 namespace TopicEngine.Tests;
@@ -44,7 +45,8 @@ public sealed class OutputDocTopicsTests
             {
                 var gamma = new float[batch.DocumentCount * k];
                 for (int i = 0; i < gamma.Length; i++) gamma[i] = 0.1f + (i % 7);
-                await writer.WriteAsync(batch, gamma);
+                var tokens = Enumerable.Range(0, batch.DocumentCount).Select(d => (long)batch.DocumentCounts(d)[0]).ToArray();
+                await writer.WriteAsync(new DocumentTopicsBatch(batch.Keys, gamma, tokens, k));
             }
             Assert.Equal(documents, writer.Rows);
             await writer.CompleteAsync();

@@ -50,7 +50,7 @@ internal static class FitJob
                 foreach (var batch in trainer.InferDocumentTopics(result, request.Corpus))
                 {
                     ct.ThrowIfCancellationRequested();
-                    await writer.WriteAsync(batch.Keys, batch.Gamma, batch.TokenCounts, ct);
+                    await writer.WriteAsync(batch, ct);
                 }
             }, cancellationToken);
         return new FitOutcome(result, snapshot, trainingTime, total.Elapsed);
@@ -58,27 +58,9 @@ internal static class FitJob
 
     private static ModelSnapshot Snapshot(FitRequest request, TrainingResult result)
     {
-        var o = request.Options;
-        var now = DateTimeOffset.UtcNow;
-        return new ModelSnapshot
-        {
-            Lambda = result.Lambda,
-            Alpha = result.Alpha,
-            Eta = result.Eta,
-            Vocabulary = request.Vocabulary,
-            Tau0 = o.Tau0,
-            Kappa = o.Kappa,
-            BatchSize = o.BatchSize,
-            Seed = o.Seed,
-            Steps = result.State.Step,
-            DocumentsSeen = result.State.DocumentsSeen,
-            CorpusDocuments = result.TrainingDocuments,
-            Analyzer = request.Analyzer is null ? null : JsonSerializer.SerializeToNode(request.Analyzer)!.AsObject(),
-            Backend = result.Backend,
-            Created = now,
-            Updated = now,
-            Updates = [new ModelUpdate("fit", now, result.TrainingDocuments, 0, result.State.Step)],
-            TrainingLog = result.State.Log,
-        };
+        var analyzer = request.Analyzer is null ? null : JsonSerializer.SerializeToNode(request.Analyzer)!.AsObject();
+        var history = new[] { new ModelUpdate("fit", DateTimeOffset.UtcNow, result.TrainingDocuments, 0, result.State.Step) };
+        return ModelSnapshot.FromTraining(result.State, request.Options, request.Vocabulary, result.Backend,
+            result.TrainingDocuments, analyzer, history);
     }
 }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using TopicEngine.Inference;
 using TopicEngine.Text;
 
@@ -60,4 +62,64 @@ internal sealed record ModelSnapshot
             if (!(a > 0) || !float.IsFinite(a)) throw new TopicEngineException($"refusing to save: alpha value {a} (must be finite and positive)");
         if (!(Eta > 0) || !float.IsFinite(Eta)) throw new TopicEngineException($"refusing to save: eta = {Eta} (must be finite and positive)");
     }
+
+    /// <summary>
+    /// The snapshot of a fit or checkpoint: λ, α, η, t, documents seen and the step log from
+    /// <paramref name="state"/>; τ0, κ, batch size and seed from <paramref name="options"/>; the rest of
+    /// the trainer state (passes, position in the pass, seconds, held-out log, convergence) kept in
+    /// <see cref="Trainer"/> so that <see cref="ToTrainerState"/> can resume it.
+    /// </summary>
+    public static ModelSnapshot FromTraining(TrainerState state, TrainingOptions options, Vocabulary vocabulary, string backend,
+        long corpusDocuments, JsonObject? analyzer = null, IReadOnlyList<ModelUpdate>? updates = null, DateTimeOffset? created = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var trainer = new TrainerJson(state.CompletedPasses, state.BatchesDoneInPass, state.Seconds, state.Converged, [.. state.HeldOutLog]);
+        return new ModelSnapshot
+        {
+            Lambda = state.Lambda,
+            Alpha = state.Alpha,
+            Eta = state.Eta,
+            Vocabulary = vocabulary,
+            Tau0 = options.Tau0,
+            Kappa = options.Kappa,
+            BatchSize = options.BatchSize,
+            Seed = options.Seed,
+            Steps = state.Step,
+            DocumentsSeen = state.DocumentsSeen,
+            CorpusDocuments = corpusDocuments,
+            Analyzer = analyzer,
+            Backend = backend,
+            Created = created ?? now,
+            Updated = now,
+            Updates = updates ?? [],
+            TrainingLog = state.Log,
+            Trainer = JsonSerializer.SerializeToNode(trainer, ModelManifest.Json)!.AsObject(),
+        };
+    }
+
+    /// <summary>The trainer state saved by <see cref="FromTraining"/> (to resume a checkpoint); a model
+    /// without trainer state (e.g. written by another tool) resumes as if every pass were complete.</summary>
+    public TrainerState ToTrainerState()
+    {
+        TrainerJson? trainer;
+        try
+        {
+            trainer = Trainer?.Deserialize<TrainerJson>(ModelManifest.Json);
+        }
+        catch (JsonException e)
+        {
+            throw new TopicEngineException($"{ModelManifest.FileName}: the trainer state cannot be read ({e.Message}); fit again without --resume", e);
+        }
+        trainer ??= new TrainerJson(0, 0, TrainingLog.Count > 0 ? TrainingLog[^1].Seconds : 0, false, []);
+        return new TrainerState(Topics, VocabularySize, Lambda, Alpha, Eta, Steps, trainer.CompletedPasses, trainer.BatchesDoneInPass,
+            DocumentsSeen, trainer.Seconds, TrainingLog, trainer.HeldOutLog, trainer.Converged);
+    }
+
+    /// <summary>model.json's <c>trainer</c> object.</summary>
+    private sealed record TrainerJson(
+        [property: JsonPropertyName("completed_passes")] int CompletedPasses,
+        [property: JsonPropertyName("batches_done_in_pass")] int BatchesDoneInPass,
+        [property: JsonPropertyName("seconds")] double Seconds,
+        [property: JsonPropertyName("converged")] bool Converged,
+        [property: JsonPropertyName("held_out_log")] List<HeldOutLogRow> HeldOutLog);
 }

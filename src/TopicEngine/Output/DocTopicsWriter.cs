@@ -1,6 +1,6 @@
 using Parquet;
 using Parquet.Schema;
-using TopicEngine.Corpus;
+using TopicEngine.Inference;
 
 namespace TopicEngine.Output;
 
@@ -83,18 +83,11 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Adds the documents of <paramref name="batch"/> with their γ (DocumentCount×K, row-major);
-    /// token counts are the batch's per-document sums.</summary>
-    public Task WriteAsync(SparseBatch batch, ReadOnlyMemory<float> gamma, CancellationToken cancellationToken = default)
+    /// <summary>Adds a batch of the trainer's final local step (<see cref="SviTrainer.InferDocumentTopics"/>).</summary>
+    public Task WriteAsync(DocumentTopicsBatch batch, CancellationToken cancellationToken = default)
     {
-        var tokens = new long[batch.DocumentCount];
-        for (int d = 0; d < tokens.Length; d++)
-        {
-            double sum = 0;
-            foreach (var c in batch.DocumentCounts(d)) sum += c;
-            tokens[d] = (long)Math.Round(sum);
-        }
-        return WriteAsync(batch.Keys, gamma, tokens, cancellationToken);
+        if (batch.Topics != Topics) throw new ArgumentException($"the batch has K={batch.Topics}, the file K={Topics}.", nameof(batch));
+        return WriteAsync(batch.Keys, batch.Gamma, batch.TokenCounts, cancellationToken);
     }
 
     /// <summary>Adds documents given by key, γ (keys.Count×K, row-major) and token count.</summary>
