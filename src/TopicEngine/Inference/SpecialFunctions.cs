@@ -18,6 +18,9 @@ internal static class SpecialFunctions
 {
     private const double HalfLog2Pi = 0.91893853320467274178;
 
+    /// <summary>Above this the vector digamma's pairwise products (x+i)(x+i+1) could overflow float; such lanes use the scalar path.</summary>
+    private const float LargeArgument = 1e18f;
+
     /// <summary>ψ(x) in double precision.</summary>
     public static double Digamma(double x)
     {
@@ -66,6 +69,7 @@ internal static class SpecialFunctions
             var one = Vector<float>.One;
             var half = new Vector<float>(0.5f);
             var zero = Vector<float>.Zero;
+            var large = new Vector<float>(LargeArgument);
             for (int v = 0; v < xs.Length; v++)
             {
                 var z = xs[v];
@@ -75,22 +79,22 @@ internal static class SpecialFunctions
                 var z3 = z2 + one;
                 var z4 = z3 + one;
                 var z5 = z4 + one;
-                var shift = Vector.Divide(one, z) + Vector.Divide(one, z1) + Vector.Divide(one, z2)
-                          + Vector.Divide(one, z3) + Vector.Divide(one, z4) + Vector.Divide(one, z5);
+                // (a+b)/(ab): three divisions instead of six; lanes above LargeArgument (where ab overflows) go scalar
+                var shift = Vector.Divide(z + z1, z * z1) + Vector.Divide(z2 + z3, z2 * z3) + Vector.Divide(z4 + z5, z4 * z5);
                 var y = z5 + one;
                 var inv = Vector.Divide(one, y);
                 var f = inv * inv;
                 var series = f * (new Vector<float>(-1f / 12) + f * (new Vector<float>(1f / 120) + f * (new Vector<float>(-1f / 252)
                            + f * (new Vector<float>(1f / 240) + f * new Vector<float>(-1f / 132)))));
                 var r = Vector.Log(y) - half * inv + series - shift;
-                // x ≤ 0 or NaN: defer to the scalar definition (pole limit / NaN)
+                // x ≤ 0, NaN, or so large that the pairwise products overflow: the scalar definition decides
                 var bad = Vector.OnesComplement(Vector.GreaterThan(z, zero));
-                if (bad != Vector<int>.Zero || Vector.EqualsAny(z, new Vector<float>(float.PositiveInfinity)))
+                if (bad != Vector<int>.Zero || Vector.GreaterThanAny(z, large))
                 {
                     for (int lane = 0; lane < Vector<float>.Count; lane++)
                     {
                         float s = z[lane];
-                        if (!(s > 0f) || float.IsPositiveInfinity(s)) r = r.WithElement(lane, Digamma(s));
+                        if (!(s > 0f) || s > LargeArgument) r = r.WithElement(lane, Digamma(s));
                     }
                 }
                 ds[v] = r;
