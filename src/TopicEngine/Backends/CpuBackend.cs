@@ -146,51 +146,60 @@ internal sealed partial class CpuBackend : ILdaBackend
 
     public void GlobalStep(float rho, float eta, float scale)
     {
-        int k = Topics, v = VocabularySize;
+        int k = Topics, v = VocabularySize, chunks = Chunks(v);
         var statistics = _statistics.Where(s => s is not null).Cast<float[]>().ToArray(); // worker order
-        float keep = 1 - rho;
-        Parallel.For(0, Chunks(v), ParallelOptionsForThreads, c =>
+        var partial = new double[chunks * k];
+        Parallel.For(0, chunks, ParallelOptionsForThreads, c =>
         {
-            var merged = ArrayPool<float>.Shared.Rent(k);
-            var s = merged.AsSpan(0, k);
-            int end = Math.Min(v, (c + 1) * TermChunk);
-            for (int w = c * TermChunk; w < end; w++)
+            int start = c * TermChunk * k, length = Math.Min(v, (c + 1) * TermChunk) * k - start;
+            var merged = ArrayPool<float>.Shared.Rent(length);
+            var s = merged.AsSpan(0, length);
+            s.Clear();
+            foreach (var worker in statistics)
             {
-                var lambda = _lambda.AsSpan(w * k, k);
-                s.Clear();
-                foreach (var worker in statistics)
-                {
-                    var row = worker.AsSpan(w * k, k);
-                    TensorPrimitives.Add(s, row, s);
-                    row.Clear();
-                }
-                // λ ← (1 − ρ) λ + ρ (η + scale · s)   (Hoffman et al. 2010, eq. 7)
-                for (int t = 0; t < k; t++) lambda[t] = keep * lambda[t] + rho * (eta + scale * s[t]);
+                var rows = worker.AsSpan(start, length);
+                TensorPrimitives.Add(s, rows, s);
+                rows.Clear();
             }
+            // λ ← (1 − ρ) λ + ρ (η + scale · s)   (Hoffman et al. 2010, eq. 7)
+            var lambda = _lambda.AsSpan(start, length);
+            TensorPrimitives.Multiply(s, rho * scale, s);
+            TensorPrimitives.Add(s, rho * eta, s);
+            TensorPrimitives.MultiplyAdd(lambda, 1 - rho, s, lambda);
             ArrayPool<float>.Shared.Return(merged);
+            AddColumnSums(lambda, partial.AsSpan(c * k, k));
         });
-        RefreshExpElogBeta();
+        RefreshExpElogBeta(partial);
     }
 
     private ParallelOptions ParallelOptionsForThreads => new() { MaxDegreeOfParallelism = _threads };
 
     private static int Chunks(int vocabularySize) => (vocabularySize + TermChunk - 1) / TermChunk;
 
-    /// <summary>expElogβ_kw = exp(ψ(λ_kw) − ψ(Σ_w λ_kw)); row sums reduced per chunk of terms, chunks added in order.</summary>
+    /// <summary>Adds a chunk's rows (term-major) into its K partial row sums, in term order, in double.</summary>
+    private static void AddColumnSums(ReadOnlySpan<float> rows, Span<double> sums)
+    {
+        int k = sums.Length;
+        for (int at = 0; at < rows.Length; at += k)
+            for (int t = 0; t < k; t++) sums[t] += rows[at + t];
+    }
+
     private void RefreshExpElogBeta()
     {
         int k = Topics, v = VocabularySize, chunks = Chunks(v);
         var partial = new double[chunks * k];
         Parallel.For(0, chunks, ParallelOptionsForThreads, c =>
         {
-            var sums = partial.AsSpan(c * k, k);
-            int end = Math.Min(v, (c + 1) * TermChunk);
-            for (int w = c * TermChunk; w < end; w++)
-            {
-                var row = _lambda.AsSpan(w * k, k);
-                for (int t = 0; t < k; t++) sums[t] += row[t];
-            }
+            int start = c * TermChunk * k, end = Math.Min(v, (c + 1) * TermChunk) * k;
+            AddColumnSums(_lambda.AsSpan(start, end - start), partial.AsSpan(c * k, k));
         });
+        RefreshExpElogBeta(partial);
+    }
+
+    /// <summary>expElogβ_kw = exp(ψ(λ_kw) − ψ(Σ_w λ_kw)); the row sums are the per-chunk partial sums added in chunk order.</summary>
+    private void RefreshExpElogBeta(double[] partial)
+    {
+        int k = Topics, v = VocabularySize, chunks = Chunks(v);
         var psiSums = new double[k];
         for (int t = 0; t < k; t++)
         {

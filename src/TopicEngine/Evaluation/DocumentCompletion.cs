@@ -18,13 +18,13 @@ internal sealed record DocumentCompletionResult(double Perplexity, double LogLik
 /// perplexity = exp(−Σ_d Σ_{w ∈ held-out half} log Σ_k θ_dk β_kw / N), θ_d = γ_d / Σγ_d, β = the topic-word matrix.
 /// <para>The same path scores any model: <see cref="Evaluate"/> takes a K×V topic-word matrix (rows are
 /// normalised here), so topics exported from gensim or scikit-learn are scored exactly like ours.
-/// For the local step the backend is given λ = C·β with C = 1e20, so that expElogβ = exp(ψ(Cβ) − ψ(C)) = β
+/// For the local step the backend is given λ = C·β with C = 1e15, so that expElogβ = exp(ψ(Cβ) − ψ(C)) = β
 /// to float precision: θ is inferred against the point estimate β, for every tool alike.</para>
 /// </summary>
 internal static class DocumentCompletion
 {
     /// <summary>Scale that turns a normalised β into a λ whose expElogβ equals β (ψ(x) = ln x − 1/(2x) + …).</summary>
-    private const double PointEstimateScale = 1e20;
+    private const double PointEstimateScale = 1e15;
 
     /// <summary>Smallest β entry handed to the backend (an exact 0 would make ψ(0) = −∞).</summary>
     private const double BetaFloor = 1e-30;

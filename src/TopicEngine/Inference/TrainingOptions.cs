@@ -35,13 +35,13 @@ public sealed record TrainingOptions
     public double AutoPassesThreshold { get; init; } = 0.001;
 
     /// <summary>Training documents per mini-batch (<c>--batch-size</c>); online mode only.</summary>
-    public int BatchSize { get; init; } = 1024;
+    public int BatchSize { get; init; } = 256;
 
     /// <summary>κ, the forgetting rate of ρ_t = (τ0 + t)^(−κ), in (0.5, 1] (<c>--kappa</c>).</summary>
     public double Kappa { get; init; } = 0.7;
 
     /// <summary>τ0 ≥ 1, the delay of ρ_t = (τ0 + t)^(−κ), t = global steps done so far (<c>--tau0</c>).</summary>
-    public double Tau0 { get; init; } = 64;
+    public double Tau0 { get; init; } = 10;
 
     /// <summary>Document-topic prior α (<c>--alpha</c>); default symmetric 1/K.</summary>
     public PriorSetting Alpha { get; init; } = PriorSetting.Symmetric;
