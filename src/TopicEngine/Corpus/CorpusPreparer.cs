@@ -52,12 +52,9 @@ internal sealed class CorpusPreparer
         if (sources.Count == 0) throw new TopicEngineException("no input to prepare; pass --input");
         string target = Path.GetFullPath(outputDirectory);
         CheckTarget(target);
-        string parent = Path.GetDirectoryName(target) ?? throw new TopicEngineException($"--out '{outputDirectory}' has no parent folder");
-        Directory.CreateDirectory(parent);
-        string temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid().ToString("N")[..8]}");
-        Directory.CreateDirectory(temp);
         var clock = Stopwatch.StartNew();
-        try
+        PrepareResult? result = null;
+        await AtomicFile.WriteDirectoryAsync(target, async (temp, ct) =>
         {
             var report = new ReadReport();
             var vocabulary = new Vocabulary();
@@ -65,7 +62,7 @@ internal sealed class CorpusPreparer
             long tokensBefore;
             using (var raw = new CorpusFileWriter(rawPath))
             {
-                await Task.Run(() => Analyse(sources, vocabulary, raw, report, clock, progress, cancellationToken), cancellationToken);
+                await Task.Run(() => Analyse(sources, vocabulary, raw, report, clock, progress, ct), ct);
                 raw.Complete(vocabulary.Count);
                 tokensBefore = raw.Tokens;
                 if (raw.Documents == 0)
@@ -81,12 +78,12 @@ internal sealed class CorpusPreparer
             CorpusFileWriter final;
             using (final = new CorpusFileWriter(Path.Combine(temp, CorpusFile.FileName)))
             {
-                Remap(rawPath, oldToNew, final, clock, progress, cancellationToken);
+                Remap(rawPath, oldToNew, final, clock, progress, ct);
                 final.Complete(pruned.Count);
             }
             File.Delete(rawPath);
 
-            await VocabularyFile.WriteAsync(pruned, Path.Combine(temp, VocabularyFile.FileName), cancellationToken);
+            await VocabularyFile.WriteAsync(pruned, Path.Combine(temp, VocabularyFile.FileName), ct);
             var manifest = new CorpusManifest
             {
                 Created = DateTimeOffset.UtcNow,
@@ -105,16 +102,9 @@ internal sealed class CorpusPreparer
                 Sources = sources.Select(s => new CorpusSourceInfo(s.Path, s.Format.ToString().ToLowerInvariant(), s.Description)).ToList(),
             };
             manifest.Write(Path.Combine(temp, CorpusManifest.FileName));
-
-            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-            Directory.Move(temp, target);
-            return new PrepareResult(target, manifest, clock.Elapsed) { SkipExamples = report.Examples };
-        }
-        catch
-        {
-            try { Directory.Delete(temp, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+            result = new PrepareResult(target, manifest, clock.Elapsed) { SkipExamples = report.Examples };
+        }, cancellationToken);
+        return result!;
     }
 
     /// <summary>The target may be absent, empty, or an earlier prepared corpus (replaced); anything else is refused.</summary>

@@ -20,10 +20,8 @@ internal static class VocabularyFile
     private static readonly DataField<long> Cf = new("cf", nullable: false);
     private static readonly ParquetSchema Schema = new(TermId, Term, Df, Cf);
 
-    public static async Task WriteAsync(Vocabulary vocabulary, string path, CancellationToken cancellationToken = default)
-    {
-        string temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
+    public static Task WriteAsync(Vocabulary vocabulary, string path, CancellationToken cancellationToken = default) =>
+        AtomicFile.WriteAsync(path, async (stream, ct) =>
         {
             int n = vocabulary.Count;
             var ids = new int[n];
@@ -35,23 +33,14 @@ internal static class VocabularyFile
                 df[i] = vocabulary.DocumentFrequency(i);
                 cf[i] = vocabulary.CollectionFrequency(i);
             }
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                var options = new ParquetOptions { CompressionLevel = CompressionLevel.Optimal };
-                await using var writer = await ParquetWriter.CreateAsync(Schema, stream, options, cancellationToken: cancellationToken);
-                using var group = writer.CreateRowGroup();
-                await group.WriteAsync<int>(TermId, ids.AsMemory(), null, null, cancellationToken);
-                await group.WriteAsync(Term, vocabulary.Terms.ToArray(), null);
-                await group.WriteAsync<long>(Df, df.AsMemory(), null, null, cancellationToken);
-                await group.WriteAsync<long>(Cf, cf.AsMemory(), null, null, cancellationToken);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+            var options = new ParquetOptions { CompressionLevel = CompressionLevel.Optimal };
+            await using var writer = await ParquetWriter.CreateAsync(Schema, stream, options, cancellationToken: ct);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<int>(TermId, ids.AsMemory(), null, null, ct);
+            await group.WriteAsync(Term, vocabulary.Terms.ToArray(), null);
+            await group.WriteAsync<long>(Df, df.AsMemory(), null, null, ct);
+            await group.WriteAsync<long>(Cf, cf.AsMemory(), null, null, ct);
+        }, cancellationToken);
 
     public static async Task<Vocabulary> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
