@@ -59,14 +59,23 @@ internal static class LambdaFile
             long expectedRows = (long)topics * vocabularySize;
             var lambda = new float[expectedRows];
             var seen = new BitArray(checked((int)expectedRows));
+            // Row counts come from the footer: check them before reading anything.
+            var groupRows = Enumerable.Range(0, reader.RowGroupCount).Select(g => reader.OpenRowGroupReader(g).RowCount).ToArray();
+            if (groupRows.Sum() != expectedRows)
+                throw new TopicEngineException($"{path}: {groupRows.Sum()} rows, expected V×K = {vocabularySize}×{topics} = {expectedRows}");
+            int largest = (int)groupRows.DefaultIfEmpty(0).Max();
             long rows = 0;
+            var topicIds = new int[largest];
+            var termIds = new int[largest];
+            var values = new float[largest];
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 using var rowGroup = reader.OpenRowGroupReader(g);
-                var topicIds = await ParquetColumns.ReadColumnAsync<int>(rowGroup, topicField, path, cancellationToken);
-                var termIds = await ParquetColumns.ReadColumnAsync<int>(rowGroup, termField, path, cancellationToken);
-                var values = await ParquetColumns.ReadColumnAsync<float>(rowGroup, valueField, path, cancellationToken);
-                for (int i = 0; i < values.Length; i++)
+                int count = (int)rowGroup.RowCount;
+                await ParquetColumns.ReadColumnIntoAsync(rowGroup, topicField, topicIds, path, cancellationToken);
+                await ParquetColumns.ReadColumnIntoAsync(rowGroup, termField, termIds, path, cancellationToken);
+                await ParquetColumns.ReadColumnIntoAsync(rowGroup, valueField, values, path, cancellationToken);
+                for (int i = 0; i < count; i++)
                 {
                     int k = topicIds[i], w = termIds[i];
                     if ((uint)k >= (uint)topics || (uint)w >= (uint)vocabularySize)
@@ -78,10 +87,8 @@ internal static class LambdaFile
                     seen[at] = true;
                     lambda[at] = values[i];
                 }
-                rows += values.Length;
+                rows += count;
             }
-            if (rows != expectedRows)
-                throw new TopicEngineException($"{path}: {rows} rows, expected V×K = {vocabularySize}×{topics} = {expectedRows}");
             return lambda;
         });
     }

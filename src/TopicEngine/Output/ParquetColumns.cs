@@ -112,18 +112,26 @@ internal static class ParquetColumns
     public static async Task<T[]> ReadColumnAsync<T>(ParquetRowGroupReader rowGroup, DataField field, string path, CancellationToken cancellationToken = default)
         where T : struct
     {
+        var values = new T[checked((int)rowGroup.RowCount)];
+        await ReadColumnIntoAsync(rowGroup, field, values, path, cancellationToken);
+        return values;
+    }
+
+    /// <summary>Reads a column of one row group into the front of <paramref name="values"/> (at least
+    /// RowCount long; reused across row groups to keep large reads from piling up garbage).</summary>
+    public static async Task ReadColumnIntoAsync<T>(ParquetRowGroupReader rowGroup, DataField field, T[] values, string path, CancellationToken cancellationToken = default)
+        where T : struct
+    {
         int rows = checked((int)rowGroup.RowCount);
-        var values = new T[rows];
         if (field.MaxDefinitionLevel == 0)
         {
-            await rowGroup.ReadAsync<T>(field, values, null, cancellationToken);
-            return values;
+            await rowGroup.ReadAsync<T>(field, values.AsMemory(0, rows), null, cancellationToken);
+            return;
         }
         var nullable = new T?[rows];
         await rowGroup.ReadAsync<T>(field, nullable.AsMemory(), null, cancellationToken);
         for (int i = 0; i < rows; i++)
             values[i] = nullable[i] ?? throw new TopicEngineException($"{path}: column '{field.Name}' has a null in row {i} of a row group");
-        return values;
     }
 
     /// <summary>Runs <paramref name="read"/>, turning a Parquet.Net failure (a damaged file) into a
