@@ -10,6 +10,7 @@ internal static class CommandCatalog
         yield return PrepareCommand.Create();
         yield return FitCommand.Create();
         yield return TopicsCommand.Create();
+        yield return InferCommand.Create();
         yield return EvaluateCommand.Create();
         yield return ExportCommand.Create();
         yield return GenerateCommand.Create();

@@ -79,6 +79,10 @@ internal sealed partial class CpuBackend : ILdaBackend
         RefreshExpElogBeta();
     }
 
+    /// <summary>λ as the backend holds it (V×K, term-major), read-only and without a copy; valid until the next
+    /// <see cref="SetLambda"/> or <see cref="GlobalStep"/>.</summary>
+    internal ReadOnlySpan<float> Lambda => _lambda;
+
     public void GetLambda(Span<float> lambda)
     {
         if (lambda.Length < _lambda.Length) throw new ArgumentException("lambda must hold V×K entries.", nameof(lambda));
@@ -135,6 +139,26 @@ internal sealed partial class CpuBackend : ILdaBackend
         double totalBound = 0;
         for (int w = 0; w < workers; w++) { totalIterations += iterations[w]; totalBound += bounds[w]; }
         return new LocalStepResult(docs, batch.TokenCount, totalIterations, computeBound ? totalBound : double.NaN);
+    }
+
+    /// <summary>
+    /// The local step of ONE document on the calling thread, without statistics or bound (the public API's
+    /// <c>TopicModel.Infer</c>): <paramref name="termIds"/> ascending and distinct, <paramref name="counts"/>
+    /// aligned, γ (K) written into <paramref name="gamma"/>. Computes exactly what <see cref="LocalStep"/> computes
+    /// for the same document; thread-safe (scratch comes from the pool). Returns the iterations taken.
+    /// </summary>
+    public int InferDocument(ReadOnlySpan<int> termIds, ReadOnlySpan<float> counts, float[] alpha, LocalStepOptions options, Span<float> gamma)
+    {
+        int k = Topics;
+        if (alpha.Length != k) throw new ArgumentException("alpha must have K entries.", nameof(alpha));
+        if (gamma.Length < k) throw new ArgumentException("gamma must hold K entries.", nameof(gamma));
+        if (termIds.Length != counts.Length) throw new ArgumentException("termIds and counts must have the same length.", nameof(counts));
+        if (VocabularySize == 0 && termIds.Length > 0) throw new InvalidOperationException("SetLambda must be called before InferDocument.");
+        var step = new DocumentEStep(null, alpha, options, _expElogBeta, [], k, MathMode, computeBound: false, 0);
+        var scratch = RentScratch(termIds.Length);
+        double bound = 0;
+        try { return (int)step.Invoke(termIds, counts, gamma[..k], scratch, null, ref bound); }
+        finally { _scratchPool.Add(scratch); }
     }
 
     private DocumentScratch RentScratch(int terms)
