@@ -73,7 +73,7 @@ internal sealed partial class CpuBackend
             var rows = scratch.Rows.AsSpan(0, n * kp);                // E: W_d×Kp, zero-padded
             for (int i = 0; i < n; i++)
             {
-                expElogBeta.Row(ids[i]).CopyTo(rows.Slice(i * kp, k));
+                expElogBeta.CopyRow(ids[i], rows.Slice(i * kp, k));
                 rows.Slice(i * kp + k, kp - k).Clear();
             }
             var gamma = scratch.Gamma.AsSpan();

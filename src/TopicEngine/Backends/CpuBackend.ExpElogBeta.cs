@@ -10,9 +10,10 @@ internal sealed partial class CpuBackend
     /// global step: a step then costs the λ update and row sums over V×K (one multiply-add per entry), and ψ/exp
     /// run only for the terms the following batches touch. A row's value depends only on its λ row and the row
     /// sums, so it is the same whenever it is computed (determinism and resume are unaffected).
-    /// <para>Thread safety: concurrent readers may refresh the same stale row at once; they write identical values,
-    /// and a row's stamp is published (release) only after its values, so a reader that sees a current stamp
-    /// (acquire) sees the finished row. <see cref="Invalidate"/> must not run while a local step is in flight.</para>
+    /// <para>Thread safety: a stale row is computed in the caller's own buffer and only then copied into the shared
+    /// row, so concurrent readers refreshing the same row write identical finished values; the stamp is published
+    /// (release) after the values, so a reader that sees a current stamp (acquire) copies a finished row.
+    /// <see cref="Invalidate"/> must not run while a local step is in flight.</para>
     /// </summary>
     private sealed class ExpElogBetaRows
     {
@@ -42,26 +43,29 @@ internal sealed partial class CpuBackend
             _version++;
         }
 
-        /// <summary>Row w of expElogβ (K floats), computed now if stale.</summary>
-        public ReadOnlySpan<float> Row(int w)
+        /// <summary>Copies row w of expElogβ (K floats) into <paramref name="destination"/>, computing it there first if stale.</summary>
+        public void CopyRow(int w, Span<float> destination)
         {
             var row = _expElogBeta.AsSpan(w * _k, _k);
-            if (Volatile.Read(ref _stamps[w]) != _version)
+            if (Volatile.Read(ref _stamps[w]) == _version)
             {
-                var lambda = _lambda.AsSpan(w * _k, _k);
-                if (_mode == CpuMathMode.Fast)
-                {
-                    SpecialFunctions.Digamma(lambda, row);
-                    TensorPrimitives.Subtract(row, _psiSumsFloat, row);
-                    TensorPrimitives.Exp(row, row);
-                }
-                else
-                {
-                    for (int t = 0; t < _k; t++) row[t] = (float)Math.Exp(SpecialFunctions.Digamma((double)lambda[t]) - _psiSums[t]);
-                }
-                Volatile.Write(ref _stamps[w], _version);
+                row.CopyTo(destination);
+                return;
             }
-            return row;
+            // computed in the caller's buffer, so the shared row only ever receives finished values
+            var lambda = _lambda.AsSpan(w * _k, _k);
+            if (_mode == CpuMathMode.Fast)
+            {
+                SpecialFunctions.Digamma(lambda, destination);
+                TensorPrimitives.Subtract(destination, _psiSumsFloat, destination);
+                TensorPrimitives.Exp(destination, destination);
+            }
+            else
+            {
+                for (int t = 0; t < _k; t++) destination[t] = (float)Math.Exp(SpecialFunctions.Digamma((double)lambda[t]) - _psiSums[t]);
+            }
+            destination.CopyTo(row);
+            Volatile.Write(ref _stamps[w], _version);
         }
     }
 }
