@@ -87,6 +87,18 @@ public sealed class InferCommandTests
     }
 
     [Fact]
+    public void ABadRecordMidwayLeavesNoOutputFile()
+    {
+        using var dir = FittedModel(out _);
+        var good = string.Join('\n', Enumerable.Range(0, 40).Select(i => $"{{\"text\": \"orbit rocket {i}\"}}"));
+        dir.Write("new.jsonl", good + "\n{not json\n");
+        var (exit, _, error) = Run("infer", "-m", dir.File("model"), "-i", dir.File("new.jsonl"), "-o", dir.File("new.parquet"), "--device", "cpu", "--batch-size", "8");
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"error: {dir.File("new.jsonl")}:41", Lines(error)[^1]);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.parquet*"));
+    }
+
+    [Fact]
     public void AMissingModelIsOneLineAndExitCodeOne()
     {
         using var dir = new TempDirectory();
