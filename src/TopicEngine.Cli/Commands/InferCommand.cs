@@ -18,6 +18,7 @@ internal static class InferCommand
         var model = new Option<string>("--model", "-m") { Description = "Model directory (from fit).", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Parquet file to write (doc_topics schema: doc_key, topic_id, probability, theta, gamma, entropy, token_count).", Required = true };
         var input = new CorpusInputOptions();
+        input.Input.Description = "The new documents: a file or folder (repeatable), in any format fit reads.";
         var device = new Option<string>("--device") { Description = "auto (CUDA, then OpenCL, else CPU), cuda, opencl or cpu.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "cuda", "opencl", "cpu");
         var threads = new Option<int>("--threads") { Description = "CPU threads (0 = all cores).", DefaultValueFactory = _ => 0 };
