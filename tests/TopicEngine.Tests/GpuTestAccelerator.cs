@@ -24,3 +24,25 @@ public sealed class GpuTestAccelerator : IDisposable
         Context.Dispose();
     }
 }
+
+/// <summary>ILGPU's CPU simulator with the smallest groups that still have several warps (warp 2,
+/// 2 warps per group): the simulator pays for every barrier and shuffle with OS-thread
+/// synchronisation, so the backend contract suite, written for CPU speed, runs in seconds here.</summary>
+public sealed class SmallGroupTestAccelerator : IDisposable
+{
+    public SmallGroupTestAccelerator()
+    {
+        Context = Context.Create(builder => builder.CPU(new CPUDevice(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 2, numMultiprocessors: 1)).EnableAlgorithms());
+        Accelerator = Context.CreateCPUAccelerator(0);
+    }
+
+    public Context Context { get; }
+
+    public Accelerator Accelerator { get; }
+
+    public void Dispose()
+    {
+        Accelerator.Dispose();
+        Context.Dispose();
+    }
+}

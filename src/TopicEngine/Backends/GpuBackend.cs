@@ -11,6 +11,8 @@ namespace TopicEngine.Backends;
 /// accelerator in tests). λ, expElogβ and the statistics stay on the device for the whole fit
 /// (V×K, term-major); only γ and per-document scalars come back per batch, and λ only on
 /// <see cref="GetLambda"/>. Kernels (<c>kernels/TopicEngine.Kernels</c>) are loaded once.
+/// Statistics are summed in 64-bit fixed point, so the same input on the same device gives
+/// byte-identical λ (float atomics would make the sum depend on thread-group timing).
 /// <para>A batch is processed in chunks of at most <c>chunkDocuments</c> documents through two
 /// slots of page-locked host and device buffers: while chunk c computes on the compute stream, the
 /// host stages chunk c + 1 and uploads it on the copy stream, then downloads chunk c's γ while
@@ -37,17 +39,17 @@ internal sealed class GpuBackend : ILdaBackend
     private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, LocalStepSettings> _eStep;
     private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, int> _statisticsKernel;
+        ArrayView<long>, int> _statisticsKernel;
     private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, int> _boundKernel;
-    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<long>, ArrayView<float>,
         GlobalStepSettings> _blendKernel;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int> _digammaKernel;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> _expElogBetaKernel;
 
     private MemoryBuffer1D<float, Stride1D.Dense>? _lambda;       // λ: V×K, term-major
     private MemoryBuffer1D<float, Stride1D.Dense>? _expElogBeta;  // exp(Elogβ): V×K, term-major
-    private MemoryBuffer1D<float, Stride1D.Dense>? _statistics;   // s: V×K, term-major
+    private MemoryBuffer1D<long, Stride1D.Dense>? _statistics;    // s · 2³²: V×K, term-major, fixed point (order-independent sums)
     private MemoryBuffer1D<float, Stride1D.Dense>? _partialSums;  // blend groups×K
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _psiRowSums;   // ψ(Σ_w λ_wk): K
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _alpha;        // α: K
@@ -78,11 +80,11 @@ internal sealed class GpuBackend : ILdaBackend
 
         _eStep = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<int>, ArrayView<int>, LocalStepSettings>(LocalStepKernels.EStep);
-        _statisticsKernel = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(
+        _statisticsKernel = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<long>, int>(
             LocalStepKernels.Statistics);
         _boundKernel = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, int>(LocalStepKernels.DocumentBound);
-        _blendKernel = accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GlobalStepSettings>(
+        _blendKernel = accelerator.LoadKernel<ArrayView<float>, ArrayView<long>, ArrayView<float>, GlobalStepSettings>(
             GlobalStepKernels.BlendAndPartialRowSums);
         _digammaKernel = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(
             GlobalStepKernels.DigammaOfRowSums);
@@ -132,7 +134,7 @@ internal sealed class GpuBackend : ILdaBackend
                 {
                     _lambda = _accelerator.Allocate1D<float>(length);
                     _expElogBeta = _accelerator.Allocate1D<float>(length);
-                    _statistics = _accelerator.Allocate1D<float>(length);
+                    _statistics = _accelerator.Allocate1D<long>(length);
                     _partialSums = _accelerator.Allocate1D<float>((long)groups * Topics);
                 }
                 catch (Exception e) when (e is OutOfMemoryException or AcceleratorException)
@@ -239,8 +241,10 @@ internal sealed class GpuBackend : ILdaBackend
     {
         lock (_gate)
         {
-            _statistics!.View.CopyToCPU(_computeStream, statistics[..(int)_statistics.Length]);
+            var fixedPoint = new long[_statistics!.Length];
+            _statistics.View.CopyToCPU(_computeStream, fixedPoint);
             _computeStream.Synchronize();
+            for (int i = 0; i < fixedPoint.Length; i++) statistics[i] = fixedPoint[i] * DeviceMath.InverseStatisticsScale;
         }
     }
 
@@ -331,7 +335,7 @@ internal sealed class GpuBackend : ILdaBackend
     private long ModelBytes(int vocabularySize)
     {
         int groups = Math.Min(MaxBlendGroups, vocabularySize);
-        return 3L * vocabularySize * Topics * sizeof(float) + (long)groups * Topics * sizeof(float) + 2L * Topics * sizeof(float);
+        return (2L * sizeof(float) + sizeof(long)) * vocabularySize * Topics + (long)groups * Topics * sizeof(float) + 2L * Topics * sizeof(float);
     }
 
     /// <summary>Throws when λ, expElogβ, statistics and both batch slots do not fit the device memory.</summary>
@@ -342,7 +346,7 @@ internal sealed class GpuBackend : ILdaBackend
         long available = _accelerator.MemorySize;
         if (model + batches > available)
             throw new TopicEngineException(
-                $"the model does not fit {Name} device '{DeviceName}': λ, expElogβ and statistics (3 × V × K floats, V={vocabularySize}, K={Topics}) " +
+                $"the model does not fit {Name} device '{DeviceName}': λ, expElogβ (floats) and statistics (64-bit) for V={vocabularySize}, K={Topics} " +
                 $"need {Mib(model)} MiB plus {Mib(batches)} MiB of batch buffers, the device has {Mib(available)} MiB; " +
                 "lower --topics, prune the vocabulary (--keep-n) or use --device cpu");
     }
@@ -355,7 +359,8 @@ internal sealed class GpuBackend : ILdaBackend
         _expElogBeta?.Dispose();
         _statistics?.Dispose();
         _partialSums?.Dispose();
-        _lambda = _expElogBeta = _statistics = _partialSums = null;
+        _lambda = _expElogBeta = _partialSums = null;
+        _statistics = null;
     }
 
     /// <summary>Frees the device buffers and streams (not the accelerator).</summary>

@@ -78,7 +78,7 @@ internal sealed class ReferenceBackend : ILdaBackend
                 for (int i = 0; i < ids.Length; i++)
                 {
                     int row = ids[i] * k;
-                    double phiNorm = 0;
+                    double phiNorm = LdaMath.PhiNormFloor;
                     for (int t = 0; t < k; t++) phiNorm += expElogTheta[t] * _expElogBeta[row + t];
                     double ratio = cts[i] / phiNorm;
                     for (int t = 0; t < k; t++) g[t] += ratio * _expElogBeta[row + t];
@@ -99,7 +99,7 @@ internal sealed class ReferenceBackend : ILdaBackend
                 for (int i = 0; i < ids.Length; i++)
                 {
                     int row = ids[i] * k;
-                    double phiNorm = 0;
+                    double phiNorm = LdaMath.PhiNormFloor;
                     for (int t = 0; t < k; t++) phiNorm += expElogTheta[t] * _expElogBeta[row + t];
                     if (computeBound) bound += cts[i] * Math.Log(phiNorm);
                     if (localStats is not null)

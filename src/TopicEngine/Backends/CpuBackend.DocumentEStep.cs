@@ -1,0 +1,194 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using TopicEngine.Corpus;
+using TopicEngine.Inference;
+
+namespace TopicEngine.Backends;
+
+internal sealed partial class CpuBackend
+{
+    /// <summary>Per-worker buffers, rented once per worker per call and grown only for a longer document.</summary>
+    private sealed class DocumentScratch
+    {
+        public DocumentScratch(int topics)
+        {
+            PaddedTopics = Pad(topics);
+            Gamma = new float[topics];
+            LastGamma = new float[topics];
+            Accumulator = new float[PaddedTopics];
+            ElogTheta = new float[topics];
+            ExpElogTheta = new float[PaddedTopics]; // lanes K..Kp stay 0
+            Product = new float[topics];
+            ElogThetaPrecise = new double[topics];
+        }
+
+        /// <summary>K rounded up to whole SIMD vectors; gathered rows are zero-padded to it.</summary>
+        public int PaddedTopics { get; }
+        /// <summary>E: the document's rows of expElogβ, W_d×Kp row-major, lanes K..Kp zero.</summary>
+        public float[] Rows { get; private set; } = [];
+        /// <summary>Rows that <see cref="Rows"/> can hold.</summary>
+        public int Capacity { get; private set; }
+        public float[] Gamma { get; }
+        public float[] LastGamma { get; }
+        public float[] Accumulator { get; }
+        public float[] ElogTheta { get; }
+        public float[] ExpElogTheta { get; }
+        public float[] Product { get; }
+        public double[] ElogThetaPrecise { get; }
+
+        public static int Pad(int topics) => (topics + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
+
+        public void EnsureCapacity(int terms)
+        {
+            if (Capacity >= terms) return;
+            Capacity = Math.Max(terms, Capacity * 2);
+            Rows = new float[Capacity * PaddedTopics];
+        }
+    }
+
+    /// <summary>
+    /// The local step of one document (the contract's formulas, see <see cref="ILdaBackend"/>):
+    /// γ ← 1; repeat Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k) expElogβ_kw;
+    /// γ_k = α_k + exp(Elogθ_k) Σ_w n_w expElogβ_kw / φnorm_w; until mean |Δγ| &lt; tolerance.
+    /// </summary>
+    private readonly struct DocumentEStep(SparseBatch batch, float[] alpha, LocalStepOptions options, float[] expElogBeta,
+        float[] gammaOut, int topics, CpuMathMode mathMode, bool computeBound, double logGammaAlphaTerm)
+    {
+        /// <summary>Runs document <paramref name="d"/>; adds s_kw into <paramref name="statistics"/> when given and its
+        /// bound into <paramref name="bound"/> when requested. Returns the iterations taken.</summary>
+        public long Invoke(int d, DocumentScratch scratch, float[]? statistics, ref double bound)
+        {
+            int k = topics, kp = scratch.PaddedTopics;
+            var ids = batch.DocumentTerms(d);
+            var counts = batch.DocumentCounts(d);
+            int n = ids.Length;
+            var gammaRow = gammaOut.AsSpan(d * k, k);
+            if (n == 0)
+            {
+                alpha.CopyTo(gammaRow); // γ = α: the document's bound terms cancel to 0
+                return 0;
+            }
+
+            var rows = scratch.Rows.AsSpan(0, n * kp);                // E: W_d×Kp, zero-padded
+            for (int i = 0; i < n; i++)
+            {
+                expElogBeta.AsSpan(ids[i] * k, k).CopyTo(rows.Slice(i * kp, k));
+                rows.Slice(i * kp + k, kp - k).Clear();
+            }
+            var gamma = scratch.Gamma.AsSpan();
+            var lastGamma = scratch.LastGamma.AsSpan();
+            var acc = scratch.Accumulator.AsSpan();
+            var expElogTheta = scratch.ExpElogTheta.AsSpan();
+
+            gamma.Fill(1f);
+            ExpectedLogTheta(scratch);
+            long iterations = 0;
+            while (iterations < options.MaxIterations)
+            {
+                iterations++;
+                gamma.CopyTo(lastGamma);
+                // φnorm = E·exp(Elogθ); acc = Eᵀ (n/φnorm), fused in one sweep over E
+                FusedPhiNormSweep(rows, n, kp, expElogTheta, counts, acc);
+                // γ = α + exp(Elogθ) ⊙ acc
+                TensorPrimitives.FusedMultiplyAdd(expElogTheta[..k], acc[..k], alpha, gamma);
+                TensorPrimitives.Subtract(gamma, lastGamma, lastGamma);
+                float change = TensorPrimitives.SumOfMagnitudes(lastGamma);
+                ExpectedLogTheta(scratch);
+                if (change / k < options.Tolerance) break;
+            }
+            gamma.CopyTo(gammaRow);
+
+            if (statistics is null && !computeBound) return iterations;
+            // final φnorm with exp(Elogθ) of the final γ
+            double documentBound = 0;
+            for (int i = 0; i < n; i++)
+            {
+                var row = rows.Slice(i * kp, k);
+                float norm = TensorPrimitives.Dot(row, expElogTheta[..k]) + LdaMath.PhiNormFloor;
+                if (computeBound) documentBound += counts[i] * Math.Log(norm);
+                if (statistics is not null)
+                {
+                    // s_kw += n_w exp(Elogθ_k) expElogβ_kw / φnorm_w
+                    var product = scratch.Product.AsSpan();
+                    TensorPrimitives.Multiply(row, expElogTheta[..k], product);
+                    var target = statistics.AsSpan(ids[i] * k, k);
+                    TensorPrimitives.MultiplyAdd(product, counts[i] / norm, target, target);
+                }
+            }
+            if (computeBound)
+            {
+                // Σ_k (α_k − γ_k) Elogθ_k + lnΓ(γ_k) − lnΓ(α_k) + lnΓ(Σα) − lnΓ(Σγ), in double
+                var elog = scratch.ElogThetaPrecise.AsSpan();
+                LdaMath.DirichletExpectation(gamma, elog);
+                double gammaSum = 0;
+                for (int t = 0; t < k; t++)
+                {
+                    gammaSum += gamma[t];
+                    documentBound += (alpha[t] - (double)gamma[t]) * elog[t] + SpecialFunctions.LogGamma((double)gamma[t]);
+                }
+                documentBound += logGammaAlphaTerm - SpecialFunctions.LogGamma(gammaSum);
+                bound += documentBound;
+            }
+            return iterations;
+        }
+
+        /// <summary>
+        /// One sweep over the gathered rows: φnorm_i = E_i · x + floor, then acc += (n_i / φnorm_i) E_i while
+        /// E_i is still in L1. Rows and x are zero-padded to Kp (whole vectors), so there is no tail.
+        /// </summary>
+        private static void FusedPhiNormSweep(ReadOnlySpan<float> rows, int n, int kp, ReadOnlySpan<float> x,
+            ReadOnlySpan<float> counts, Span<float> acc)
+        {
+            int width = Vector<float>.Count, vectors = kp / width;
+            ref float e = ref MemoryMarshal.GetReference(rows);
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float a = ref MemoryMarshal.GetReference(acc);
+            acc.Clear();
+            for (int i = 0; i < n; i++)
+            {
+                nuint row = (nuint)(i * kp);
+                var dot0 = Vector<float>.Zero;
+                var dot1 = Vector<float>.Zero;
+                int v = 0;
+                for (; v + 1 < vectors; v += 2)
+                {
+                    nuint at = (nuint)(v * width);
+                    dot0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at), Vector.LoadUnsafe(ref xs, at), dot0);
+                    dot1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at + (nuint)width), Vector.LoadUnsafe(ref xs, at + (nuint)width), dot1);
+                }
+                if (v < vectors)
+                {
+                    nuint at = (nuint)(v * width);
+                    dot0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at), Vector.LoadUnsafe(ref xs, at), dot0);
+                }
+                var ratio = new Vector<float>(counts[i] / (Vector.Sum(dot0 + dot1) + LdaMath.PhiNormFloor));
+                for (v = 0; v < vectors; v++)
+                {
+                    nuint at = (nuint)(v * width);
+                    Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at), ratio, Vector.LoadUnsafe(ref a, at)).StoreUnsafe(ref a, at);
+                }
+            }
+        }
+
+        /// <summary>Elogθ = ψ(γ) − ψ(Σγ), exp(Elogθ), from the scratch's γ.</summary>
+        private void ExpectedLogTheta(DocumentScratch scratch)
+        {
+            var gamma = scratch.Gamma.AsSpan();
+            if (mathMode == CpuMathMode.Fast)
+            {
+                var elog = scratch.ElogTheta.AsSpan();
+                float psiSum = SpecialFunctions.Digamma(TensorPrimitives.Sum(gamma));
+                SpecialFunctions.Digamma(gamma, elog);
+                TensorPrimitives.Subtract(elog, psiSum, elog);
+                TensorPrimitives.Exp(elog, scratch.ExpElogTheta);
+            }
+            else
+            {
+                var elog = scratch.ElogThetaPrecise.AsSpan();
+                LdaMath.DirichletExpectation(gamma, elog);
+                for (int t = 0; t < elog.Length; t++) scratch.ExpElogTheta[t] = (float)Math.Exp(elog[t]);
+            }
+        }
+    }
+}

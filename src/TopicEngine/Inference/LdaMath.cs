@@ -1,0 +1,86 @@
+namespace TopicEngine.Inference;
+
+/// <summary>
+/// Small pieces of LDA arithmetic shared by the backends, the trainer and the evaluators.
+/// </summary>
+internal static class LdaMath
+{
+    /// <summary>
+    /// Added to every φnorm_w = Σ_k exp(Elogθ_k)·expElogβ_kw before dividing by it. expElogβ underflows
+    /// to 0 in float for a term whose λ stayed at a small η in every topic (e.g. a term seen only in
+    /// held-out documents), and n_w / 0 · 0 would be NaN. 1e-30 is far below any φnorm that matters
+    /// (gensim adds the dtype's epsilon instead, which biases rare words in float32).
+    /// </summary>
+    public const float PhiNormFloor = 1e-30f;
+
+    /// <summary>
+    /// The β part of the ELBO (Hoffman et al. 2010, eq. 3), in double:
+    /// Σ_k Σ_w [(η − λ_kw) Elogβ_kw + lnΓ(λ_kw) − lnΓ(η)] + Σ_k [lnΓ(Vη) − lnΓ(Σ_w λ_kw)],
+    /// with Elogβ_kw = ψ(λ_kw) − ψ(Σ_w λ_kw). <paramref name="lambda"/>: V×K, term-major.
+    /// Parallel over fixed chunks of terms, partial sums added in chunk order (deterministic).
+    /// </summary>
+    public static double TopicWordBound(float[] lambda, int vocabularySize, int topics, float eta, int threads)
+    {
+        int k = topics, v = vocabularySize;
+        var rowSums = TopicSums(lambda, v, k);
+        var psiRowSums = new double[k];
+        for (int t = 0; t < k; t++) psiRowSums[t] = SpecialFunctions.Digamma(rowSums[t]);
+        const int chunk = 512;
+        int chunks = (v + chunk - 1) / chunk;
+        var partial = new double[Math.Max(chunks, 1)];
+        double lgEta = SpecialFunctions.LogGamma((double)eta);
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, c =>
+        {
+            double sum = 0;
+            int end = Math.Min(v, (c + 1) * chunk);
+            for (int w = c * chunk; w < end; w++)
+                for (int t = 0; t < k; t++)
+                {
+                    double l = lambda[w * k + t];
+                    double elogBeta = SpecialFunctions.Digamma(l) - psiRowSums[t];
+                    sum += (eta - l) * elogBeta + SpecialFunctions.LogGamma(l) - lgEta;
+                }
+            partial[c] = sum;
+        });
+        double bound = 0;
+        foreach (var p in partial) bound += p;
+        double lgVEta = SpecialFunctions.LogGamma((double)v * eta);
+        for (int t = 0; t < k; t++) bound += lgVEta - SpecialFunctions.LogGamma(rowSums[t]);
+        return bound;
+    }
+
+    /// <summary>Σ_w λ_kw for every topic k, in double, summed in term order. <paramref name="lambda"/>: V×K, term-major.</summary>
+    public static double[] TopicSums(ReadOnlySpan<float> lambda, int vocabularySize, int topics)
+    {
+        var sums = new double[topics];
+        for (int w = 0; w < vocabularySize; w++)
+        {
+            var row = lambda.Slice(w * topics, topics);
+            for (int t = 0; t < topics; t++) sums[t] += row[t];
+        }
+        return sums;
+    }
+
+    /// <summary>
+    /// E[β] = λ normalised per topic, as a K×V topic-major matrix whose rows sum to 1.
+    /// <paramref name="lambda"/>: V×K, term-major.
+    /// </summary>
+    public static float[] ExpectedTopicWord(ReadOnlySpan<float> lambda, int vocabularySize, int topics)
+    {
+        var sums = TopicSums(lambda, vocabularySize, topics);
+        var beta = new float[topics * vocabularySize];
+        for (int w = 0; w < vocabularySize; w++)
+            for (int t = 0; t < topics; t++)
+                beta[t * vocabularySize + w] = (float)(lambda[w * topics + t] / sums[t]);
+        return beta;
+    }
+
+    /// <summary>Elogθ = ψ(γ) − ψ(Σγ) in double (Dirichlet expectation of one row).</summary>
+    public static void DirichletExpectation(ReadOnlySpan<float> gamma, Span<double> elog)
+    {
+        double sum = 0;
+        foreach (var g in gamma) sum += g;
+        double psiSum = SpecialFunctions.Digamma(sum);
+        for (int t = 0; t < gamma.Length; t++) elog[t] = SpecialFunctions.Digamma((double)gamma[t]) - psiSum;
+    }
+}

@@ -1,0 +1,261 @@
+using System.Runtime.InteropServices;
+using TopicEngine.Backends;
+using TopicEngine.Corpus;
+using TopicEngine.Inference;
+
+namespace TopicEngine.Tests;
+
+/// <summary>
+/// The contract every <see cref="ILdaBackend"/> must keep, checked against <see cref="ReferenceBackend"/>.
+/// Add a backend by deriving a sealed class that implements <see cref="CreateBackend"/> (and, if its
+/// arithmetic is looser, overrides <see cref="RelativeTolerance"/>).
+/// </summary>
+public abstract class BackendContractTests
+{
+    /// <summary>Creates the backend under test for K topics.</summary>
+    internal abstract ILdaBackend CreateBackend(int topics);
+
+    /// <summary>Allowed |a − b| / max(|b|, 1) against the reference for γ, statistics and λ; the bound uses it relative to |b|.</summary>
+    protected virtual double RelativeTolerance => 1e-4;
+
+    /// <summary>Shapes that break vectorised code.</summary>
+    public static TheoryData<int> TopicCounts => new() { 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33 };
+
+    /// <summary>Local-step settings for the comparisons: run (nearly) to convergence. A backend on a
+    /// slow simulator may stop earlier (its γ then differs from the reference by about the tolerance).</summary>
+    private protected virtual LocalStepOptions Converged => new(MaxIterations: 3000, Tolerance: 1e-6f);
+
+    /// <summary>Local steps each of the 8 concurrent callers makes in the thread-safety test.</summary>
+    private protected virtual int ThreadSafetyRepeats => 5;
+
+    internal static InMemoryCorpus RandomCorpus(int vocabularySize, int documents, int seed, int maxDistinctTerms = 30)
+    {
+        var random = new Random(seed);
+        var corpus = new InMemoryCorpus(vocabularySize);
+        corpus.Add("empty", [], []);
+        corpus.Add("one-word", [random.Next(vocabularySize)], [1f]);
+        for (int d = 2; d < documents; d++)
+        {
+            int distinct = random.Next(1, Math.Min(maxDistinctTerms, vocabularySize) + 1);
+            var terms = Enumerable.Range(0, vocabularySize).OrderBy(_ => random.Next()).Take(distinct).Order().ToArray();
+            var counts = terms.Select(_ => (float)random.Next(1, 6)).ToArray();
+            corpus.Add($"doc{d}", terms, counts);
+        }
+        return corpus;
+    }
+
+    internal static float[] RandomLambda(int vocabularySize, int topics, int seed)
+    {
+        var random = new Random(seed);
+        var lambda = new float[vocabularySize * topics];
+        for (int i = 0; i < lambda.Length; i++) lambda[i] = (float)(0.05 + 3 * random.NextDouble() * random.NextDouble());
+        return lambda;
+    }
+
+    internal static float[] Alpha(int topics, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, topics).Select(_ => (float)(0.05 + 0.5 * random.NextDouble())).ToArray();
+    }
+
+    private void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(float.IsFinite(actual[i]), $"{what}[{i}] is {actual[i]}");
+            double error = Math.Abs(expected[i] - actual[i]) / Math.Max(Math.Abs(expected[i]), 1.0);
+            Assert.True(error <= RelativeTolerance, $"{what}[{i}]: expected {expected[i]}, got {actual[i]} (relative error {error:g3})");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TopicCounts))]
+    public void LocalStepGammaBoundAndStatisticsMatchReference(int topics)
+    {
+        const int v = 40;
+        var corpus = RandomCorpus(v, 25, seed: topics);
+        var batch = corpus.Slice(0, corpus.DocumentCount);
+        var lambda = RandomLambda(v, topics, seed: 100 + topics);
+        var alpha = Alpha(topics, seed: 200 + topics);
+        using var reference = new ReferenceBackend(topics);
+        using var backend = CreateBackend(topics);
+        var expectedGamma = new float[batch.DocumentCount * topics];
+        var actualGamma = new float[expectedGamma.Length];
+        reference.SetLambda(lambda, v);
+        backend.SetLambda(lambda, v);
+
+        var expected = reference.LocalStep(batch, alpha, Converged, expectedGamma, accumulateStatistics: true, computeBound: true);
+        var actual = backend.LocalStep(batch, alpha, Converged, actualGamma, accumulateStatistics: true, computeBound: true);
+
+        AssertClose(expectedGamma, actualGamma, "gamma");
+        Assert.Equal(expected.Documents, actual.Documents);
+        Assert.Equal(expected.Tokens, actual.Tokens);
+        Assert.True(Math.Abs(expected.DocumentBound - actual.DocumentBound) <= RelativeTolerance * Math.Abs(expected.DocumentBound),
+            $"bound: expected {expected.DocumentBound}, got {actual.DocumentBound}");
+
+        // ρ = 1, η = 0, scale = 1 turns λ into the statistics themselves.
+        reference.GlobalStep(1f, 0f, 1f);
+        backend.GlobalStep(1f, 0f, 1f);
+        var expectedStatistics = new float[v * topics];
+        var actualStatistics = new float[v * topics];
+        reference.GetLambda(expectedStatistics);
+        backend.GetLambda(actualStatistics);
+        AssertClose(expectedStatistics, actualStatistics, "statistics");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(17)]
+    public void GlobalStepBlendsLambdaAsTheReferenceDoes(int topics)
+    {
+        const int v = 30;
+        var corpus = RandomCorpus(v, 12, seed: 7);
+        var batch = corpus.Slice(0, corpus.DocumentCount);
+        var lambda = RandomLambda(v, topics, seed: 8);
+        var alpha = Alpha(topics, seed: 9);
+        using var reference = new ReferenceBackend(topics);
+        using var backend = CreateBackend(topics);
+        var gamma = new float[batch.DocumentCount * topics];
+        var expected = new float[v * topics];
+        var actual = new float[v * topics];
+        foreach (var b in new ILdaBackend[] { reference, backend })
+        {
+            b.SetLambda(lambda, v);
+            for (int step = 0; step < 3; step++)
+            {
+                b.LocalStep(batch, alpha, Converged, gamma, true, false);
+                b.GlobalStep(0.6f, 0.05f, 3f);
+            }
+        }
+        reference.GetLambda(expected);
+        backend.GetLambda(actual);
+        AssertClose(expected, actual, "lambda");
+    }
+
+    [Fact]
+    public void EmptyDocumentGetsAlphaAndZeroBound()
+    {
+        var corpus = new InMemoryCorpus(5);
+        corpus.Add("a", [], []);
+        corpus.Add("b", [], []);
+        using var backend = CreateBackend(3);
+        backend.SetLambda(RandomLambda(5, 3, 1), 5);
+        var gamma = new float[6];
+        var result = backend.LocalStep(corpus.Slice(0, 2), [0.1f, 0.2f, 0.3f], LocalStepOptions.Default, gamma, true, true);
+        Assert.Equal([0.1f, 0.2f, 0.3f, 0.1f, 0.2f, 0.3f], gamma);
+        Assert.Equal(0, result.DocumentBound, 6);
+    }
+
+    [Fact]
+    public void EmptyBatchReturnsNothing()
+    {
+        using var backend = CreateBackend(4);
+        backend.SetLambda(RandomLambda(3, 4, 1), 3);
+        var result = backend.LocalStep(new SparseBatch([], [0], [], []), [1f, 1f, 1f, 1f], LocalStepOptions.Default, [], true, true);
+        Assert.Equal(0, result.Documents);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    public void OutputsStayFiniteWhenExpElogBetaUnderflows(int topics)
+    {
+        // Term 0 sits at a tiny λ in every topic (a word seen only in held-out documents): expElogβ
+        // underflows to 0 in float, φnorm would be 0 and γ NaN without the floor.
+        const int v = 6;
+        var lambda = new float[v * topics];
+        for (int i = 0; i < lambda.Length; i++) lambda[i] = i < topics ? 1e-4f : 1e5f;
+        var corpus = new InMemoryCorpus(v);
+        corpus.Add("rare", [0], [3f]);
+        corpus.Add("mixed", [0, 1, 2], [1f, 2f, 1f]);
+        corpus.Add("everywhere", [0, 1, 2, 3, 4, 5], [1f, 1f, 1f, 1f, 1f, 1f]);
+        using var backend = CreateBackend(topics);
+        backend.SetLambda(lambda, v);
+        var gamma = new float[3 * topics];
+        var alpha = Enumerable.Repeat(1f / topics, topics).ToArray();
+        var result = backend.LocalStep(corpus.Slice(0, 3), alpha, LocalStepOptions.Default, gamma, true, true);
+        Assert.All(gamma, g => Assert.True(float.IsFinite(g) && g > 0, $"gamma {g}"));
+        Assert.True(double.IsFinite(result.DocumentBound));
+        backend.GlobalStep(0.5f, 0.01f, 10f);
+        var after = new float[v * topics];
+        backend.GetLambda(after);
+        Assert.All(after, l => Assert.True(float.IsFinite(l) && l > 0, $"lambda {l}"));
+    }
+
+    [Fact]
+    public void SameInputGivesByteIdenticalLambda()
+    {
+        const int v = 50, topics = 9;
+        var corpus = RandomCorpus(v, 60, seed: 3);
+        var alpha = Alpha(topics, 4);
+        byte[] Run()
+        {
+            using var backend = CreateBackend(topics);
+            backend.SetLambda(RandomLambda(v, topics, 5), v);
+            var gamma = new float[20 * topics];
+            for (int pass = 0; pass < 2; pass++)
+                foreach (var batch in corpus.ReadBatches(20))
+                {
+                    backend.LocalStep(batch, alpha, LocalStepOptions.Default, gamma, true, false);
+                    backend.GlobalStep(0.5f, 0.1f, 3f);
+                }
+            var lambda = new float[v * topics];
+            backend.GetLambda(lambda);
+            return MemoryMarshal.AsBytes(lambda.AsSpan()).ToArray();
+        }
+        Assert.Equal(Run(), Run());
+    }
+
+    [Fact]
+    public void LocalStepWithoutStatisticsIsThreadSafe()
+    {
+        const int v = 60, topics = 8;
+        var corpus = RandomCorpus(v, 40, seed: 11);
+        var batch = corpus.Slice(0, corpus.DocumentCount);
+        var alpha = Alpha(topics, 12);
+        using var backend = CreateBackend(topics);
+        backend.SetLambda(RandomLambda(v, topics, 13), v);
+        var expected = new float[batch.DocumentCount * topics];
+        backend.LocalStep(batch, alpha, LocalStepOptions.Default, expected, false, false);
+        var results = new float[8][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var gamma = new float[expected.Length];
+            for (int repeat = 0; repeat < ThreadSafetyRepeats; repeat++) backend.LocalStep(batch, alpha, LocalStepOptions.Default, gamma, false, false);
+            results[i] = gamma;
+        });
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    [Fact]
+    public void GetLambdaReturnsWhatSetLambdaLoaded()
+    {
+        var lambda = RandomLambda(33, 5, 21);
+        using var backend = CreateBackend(5);
+        backend.SetLambda(lambda, 33);
+        var copy = new float[lambda.Length];
+        backend.GetLambda(copy);
+        Assert.Equal(lambda, copy);
+        Assert.Equal(33, backend.VocabularySize);
+        Assert.Equal(5, backend.Topics);
+    }
+
+    [Fact]
+    public void SetLambdaWithWrongLengthIsRejected()
+    {
+        using var backend = CreateBackend(4);
+        Assert.Throws<ArgumentException>(() => backend.SetLambda(new float[10], 3));
+    }
+}
+
+public sealed class CpuBackendContractTests : BackendContractTests
+{
+    internal override ILdaBackend CreateBackend(int topics) => new CpuBackend(topics, threads: 3);
+}
+
+public sealed class PreciseCpuBackendContractTests : BackendContractTests
+{
+    internal override ILdaBackend CreateBackend(int topics) => new CpuBackend(topics, threads: 1, CpuMathMode.Precise);
+}

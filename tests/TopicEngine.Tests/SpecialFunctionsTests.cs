@@ -1,0 +1,131 @@
+using TopicEngine.Inference;
+
+namespace TopicEngine.Tests;
+
+public sealed class SpecialFunctionsTests
+{
+    // Reference values from mpmath (30 digits): x, ψ(x), ln Γ(x), ψ′(x).
+    public static TheoryData<double, double, double, double> Reference => new()
+    {
+        { 1e-08, -100000000.57721564636, 18.420680738180208884, 10000000000000001.226 },
+        { 0.001, -1000.5755719318102797, 6.9071788853838536617, 1000001.6425331958273 },
+        { 0.01, -100.56088545786867242, 4.5994798780420217016, 10001.621213528312804 },
+        { 0.1, -10.423754940411076232, 2.252712651734205902, 101.4332991507927477 },
+        { 0.5, -1.9635100260214234794, 0.57236494292470008707, 4.9348022005446793094 },
+        { 1.0, -0.57721566490153286061, 0.0, 1.6449340668482264365 },
+        { 1.5, 0.036489973978576520559, -0.12078223763524522235, 0.93480220054467930942 },
+        { 2.0, 0.42278433509846713939, 0.0, 0.64493406684822643647 },
+        { 3.7, 1.1671535393615114409, 1.4280723266653881292, 0.31003785767003830216 },
+        { 5.99, 1.704302797413848917, 4.7704396377154041702, 0.18165144551675371013 },
+        { 6.0, 1.7061176684318004727, 4.7874917427820459942, 0.18132295573711532536 },
+        { 10.0, 2.2517525890667211076, 12.801827480081469611, 0.10516633568168574612 },
+        { 25.5, 3.2189424728839197665, 56.389167643719946744, 0.039994669649562924037 },
+        { 100.0, 4.6001618527380874002, 359.13420536957539878, 0.010050166663333571395 },
+        { 1234.5, 7.1180162318279978433, 7550.5509010778948957, 0.0008103727271269666527 },
+        { 1000000.0, 13.815510057964190771, 12815504.56914761166, 1.0000005000001666667e-6 },
+        { 10000000000.0, 23.02585092989045684, 220258509288.81058147, 1.00000000005e-10 },
+    };
+
+    /// <summary>|a − b| / |b|, falling back to absolute error where the reference is 0 (ln Γ(1), ln Γ(2)).</summary>
+    private static double RelativeError(double actual, double expected) =>
+        Math.Abs(actual - expected) / (expected == 0 ? 1 : Math.Abs(expected));
+
+    /// <summary>Float results are checked relative to max(|b|, 1): near ψ's root (x ≈ 1.4616) only absolute accuracy is meaningful.</summary>
+    private static double FloatError(double actual, double expected) =>
+        Math.Abs(actual - expected) / Math.Max(Math.Abs(expected), 1);
+
+    [Theory]
+    [MemberData(nameof(Reference))]
+    public void DoublePrecisionMatchesReferenceValuesWithin1e6(double x, double digamma, double logGamma, double trigamma)
+    {
+        Assert.True(RelativeError(SpecialFunctions.Digamma(x), digamma) <= 1e-6, $"ψ({x}) = {SpecialFunctions.Digamma(x)}");
+        Assert.True(RelativeError(SpecialFunctions.LogGamma(x), logGamma) <= 1e-6, $"lnΓ({x}) = {SpecialFunctions.LogGamma(x)}");
+        Assert.True(RelativeError(SpecialFunctions.Trigamma(x), trigamma) <= 1e-6, $"ψ′({x}) = {SpecialFunctions.Trigamma(x)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Reference))]
+    public void SinglePrecisionDigammaMatchesReferenceValuesWithin5e6(double x, double digamma, double logGamma, double trigamma)
+    {
+        _ = logGamma;
+        _ = trigamma;
+        float scalar = SpecialFunctions.Digamma((float)x);
+        Assert.True(FloatError(scalar, digamma) <= 5e-6, $"scalar ψ({x}) = {scalar}");
+        var vector = new float[17];
+        SpecialFunctions.Digamma(Enumerable.Repeat((float)x, 17).ToArray(), vector);
+        Assert.All(vector, v => Assert.True(FloatError(v, digamma) <= 5e-6, $"vector ψ({x}) = {v}"));
+    }
+
+    [Fact]
+    public void EdgeInputsGiveThePolesLimitNaNOrInfinity()
+    {
+        Assert.Equal(double.NegativeInfinity, SpecialFunctions.Digamma(0.0));
+        Assert.Equal(double.PositiveInfinity, SpecialFunctions.LogGamma(0.0));
+        Assert.Equal(double.PositiveInfinity, SpecialFunctions.Trigamma(0.0));
+        Assert.True(double.IsNaN(SpecialFunctions.Digamma(double.NaN)));
+        Assert.True(double.IsNaN(SpecialFunctions.LogGamma(double.NaN)));
+        Assert.True(double.IsNaN(SpecialFunctions.Trigamma(double.NaN)));
+        Assert.True(double.IsNaN(SpecialFunctions.Digamma(-1.5)));
+        Assert.True(double.IsNaN(SpecialFunctions.Digamma(double.NegativeInfinity)));
+        Assert.Equal(double.PositiveInfinity, SpecialFunctions.Digamma(double.PositiveInfinity));
+        Assert.Equal(double.PositiveInfinity, SpecialFunctions.LogGamma(double.PositiveInfinity));
+        Assert.Equal(0, SpecialFunctions.Trigamma(double.PositiveInfinity));
+
+        float[] inputs = [0f, float.NaN, -2f, float.NegativeInfinity, float.PositiveInfinity, 1e-30f, float.Epsilon, 3e38f, 1f];
+        var vector = new float[inputs.Length];
+        SpecialFunctions.Digamma(inputs, vector);
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            float scalar = SpecialFunctions.Digamma(inputs[i]);
+            Assert.True(scalar.Equals(vector[i]) || FloatError(vector[i], scalar) <= 5e-6, $"ψ({inputs[i]}): scalar {scalar}, vector {vector[i]}");
+        }
+        Assert.Equal(float.NegativeInfinity, vector[0]);
+        Assert.True(float.IsNaN(vector[1]) && float.IsNaN(vector[2]) && float.IsNaN(vector[3]));
+        Assert.Equal(float.PositiveInfinity, vector[4]);
+        Assert.True(vector[5] < -1e29f && float.IsFinite(vector[5]));
+        Assert.True(float.IsFinite(vector[7]));
+    }
+
+    [Fact]
+    public void RecurrencesHoldOnRandomPositiveInputs()
+    {
+        var random = new Random(20091);
+        for (int i = 0; i < 2000; i++)
+        {
+            double x = Math.Pow(10, random.NextDouble() * 12 - 5); // 1e-5 .. 1e7
+            Assert.True(RelativeError(SpecialFunctions.Digamma(x + 1), SpecialFunctions.Digamma(x) + 1 / x) <= 1e-9, $"ψ recurrence at {x}");
+            Assert.True(RelativeError(SpecialFunctions.LogGamma(x + 1), SpecialFunctions.LogGamma(x) + Math.Log(x)) <= 1e-9
+                || Math.Abs(SpecialFunctions.LogGamma(x + 1) - SpecialFunctions.LogGamma(x) - Math.Log(x)) <= 1e-9, $"lnΓ recurrence at {x}");
+            Assert.True(RelativeError(SpecialFunctions.Trigamma(x), SpecialFunctions.Trigamma(x + 1) + 1 / (x * x)) <= 1e-9, $"ψ′ recurrence at {x}");
+        }
+    }
+
+    [Fact]
+    public void FloatDigammaAgreesWithDoubleOnRandomPositiveInputsForEveryVectorTail()
+    {
+        var random = new Random(2010);
+        for (int length = 0; length <= 40; length++)
+        {
+            var x = new float[length];
+            for (int i = 0; i < length; i++) x[i] = (float)Math.Pow(10, random.NextDouble() * 14 - 6); // 1e-6 .. 1e8
+            var vector = new float[length];
+            SpecialFunctions.Digamma(x, vector);
+            for (int i = 0; i < length; i++)
+            {
+                double expected = SpecialFunctions.Digamma((double)x[i]);
+                Assert.True(FloatError(vector[i], expected) <= 5e-6, $"vector ψ({x[i]}) = {vector[i]}, double {expected}");
+                Assert.True(FloatError(SpecialFunctions.Digamma(x[i]), expected) <= 5e-6, $"scalar ψ({x[i]})");
+            }
+        }
+    }
+
+    [Fact]
+    public void VectorDigammaMayWriteInPlace()
+    {
+        float[] x = [0.3f, 1f, 2f, 7f, 11f, 0.01f, 5f, 9f, 100f];
+        var expected = new float[x.Length];
+        SpecialFunctions.Digamma(x, expected);
+        SpecialFunctions.Digamma(x, x);
+        Assert.Equal(expected, x);
+    }
+}
