@@ -18,7 +18,8 @@ namespace TopicEngine.Backends;
 /// host stages chunk c + 1 and uploads it on the copy stream, then downloads chunk c's γ while
 /// chunk c + 1 computes. The contract is synchronous, so overlap happens inside a batch.</para>
 /// <para>Thread safety: every call takes one lock, so concurrent <see cref="LocalStep"/> calls
-/// (with or without statistics) are serialised; the device runs one batch at a time anyway.</para>
+/// (with or without statistics) are serialised; the device runs one batch at a time anyway. Each
+/// call binds the accelerator to the calling thread (a CUDA context is current per thread).</para>
 /// <para>The backend does not own the accelerator; dispose the accelerator after the backend.</para>
 /// </summary>
 internal sealed class GpuBackend : ILdaBackend
@@ -123,6 +124,7 @@ internal sealed class GpuBackend : ILdaBackend
         if (lambda.Length != vocabularySize * Topics) throw new ArgumentException("lambda must have V×K entries.", nameof(lambda));
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             int length = vocabularySize * Topics;
             int termsPerGroup = Math.Max(1, (vocabularySize + MaxBlendGroups - 1) / MaxBlendGroups);
             int groups = (vocabularySize + termsPerGroup - 1) / termsPerGroup;
@@ -162,6 +164,7 @@ internal sealed class GpuBackend : ILdaBackend
         if (gamma.Length < batch.DocumentCount * k) throw new ArgumentException("gamma must hold DocumentCount×K.", nameof(gamma));
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before LocalStep.");
             long batchNumber = ++_batchNumber;
             int documents = batch.DocumentCount;
@@ -209,6 +212,7 @@ internal sealed class GpuBackend : ILdaBackend
     {
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before GlobalStep.");
             RefreshModel(rho, eta, scale);
             _computeStream.Synchronize();
@@ -220,6 +224,7 @@ internal sealed class GpuBackend : ILdaBackend
     {
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before GetLambda.");
             _lambda.View.CopyToCPU(_computeStream, lambda[..(int)_lambda.Length]);
             _computeStream.Synchronize();
@@ -231,6 +236,7 @@ internal sealed class GpuBackend : ILdaBackend
     {
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             _expElogBeta!.View.CopyToCPU(_computeStream, expElogBeta[..(int)_expElogBeta.Length]);
             _computeStream.Synchronize();
         }
@@ -241,6 +247,7 @@ internal sealed class GpuBackend : ILdaBackend
     {
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             var fixedPoint = new long[_statistics!.Length];
             _statistics.View.CopyToCPU(_computeStream, fixedPoint);
             _computeStream.Synchronize();
@@ -368,6 +375,7 @@ internal sealed class GpuBackend : ILdaBackend
     {
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             FreeModel();
             foreach (var slot in _slots) slot.Dispose();
             _psiRowSums.Dispose();
