@@ -34,7 +34,7 @@ internal static class SyntheticCorpusWriter
     public const float TopicProbabilityThreshold = 1e-6f;
 
     /// <summary>Documents generated (and written as one Parquet row group) at a time.</summary>
-    public const int BlockSize = 8192;
+    public const int BlockSize = 4096;
 
     private static readonly string[] OwnFiles = [DocwordFile, VocabFile, TrueTopicsFile, TrueDocTopicsFile];
 
@@ -126,21 +126,23 @@ internal static class SyntheticCorpusWriter
         await using (var thetaStream = File.Create(Path.Combine(dir, TrueDocTopicsFile)))
         await using (var thetaWriter = await ParquetWriter.CreateAsync(schema, thetaStream, ParquetColumns.Options(), cancellationToken: ct))
         {
+            var block = new SyntheticBlock();
+            var text = new DocwordText();
+            var docIds = new int[BlockSize];
             for (int start = 0; start < documents; start += BlockSize)
             {
                 ct.ThrowIfCancellationRequested();
                 int count = Math.Min(BlockSize, documents - start);
-                var theta = new float[count * k];
-                var batch = model.GenerateBlock(start, count, theta);
-                var text = FormatDocwordLines(batch);
-                await body.WriteAsync(text, ct);
-                tokens += batch.TokenCount;
-                nonZeros += batch.NonZeroCount;
+                model.GenerateBlock(start, count, block);
+                await body.WriteAsync(text.Format(block), ct);
+                tokens += block.Tokens;
+                nonZeros += block.NonZeros;
 
+                for (int i = 0; i < count; i++) docIds[i] = start + i + 1;
                 using (var rowGroup = thetaWriter.CreateRowGroup())
                 {
-                    await rowGroup.WriteAsync<int>(docField, Enumerable.Range(start + 1, count).ToArray(), cancellationToken: ct);
-                    await ParquetColumns.WriteFixedListAsync(rowGroup, thetaElement, theta, count, k, ct);
+                    await rowGroup.WriteAsync<int>(docField, docIds.AsMemory(0, count), cancellationToken: ct);
+                    await ParquetColumns.WriteFixedListAsync(rowGroup, thetaElement, block.Theta.AsMemory(0, count * k), count, k, ct);
                 }
                 progress?.Report(new SyntheticProgress(start + count, documents, tokens, clock.Elapsed));
             }
@@ -157,35 +159,46 @@ internal static class SyntheticCorpusWriter
         return (tokens, nonZeros);
     }
 
-    /// <summary>The block's <c>docID wordID count</c> lines (1-based ids) as ASCII, formatted in parallel per document.</summary>
-    private static ReadOnlyMemory<byte> FormatDocwordLines(Corpus.SparseBatch batch)
+    /// <summary>Formats a block's <c>docID wordID count</c> lines (1-based ids) as ASCII into a reused
+    /// buffer, documents in parallel: each gets room for 36 bytes per line (three numbers of at most
+    /// 11 characters, two spaces, a newline), then the rows are packed together.</summary>
+    private sealed class DocwordText
     {
-        var lines = new byte[batch.DocumentCount][];
-        Parallel.For(0, batch.DocumentCount, d =>
+        private const int MaxLineBytes = 36;
+        private byte[] _buffer = [];
+        private int[] _lengths = [];
+
+        public ReadOnlyMemory<byte> Format(SyntheticBlock block)
         {
-            var terms = batch.DocumentTerms(d);
-            var counts = batch.DocumentCounts(d);
-            int docId = int.Parse(batch.Keys[d], CultureInfo.InvariantCulture);
-            var buffer = new byte[terms.Length * 32];
-            int at = 0;
-            for (int i = 0; i < terms.Length; i++)
+            int count = block.Count;
+            var offsets = block.Offsets;
+            if (_buffer.Length < (long)block.NonZeros * MaxLineBytes) _buffer = new byte[block.NonZeros * MaxLineBytes];
+            if (_lengths.Length < count) _lengths = new int[count];
+            var buffer = _buffer;
+            var lengths = _lengths;
+            Parallel.For(0, count, d =>
             {
-                Utf8Formatter.TryFormat(docId, buffer.AsSpan(at), out int n); at += n;
-                buffer[at++] = (byte)' ';
-                Utf8Formatter.TryFormat(terms[i] + 1, buffer.AsSpan(at), out n); at += n;
-                buffer[at++] = (byte)' ';
-                Utf8Formatter.TryFormat((long)counts[i], buffer.AsSpan(at), out n); at += n;
-                buffer[at++] = (byte)'\n';
+                int docId = block.Start + d + 1;
+                var output = buffer.AsSpan(offsets[d] * MaxLineBytes, (offsets[d + 1] - offsets[d]) * MaxLineBytes);
+                int at = 0;
+                for (int i = offsets[d]; i < offsets[d + 1]; i++)
+                {
+                    Utf8Formatter.TryFormat(docId, output[at..], out int n); at += n;
+                    output[at++] = (byte)' ';
+                    Utf8Formatter.TryFormat(block.Terms[i] + 1, output[at..], out n); at += n;
+                    output[at++] = (byte)' ';
+                    Utf8Formatter.TryFormat((long)block.Counts[i], output[at..], out n); at += n;
+                    output[at++] = (byte)'\n';
+                }
+                lengths[d] = at;
+            });
+            int packed = 0;
+            for (int d = 0; d < count; d++)
+            {
+                Buffer.BlockCopy(buffer, offsets[d] * MaxLineBytes, buffer, packed, lengths[d]);
+                packed += lengths[d];
             }
-            lines[d] = buffer[..at];
-        });
-        var all = new byte[lines.Sum(l => l.Length)];
-        int offset = 0;
-        foreach (var line in lines)
-        {
-            line.CopyTo(all, offset);
-            offset += line.Length;
+            return buffer.AsMemory(0, packed);
         }
-        return all;
     }
 }

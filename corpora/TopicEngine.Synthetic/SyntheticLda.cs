@@ -32,15 +32,21 @@ internal sealed class SyntheticLda : IBatchSource
 
         TopicWord = new float[k * v];
         _topicWords = new AliasTable(k, v);
-        Parallel.For(0, k, () => (new double[v], new int[v], new int[v]), (topic, _, scratch) =>
+        // One scratch per worker (not per task): topics w, w+workers, … go to worker w.
+        int workers = Math.Min(k, Environment.ProcessorCount);
+        Parallel.For(0, workers, worker =>
         {
-            var (doubles, small, large) = scratch;
-            var rng = SyntheticRandom.For(options.Seed, TopicStream, topic);
-            var beta = TopicWord.AsSpan(topic * v, v);
-            rng.NextDirichlet(concentration, beta, doubles);
-            _topicWords.Build(topic, beta, small, large, doubles);
-            return scratch;
-        }, _ => { });
+            var doubles = new double[v];
+            var small = new int[v];
+            var large = new int[v];
+            for (int topic = worker; topic < k; topic += workers)
+            {
+                var rng = SyntheticRandom.For(options.Seed, TopicStream, topic);
+                var beta = TopicWord.AsSpan(topic * v, v);
+                rng.NextDirichlet(concentration, beta, doubles);
+                _topicWords.Build(topic, beta, small, large, doubles);
+            }
+        });
     }
 
     public SyntheticLdaOptions Options { get; }
@@ -71,70 +77,78 @@ internal sealed class SyntheticLda : IBatchSource
     public IEnumerable<SparseBatch> ReadBatches(int batchSize)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize));
+        var block = new SyntheticBlock();
         for (int start = 0; start < Options.Documents; start += batchSize)
-            yield return GenerateBlock(start, Math.Min(batchSize, Options.Documents - start), theta: null);
+        {
+            GenerateBlock(start, Math.Min(batchSize, Options.Documents - start), block);
+            yield return block.ToBatch();
+        }
     }
 
-    /// <summary>Draws documents [start, start+count) in parallel. With <paramref name="theta"/>
-    /// (count×K, row-major) also returns their true proportions θ_d.</summary>
-    public SparseBatch GenerateBlock(int start, int count, float[]? theta)
+    /// <summary>Draws documents [start, start+count) in parallel into <paramref name="block"/>
+    /// (whose buffers are reused from block to block): CSR rows, true θ and token count.</summary>
+    public void GenerateBlock(int start, int count, SyntheticBlock block)
     {
-        if (theta is not null && theta.Length != count * Topics) throw new ArgumentException("theta must hold count × K floats.", nameof(theta));
-        var terms = new int[count][];
-        var counts = new float[count][];
+        if (start < 0 || count < 0 || start + count > Options.Documents) throw new ArgumentOutOfRangeException(nameof(count));
+        // Lengths first (each document's first draw): document i may use arena slots
+        // [lengthOffsets[i], lengthOffsets[i+1]) for its tokens, then its distinct terms.
+        block.Reset(start, count, Topics);
+        var lengthOffsets = block.LengthOffsets;
+        for (int i = 0; i < count; i++)
+            lengthOffsets[i + 1] = lengthOffsets[i] + DocumentRandom(start + i).NextPoisson(Options.DocumentLength);
+        block.EnsureArena(lengthOffsets[count]);
+
+        var distinct = block.Distinct;
         Parallel.For(0, count, () => new DocumentScratch(Topics), (i, _, scratch) =>
         {
-            var thetaRow = theta is null ? scratch.Theta : theta.AsSpan(i * Topics, Topics);
-            (terms[i], counts[i]) = GenerateDocument(start + i, thetaRow, scratch);
+            int at = lengthOffsets[i], length = lengthOffsets[i + 1] - at;
+            distinct[i] = GenerateDocument(start + i, block.Theta.AsSpan(i * Topics, Topics),
+                block.Terms.AsSpan(at, length), block.Counts.AsSpan(at, length), scratch);
             return scratch;
         }, _ => { });
 
-        var keys = new string[count];
-        var offsets = new int[count + 1];
+        // Compact the arena into CSR: rows only move left, in increasing order.
+        var offsets = block.Offsets;
         for (int i = 0; i < count; i++)
         {
-            keys[i] = (start + i + 1).ToString(CultureInfo.InvariantCulture);
-            offsets[i + 1] = offsets[i] + terms[i].Length;
+            offsets[i + 1] = offsets[i] + distinct[i];
+            Array.Copy(block.Terms, lengthOffsets[i], block.Terms, offsets[i], distinct[i]);
+            Array.Copy(block.Counts, lengthOffsets[i], block.Counts, offsets[i], distinct[i]);
         }
-        var ids = new int[offsets[count]];
-        var values = new float[offsets[count]];
-        for (int i = 0; i < count; i++)
-        {
-            terms[i].CopyTo(ids, offsets[i]);
-            counts[i].CopyTo(values, offsets[i]);
-        }
-        return new SparseBatch(keys, offsets, ids, values);
+        block.Tokens = lengthOffsets[count];
     }
 
-    /// <summary>Draws document <paramref name="d"/>: N ~ Poisson(L), θ ~ Dirichlet(α) (written to
-    /// <paramref name="theta"/>), then N tokens; returns its distinct term ids (ascending) and counts.</summary>
-    public (int[] Terms, float[] Counts) GenerateDocument(int d, Span<float> theta, DocumentScratch scratch)
+    /// <summary>Draws document <paramref name="d"/>: N ~ Poisson(L) (N = <paramref name="terms"/>.Length),
+    /// θ ~ Dirichlet(α) into <paramref name="theta"/>, then N tokens z ~ θ, w ~ β_z. Writes its distinct
+    /// term ids (ascending) and their counts to the front of <paramref name="terms"/> and
+    /// <paramref name="counts"/> and returns how many there are.</summary>
+    public int GenerateDocument(int d, Span<float> theta, Span<int> terms, Span<float> counts, DocumentScratch scratch)
     {
         var rng = DocumentRandom(d);
         int length = rng.NextPoisson(Options.DocumentLength);
+        if (length != terms.Length) throw new ArgumentException("terms must have the document's length.", nameof(terms));
         rng.NextDirichlet(scratch.Alpha(Options.Alpha), theta, scratch.Doubles);
         scratch.ThetaAlias.Build(0, theta, scratch.Small, scratch.Large, scratch.Doubles);
 
-        var tokens = scratch.Tokens(length);
         for (int n = 0; n < length; n++)
         {
             int topic = scratch.ThetaAlias.Sample(0, ref rng);
-            tokens[n] = _topicWords.Sample(topic, ref rng);
+            terms[n] = _topicWords.Sample(topic, ref rng);
         }
-        tokens.Sort();
+        terms.Sort();
 
-        int distinct = 0;
-        for (int n = 0; n < length; n++)
-            if (n == 0 || tokens[n] != tokens[n - 1]) distinct++;
-        var terms = new int[distinct];
-        var counts = new float[distinct];
+        // Run-length encode in place: position `at` never overtakes n.
         int at = -1;
         for (int n = 0; n < length; n++)
         {
-            if (n == 0 || tokens[n] != tokens[n - 1]) terms[++at] = tokens[n];
+            if (n == 0 || terms[n] != terms[at])
+            {
+                terms[++at] = terms[n];
+                counts[at] = 0;
+            }
             counts[at]++;
         }
-        return (terms, counts);
+        return at + 1;
     }
 
     private SyntheticRandom DocumentRandom(int d) => SyntheticRandom.For(Options.Seed, DocumentStream, d);
@@ -143,19 +157,19 @@ internal sealed class SyntheticLda : IBatchSource
     public static SyntheticCorpus Generate(SyntheticLdaOptions options)
     {
         var model = new SyntheticLda(options);
-        var theta = new float[options.Documents * options.Topics];
-        var batch = model.GenerateBlock(0, options.Documents, theta);
+        var block = new SyntheticBlock();
+        model.GenerateBlock(0, options.Documents, block);
+        var batch = block.ToBatch();
         var corpus = new InMemoryCorpus(options.VocabularySize);
         for (int d = 0; d < batch.DocumentCount; d++)
             corpus.Add(batch.Keys[d], batch.DocumentTerms(d).ToArray(), batch.DocumentCounts(d).ToArray());
-        return new SyntheticCorpus(options, corpus, model.TopicWord, theta);
+        return new SyntheticCorpus(options, corpus, model.TopicWord, block.Theta[..(options.Documents * options.Topics)]);
     }
 
     /// <summary>Per-worker buffers for <see cref="GenerateDocument"/>, rented once per thread.</summary>
     internal sealed class DocumentScratch
     {
         private readonly double[] _alpha;
-        private int[] _tokens = new int[256];
 
         public DocumentScratch(int topics)
         {
@@ -178,14 +192,58 @@ internal sealed class SyntheticLda : IBatchSource
             if (_alpha[0] != alpha) Array.Fill(_alpha, alpha);
             return _alpha;
         }
-
-        public Span<int> Tokens(int length)
-        {
-            if (_tokens.Length < length) _tokens = new int[Math.Max(length, _tokens.Length * 2)];
-            return _tokens.AsSpan(0, length);
-        }
     }
 }
 
 /// <summary>A corpus drawn in memory with its truth: β (K×V, topic-major) and θ (D×K, row-major; row d is document key d+1).</summary>
 internal sealed record SyntheticCorpus(SyntheticLdaOptions Options, InMemoryCorpus Corpus, float[] TopicWord, float[] DocumentTopics);
+
+/// <summary>
+/// One block of generated documents in reusable buffers (grown, never shrunk): CSR rows in
+/// <see cref="Offsets"/>/<see cref="Terms"/>/<see cref="Counts"/> (valid up to <see cref="NonZeros"/>),
+/// θ in <see cref="Theta"/> (Count×K, row-major). Reusing it keeps the generator's garbage near zero.
+/// </summary>
+internal sealed class SyntheticBlock
+{
+    public int Start { get; private set; }
+    public int Count { get; private set; }
+    public long Tokens { get; internal set; }
+    public int[] Offsets { get; private set; } = [0];
+    public int[] Terms { get; private set; } = [];
+    public float[] Counts { get; private set; } = [];
+    public float[] Theta { get; private set; } = [];
+    internal int[] LengthOffsets { get; private set; } = [0];
+    internal int[] Distinct { get; private set; } = [];
+    public int NonZeros => Offsets[Count];
+
+    internal void Reset(int start, int count, int topics)
+    {
+        Start = start;
+        Count = count;
+        if (Offsets.Length < count + 1)
+        {
+            Offsets = new int[count + 1];
+            LengthOffsets = new int[count + 1];
+            Distinct = new int[count];
+        }
+        if (Theta.Length < count * topics) Theta = new float[count * topics];
+        Offsets[0] = 0;
+        LengthOffsets[0] = 0;
+    }
+
+    internal void EnsureArena(int tokens)
+    {
+        if (Terms.Length >= tokens) return;
+        int size = Math.Max(tokens, Terms.Length + Terms.Length / 2);
+        Terms = new int[size];
+        Counts = new float[size];
+    }
+
+    /// <summary>The block as a <see cref="SparseBatch"/> with its own exact-size arrays; keys are the 1-based document numbers.</summary>
+    public SparseBatch ToBatch()
+    {
+        var keys = new string[Count];
+        for (int i = 0; i < Count; i++) keys[i] = (Start + i + 1).ToString(CultureInfo.InvariantCulture);
+        return new SparseBatch(keys, Offsets[..(Count + 1)], Terms[..NonZeros], Counts[..NonZeros]);
+    }
+}

@@ -129,3 +129,40 @@ public sealed class SpecialFunctionsTests
         Assert.Equal(expected, x);
     }
 }
+
+public sealed class SpecialFunctionsVectorLogGammaTests
+{
+    [Fact]
+    public void FloatLogGammaAgreesWithDoubleOnRandomPositiveInputsForEveryVectorTail()
+    {
+        var random = new Random(1984);
+        for (int length = 0; length <= 40; length++)
+        {
+            var x = new float[length];
+            for (int i = 0; i < length; i++) x[i] = (float)Math.Pow(10, random.NextDouble() * 14 - 6); // 1e-6 .. 1e8
+            var vector = new float[length];
+            SpecialFunctions.LogGamma(x, vector);
+            for (int i = 0; i < length; i++)
+            {
+                double expected = SpecialFunctions.LogGamma((double)x[i]);
+                Assert.True(Math.Abs(vector[i] - expected) / Math.Max(Math.Abs(expected), 1) <= 5e-6, $"lnΓ({x[i]}) = {vector[i]}, double {expected}");
+            }
+        }
+    }
+
+    [Fact]
+    public void FloatLogGammaHandlesEdgeInputs()
+    {
+        float[] x = [0f, float.NaN, -1f, float.PositiveInfinity, 1f, 2f, 0.5f, 3e38f, 1e-30f];
+        var result = new float[x.Length];
+        SpecialFunctions.LogGamma(x, result);
+        Assert.Equal(float.PositiveInfinity, result[0]);
+        Assert.True(float.IsNaN(result[1]) && float.IsNaN(result[2]));
+        Assert.Equal(float.PositiveInfinity, result[3]);
+        Assert.Equal(0f, result[4], 5);
+        Assert.Equal(0f, result[5], 5);
+        Assert.Equal(0.5723649f, result[6], 5);
+        Assert.Equal(float.PositiveInfinity, result[7]); // ln Γ(3e38) ≈ 2.6e40 is beyond float
+        Assert.Equal(69.07755f, result[8], 3);
+    }
+}

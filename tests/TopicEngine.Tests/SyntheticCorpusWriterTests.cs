@@ -149,4 +149,14 @@ public sealed class SyntheticCorpusWriterTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => SyntheticCorpusWriter.WriteAsync(Options, temp.File("out"), null, cts.Token));
         Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
     }
+
+    [Fact]
+    public async Task ZeroLengthDocumentsAreKeptAndCounted()
+    {
+        using var temp = new TempDirectory();
+        var summary = await SyntheticCorpusWriter.WriteAsync(Options with { Documents = 3, DocumentLength = 0 }, temp.Path);
+        Assert.Equal((3L, 0L, 0L), (summary.Documents, summary.Tokens, summary.NonZeros));
+        Assert.Equal(new[] { "3", "300", "0" }, File.ReadAllLines(temp.File(SyntheticCorpusWriter.DocwordFile)));
+        Assert.Equal(3L, Convert.ToInt64(DuckDbQuery.Scalar($"SELECT count(*) FROM read_parquet('{temp.File(SyntheticCorpusWriter.TrueDocTopicsFile)}')")));
+    }
 }

@@ -7,6 +7,11 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return PrepareCommand.Create();
+        yield return FitCommand.Create();
+        yield return TopicsCommand.Create();
+        yield return EvaluateCommand.Create();
+        yield return ExportCommand.Create();
         yield return GenerateCommand.Create();
         yield return DevicesCommand.Create();
     }

@@ -52,7 +52,7 @@ internal sealed partial class CpuBackend
     /// γ ← 1; repeat Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k) expElogβ_kw;
     /// γ_k = α_k + exp(Elogθ_k) Σ_w n_w expElogβ_kw / φnorm_w; until mean |Δγ| &lt; tolerance.
     /// </summary>
-    private readonly struct DocumentEStep(SparseBatch batch, float[] alpha, LocalStepOptions options, float[] expElogBeta,
+    private readonly struct DocumentEStep(SparseBatch batch, float[] alpha, LocalStepOptions options, ExpElogBetaRows expElogBeta,
         float[] gammaOut, int topics, CpuMathMode mathMode, bool computeBound, double logGammaAlphaTerm)
     {
         /// <summary>Runs document <paramref name="d"/>; adds s_kw into <paramref name="statistics"/> when given and its
@@ -73,7 +73,7 @@ internal sealed partial class CpuBackend
             var rows = scratch.Rows.AsSpan(0, n * kp);                // E: W_d×Kp, zero-padded
             for (int i = 0; i < n; i++)
             {
-                expElogBeta.AsSpan(ids[i] * k, k).CopyTo(rows.Slice(i * kp, k));
+                expElogBeta.CopyRow(ids[i], rows.Slice(i * kp, k));
                 rows.Slice(i * kp + k, kp - k).Clear();
             }
             var gamma = scratch.Gamma.AsSpan();

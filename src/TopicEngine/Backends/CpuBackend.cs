@@ -27,9 +27,9 @@ internal enum CpuMathMode
 /// iteration is then two small mat-vec products, φnorm = E·exp(Elogθ) and acc = Eᵀ(n/φnorm).
 /// Scratch is rented per worker per call, never per document. Calls without statistics touch
 /// no shared mutable state and are thread-safe.</para>
-/// <para>Global step: dense and vectorised (λ update, row sums, ψ and exp over V×K), parallel over
-/// chunks of terms. Measured on a 20news-shaped corpus it costs a few per cent of the local step,
-/// see benchmarks/TopicEngine.Benchmarks/CpuBackendBenchmarks.cs.</para>
+/// <para>Global step: the λ update and row sums, dense and vectorised over V×K, parallel over chunks of
+/// terms; ψ and exp are deferred to the rows the next batches touch (<see cref="ExpElogBetaRows"/>).
+/// See benchmarks/TopicEngine.Benchmarks/CpuBackendBenchmarks.cs for measurements.</para>
 /// </summary>
 internal sealed partial class CpuBackend : ILdaBackend
 {
@@ -38,7 +38,7 @@ internal sealed partial class CpuBackend : ILdaBackend
 
     private readonly int _threads;
     private float[] _lambda = [];             // λ: V×K, term-major
-    private float[] _expElogBeta = [];        // exp(ψ(λ_kw) − ψ(Σ_w λ_kw)): V×K, term-major
+    private ExpElogBetaRows? _expElogBeta;    // exp(ψ(λ_kw) − ψ(Σ_w λ_kw)): V×K, term-major, rows refreshed on use
     private readonly float[]?[] _statistics;  // per worker s: V×K, term-major, allocated on first use
     private readonly ConcurrentBag<DocumentScratch> _scratchPool = new();
 
@@ -71,12 +71,18 @@ internal sealed partial class CpuBackend : ILdaBackend
             throw new ArgumentException("lambda must have V×K entries.", nameof(lambda));
         VocabularySize = vocabularySize;
         _lambda = lambda.ToArray();
-        _expElogBeta = new float[_lambda.Length];
+        _expElogBeta = new ExpElogBetaRows(_lambda, vocabularySize, Topics, MathMode);
         for (int w = 0; w < _statistics.Length; w++)
             if (_statistics[w] is { } s)
                 if (s.Length == _lambda.Length) Array.Clear(s);
                 else _statistics[w] = null;
-        RefreshExpElogBeta();
+        var partial = new double[Chunks(vocabularySize) * Topics];
+        Parallel.For(0, Chunks(vocabularySize), ParallelOptionsForThreads, c =>
+        {
+            int start = c * TermChunk * Topics, end = Math.Min(vocabularySize, (c + 1) * TermChunk) * Topics;
+            AddColumnSums(_lambda.AsSpan(start, end - start), partial.AsSpan(c * Topics, Topics));
+        });
+        _expElogBeta.Invalidate(RowSums(partial));
     }
 
     public void GetLambda(Span<float> lambda)
@@ -107,7 +113,7 @@ internal sealed partial class CpuBackend : ILdaBackend
         var bounds = new double[workers];
         try
         {
-            var step = new DocumentEStep(batch, alphaArray, options, _expElogBeta, gammaOut, k, MathMode, computeBound,
+            var step = new DocumentEStep(batch, alphaArray, options, _expElogBeta!, gammaOut, k, MathMode, computeBound,
                 SpecialFunctions.LogGamma(alphaSum) - logGammaAlphaSum);
             void RunWorker(int w)
             {
@@ -146,83 +152,58 @@ internal sealed partial class CpuBackend : ILdaBackend
 
     public void GlobalStep(float rho, float eta, float scale)
     {
-        int k = Topics, v = VocabularySize;
+        int k = Topics, v = VocabularySize, chunks = Chunks(v);
         var statistics = _statistics.Where(s => s is not null).Cast<float[]>().ToArray(); // worker order
-        float keep = 1 - rho;
-        Parallel.For(0, Chunks(v), ParallelOptionsForThreads, c =>
+        var partial = new double[chunks * k];
+        Parallel.For(0, chunks, ParallelOptionsForThreads, c =>
         {
-            var merged = ArrayPool<float>.Shared.Rent(k);
-            var s = merged.AsSpan(0, k);
-            int end = Math.Min(v, (c + 1) * TermChunk);
-            for (int w = c * TermChunk; w < end; w++)
+            int start = c * TermChunk * k, length = Math.Min(v, (c + 1) * TermChunk) * k - start;
+            var merged = ArrayPool<float>.Shared.Rent(length);
+            var s = merged.AsSpan(0, length);
+            s.Clear();
+            foreach (var worker in statistics)
             {
-                var lambda = _lambda.AsSpan(w * k, k);
-                s.Clear();
-                foreach (var worker in statistics)
-                {
-                    var row = worker.AsSpan(w * k, k);
-                    TensorPrimitives.Add(s, row, s);
-                    row.Clear();
-                }
-                // λ ← (1 − ρ) λ + ρ (η + scale · s)   (Hoffman et al. 2010, eq. 7)
-                for (int t = 0; t < k; t++) lambda[t] = keep * lambda[t] + rho * (eta + scale * s[t]);
+                var rows = worker.AsSpan(start, length);
+                TensorPrimitives.Add(s, rows, s);
+                rows.Clear();
             }
+            // λ ← (1 − ρ) λ + ρ (η + scale · s)   (Hoffman et al. 2010, eq. 7)
+            var lambda = _lambda.AsSpan(start, length);
+            TensorPrimitives.Multiply(s, rho * scale, s);
+            TensorPrimitives.Add(s, rho * eta, s);
+            TensorPrimitives.MultiplyAdd(lambda, 1 - rho, s, lambda);
             ArrayPool<float>.Shared.Return(merged);
+            AddColumnSums(lambda, partial.AsSpan(c * k, k));
         });
-        RefreshExpElogBeta();
+        _expElogBeta!.Invalidate(RowSums(partial));
     }
 
     private ParallelOptions ParallelOptionsForThreads => new() { MaxDegreeOfParallelism = _threads };
 
     private static int Chunks(int vocabularySize) => (vocabularySize + TermChunk - 1) / TermChunk;
 
-    /// <summary>expElogβ_kw = exp(ψ(λ_kw) − ψ(Σ_w λ_kw)); row sums reduced per chunk of terms, chunks added in order.</summary>
-    private void RefreshExpElogBeta()
+    /// <summary>Adds a chunk's rows (term-major) into its K partial row sums, in term order, in double.</summary>
+    private static void AddColumnSums(ReadOnlySpan<float> rows, Span<double> sums)
     {
-        int k = Topics, v = VocabularySize, chunks = Chunks(v);
-        var partial = new double[chunks * k];
-        Parallel.For(0, chunks, ParallelOptionsForThreads, c =>
-        {
-            var sums = partial.AsSpan(c * k, k);
-            int end = Math.Min(v, (c + 1) * TermChunk);
-            for (int w = c * TermChunk; w < end; w++)
-            {
-                var row = _lambda.AsSpan(w * k, k);
-                for (int t = 0; t < k; t++) sums[t] += row[t];
-            }
-        });
-        var psiSums = new double[k];
+        int k = sums.Length;
+        for (int at = 0; at < rows.Length; at += k)
+            for (int t = 0; t < k; t++) sums[t] += rows[at + t];
+    }
+
+    /// <summary>Σ_w λ_kw: the per-chunk partial sums added in chunk order.</summary>
+    private double[] RowSums(double[] partial)
+    {
+        int k = Topics, chunks = partial.Length / k;
+        var sums = new double[k];
         for (int t = 0; t < k; t++)
-        {
-            double sum = 0;
-            for (int c = 0; c < chunks; c++) sum += partial[c * k + t];
-            psiSums[t] = SpecialFunctions.Digamma(sum);
-        }
-        var psiSumsFloat = psiSums.Select(p => (float)p).ToArray();
-        Parallel.For(0, chunks, ParallelOptionsForThreads, c =>
-        {
-            int start = c * TermChunk * k, end = Math.Min(v, (c + 1) * TermChunk) * k;
-            var lambda = _lambda.AsSpan(start, end - start);
-            var expElogBeta = _expElogBeta.AsSpan(start, end - start);
-            if (MathMode == CpuMathMode.Fast)
-            {
-                SpecialFunctions.Digamma(lambda, expElogBeta);
-                for (int at = 0; at < expElogBeta.Length; at += k)
-                    TensorPrimitives.Subtract(expElogBeta.Slice(at, k), psiSumsFloat, expElogBeta.Slice(at, k));
-                TensorPrimitives.Exp(expElogBeta, expElogBeta);
-            }
-            else
-            {
-                for (int i = 0; i < lambda.Length; i++)
-                    expElogBeta[i] = (float)Math.Exp(SpecialFunctions.Digamma((double)lambda[i]) - psiSums[i % k]);
-            }
-        });
+            for (int c = 0; c < chunks; c++) sums[t] += partial[c * k + t];
+        return sums;
     }
 
     public void Dispose()
     {
         _lambda = [];
-        _expElogBeta = [];
+        _expElogBeta = null;
         Array.Clear(_statistics);
         _scratchPool.Clear();
     }

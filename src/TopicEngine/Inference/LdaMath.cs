@@ -14,10 +14,11 @@ internal static class LdaMath
     public const float PhiNormFloor = 1e-30f;
 
     /// <summary>
-    /// The β part of the ELBO (Hoffman et al. 2010, eq. 3), in double:
+    /// The β part of the ELBO (Hoffman et al. 2010, eq. 3):
     /// Σ_k Σ_w [(η − λ_kw) Elogβ_kw + lnΓ(λ_kw) − lnΓ(η)] + Σ_k [lnΓ(Vη) − lnΓ(Σ_w λ_kw)],
     /// with Elogβ_kw = ψ(λ_kw) − ψ(Σ_w λ_kw). <paramref name="lambda"/>: V×K, term-major.
-    /// Parallel over fixed chunks of terms, partial sums added in chunk order (deterministic).
+    /// ψ and lnΓ of the V×K entries are evaluated in float SIMD (this runs on every logged step), every
+    /// product and sum in double. Parallel over fixed chunks of terms, partial sums added in chunk order (deterministic).
     /// </summary>
     public static double TopicWordBound(float[] lambda, int vocabularySize, int topics, float eta, int threads)
     {
@@ -29,19 +30,21 @@ internal static class LdaMath
         int chunks = (v + chunk - 1) / chunk;
         var partial = new double[Math.Max(chunks, 1)];
         double lgEta = SpecialFunctions.LogGamma((double)eta);
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, c =>
-        {
-            double sum = 0;
-            int end = Math.Min(v, (c + 1) * chunk);
-            for (int w = c * chunk; w < end; w++)
-                for (int t = 0; t < k; t++)
-                {
-                    double l = lambda[w * k + t];
-                    double elogBeta = SpecialFunctions.Digamma(l) - psiRowSums[t];
-                    sum += (eta - l) * elogBeta + SpecialFunctions.LogGamma(l) - lgEta;
-                }
-            partial[c] = sum;
-        });
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, () => (new float[chunk * k], new float[chunk * k]),
+            (c, _, buffers) =>
+            {
+                int start = c * chunk * k, length = Math.Min(v, (c + 1) * chunk) * k - start;
+                var values = lambda.AsSpan(start, length);
+                var psi = buffers.Item1.AsSpan(0, length);
+                var logGamma = buffers.Item2.AsSpan(0, length);
+                SpecialFunctions.Digamma(values, psi);
+                SpecialFunctions.LogGamma(values, logGamma);
+                double sum = 0;
+                for (int i = 0; i < length; i++)
+                    sum += (eta - (double)values[i]) * (psi[i] - psiRowSums[i % k]) + logGamma[i] - lgEta;
+                partial[c] = sum;
+                return buffers;
+            }, _ => { });
         double bound = 0;
         foreach (var p in partial) bound += p;
         double lgVEta = SpecialFunctions.LogGamma((double)v * eta);

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Globalization;
+using TopicEngine.Corpus;
+
+namespace TopicEngine.Cli.Commands;
+
+/// <summary>
+/// Where a training command gets its counted corpus: <c>--corpus DIR</c> (a folder written by
+/// <c>prepare</c>), or raw <c>--input</c> (or the embedded default) prepared on the fly into a
+/// temporary folder beside the output, removed when the command ends.
+/// </summary>
+internal sealed class CorpusArgument
+{
+    public CorpusInputOptions Input { get; } = new();
+    public Option<string?> Prepared { get; } = new("--corpus") { Description = "A prepared corpus folder (from prepare); skips analysis." };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Prepared);
+        Input.AddTo(command);
+    }
+
+    /// <summary>Opens or prepares the corpus; dispose the result to remove a temporary preparation.</summary>
+    public async Task<OpenedCorpus> OpenAsync(ParseResult parseResult, string besides, CancellationToken cancellationToken)
+    {
+        string? prepared = parseResult.GetValue(Prepared);
+        if (prepared is not null)
+        {
+            if ((parseResult.GetValue(Input.Input) ?? []).Length > 0)
+                throw new TopicEngineException("give either --corpus (a prepared folder) or --input, not both");
+            var opened = PreparedCorpus.Open(prepared);
+            Console.WriteLine($"corpus: {opened.Directory} ({opened.DocumentCount:N0} documents, {opened.TokenCount:N0} tokens, vocabulary {opened.VocabularySize:N0})");
+            return new OpenedCorpus(opened, null);
+        }
+
+        var sources = Input.Sources(parseResult);
+        string full = Path.GetFullPath(besides);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.corpus-{Guid.NewGuid():N}"[..^24]);
+        var preparer = new CorpusPreparer(Input.Analyzer(parseResult), Input.Pruning(parseResult));
+        var result = await preparer.PrepareAsync(sources, temp, null, cancellationToken);
+        var m = result.Manifest;
+        Console.WriteLine($"documents: {m.Documents}, tokens: {m.Tokens}, vocabulary: {m.VocabularySize}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analysed in {result.Elapsed.TotalSeconds:F1} s ({result.TokensPerSecond:N0} tokens/s)"));
+        if (m.SkippedRecords > 0)
+            Console.Error.WriteLine($"skipped {m.SkippedRecords} records that did not parse (first: {result.SkipExamples.FirstOrDefault()})");
+        return new OpenedCorpus(PreparedCorpus.Open(result.Directory), result.Directory);
+    }
+}
+
+/// <summary>A corpus a command trains on, and the temporary folder to remove afterwards (if any).</summary>
+internal sealed record OpenedCorpus(PreparedCorpus Corpus, string? TemporaryDirectory) : IDisposable
+{
+    public void Dispose()
+    {
+        if (TemporaryDirectory is null) return;
+        try { Directory.Delete(TemporaryDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using TopicEngine.Corpus;
+
+namespace TopicEngine.Cli.Commands;
+
+/// <summary>
+/// <c>topic-engine prepare</c>: analyse a corpus once, build and prune the vocabulary, and write
+/// a prepared corpus folder (corpus.bin, vocabulary.parquet, corpus.json) that <c>fit</c> reads
+/// without analysing again. Prints <c>documents: N, tokens: N, vocabulary: N</c> (after pruning),
+/// then the time and tokens/s.
+/// </summary>
+internal static class PrepareCommand
+{
+    internal static Command Create()
+    {
+        var corpus = new CorpusInputOptions();
+        var output = new Option<string>("--out", "-o") { Description = "Folder to write (corpus.bin, vocabulary.parquet, corpus.json).", Required = true };
+        var threads = new Option<int>("--threads") { Description = "Analysis threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Documents read and analysed together (bounds memory).", DefaultValueFactory = _ => CorpusPreparer.DefaultChunkDocuments };
+        var command = new Command("prepare", "Analyse a corpus once: vocabulary, pruning and a counted cache that fit reads.");
+        corpus.AddTo(command);
+        command.Add(output);
+        command.Add(threads);
+        command.Add(batchSize);
+        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(
+            ct => RunAsync(corpus, parseResult, parseResult.GetValue(output)!, parseResult.GetValue(threads), parseResult.GetValue(batchSize), ct), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CorpusInputOptions corpus, ParseResult parseResult, string output, int threads, int batchSize, CancellationToken cancellationToken)
+    {
+        var preparer = new CorpusPreparer(corpus.Analyzer(parseResult), corpus.Pruning(parseResult), threads, batchSize);
+        var sources = corpus.Sources(parseResult);
+
+        PrepareResult result;
+        if (Terminal.IsInteractive)
+        {
+            result = await AnsiConsole.Status().StartAsync("analysing", async context =>
+                await preparer.PrepareAsync(sources, output, new Progress<PrepareProgress>(p => context.Status(Describe(p))), cancellationToken));
+        }
+        else
+        {
+            var last = TimeSpan.Zero;
+            var progress = new Progress<PrepareProgress>(p =>
+            {
+                if (p.Elapsed - last < TimeSpan.FromSeconds(10)) return;
+                last = p.Elapsed;
+                Console.Error.WriteLine(Describe(p));
+            });
+            result = await preparer.PrepareAsync(sources, output, progress, cancellationToken);
+        }
+
+        var m = result.Manifest;
+        var invariant = CultureInfo.InvariantCulture;
+        Console.WriteLine($"documents: {m.Documents}, tokens: {m.Tokens}, vocabulary: {m.VocabularySize}");
+        Console.WriteLine(string.Create(invariant,
+            $"time: {result.Elapsed.TotalSeconds:F1} s, {result.TokensPerSecond:N0} tokens/s ({m.TokensBeforePruning:N0} tokens analysed, {m.VocabularySizeBeforePruning:N0} terms before pruning, {m.EmptyDocuments} empty documents)"));
+        if (m.SkippedRecords > 0)
+            Console.Error.WriteLine($"skipped {m.SkippedRecords} records that did not parse (first: {result.SkipExamples.FirstOrDefault()})");
+        if (m.Latin1Files > 0)
+            Console.Error.WriteLine($"read {m.Latin1Files} files that were not valid UTF-8 as Latin-1 (--encoding auto)");
+        Console.WriteLine($"wrote {result.Directory}");
+        return 0;
+    }
+
+    private static string Describe(PrepareProgress p) => p.Documents == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{p.Phase}, {p.Elapsed.TotalSeconds:F0} s")
+        : string.Create(CultureInfo.InvariantCulture, $"{p.Phase}: {p.Documents:N0} documents, {p.Tokens:N0} tokens, {p.Tokens / Math.Max(p.Elapsed.TotalSeconds, 1e-9):N0} tokens/s, {p.Elapsed.TotalSeconds:F0} s");
+}

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using TopicEngine.Backends;
+using TopicEngine.Inference;
+
+namespace TopicEngine.Cli.Commands;
+
+/// <summary>
+/// The trainer's flags, shared by <c>fit</c> and <c>update</c>; each maps to one property of
+/// <see cref="TrainingOptions"/> (whose defaults they show). Create one per command.
+/// </summary>
+internal sealed class TrainingFlags
+{
+    private static readonly TrainingOptions Defaults = new();
+
+    public Option<int> Topics { get; } = new("--topics", "-k") { Description = "Number of topics K.", DefaultValueFactory = _ => Defaults.Topics };
+    public Option<string> Mode { get; } = new("--mode") { Description = "online (stochastic VI, mini-batches) or batch (one update per pass).", DefaultValueFactory = _ => "online" };
+    public Option<string> Passes { get; } = new("--passes") { Description = "Passes over the corpus, or auto (stop when the held-out bound improves by < 0.1%, at most 50).", DefaultValueFactory = _ => Defaults.Passes?.ToString(CultureInfo.InvariantCulture) ?? "auto" };
+    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Documents per mini-batch |B|.", DefaultValueFactory = _ => Defaults.BatchSize };
+    public Option<double> Kappa { get; } = new("--kappa") { Description = "Learning-rate decay κ in (0.5, 1]: ρ_t = (τ0 + t)^(−κ).", DefaultValueFactory = _ => Defaults.Kappa };
+    public Option<double> Tau0 { get; } = new("--tau0") { Description = "Learning-rate delay τ0 ≥ 0.", DefaultValueFactory = _ => Defaults.Tau0 };
+    public Option<string> Alpha { get; } = new("--alpha") { Description = "Document-topic prior: symmetric (1/K), asymmetric, auto (learned) or a number.", DefaultValueFactory = _ => "symmetric" };
+    public Option<string> Eta { get; } = new("--eta") { Description = "Topic-word prior: symmetric (1/K), auto (learned) or a number.", DefaultValueFactory = _ => "symmetric" };
+    public Option<int> MaxIterations { get; } = new("--max-iterations") { Description = "Most local-step iterations per document.", DefaultValueFactory = _ => Defaults.MaxIterations };
+    public Option<float> Tolerance { get; } = new("--tolerance") { Description = "Local step stops when mean |Δγ| falls below this.", DefaultValueFactory = _ => Defaults.Tolerance };
+    public Option<double> Holdout { get; } = new("--holdout") { Description = "Fraction of documents held out (chosen by seed) for document-completion perplexity.", DefaultValueFactory = _ => Defaults.HoldoutFraction };
+    public Option<int> Seed { get; } = new("--seed") { Description = "Random seed (λ initialisation, held-out choice).", DefaultValueFactory = _ => Defaults.Seed };
+    public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (0 = all cores). Same seed and threads give the same model.", DefaultValueFactory = _ => 0 };
+    public Option<int> EvalEvery { get; } = new("--eval-every") { Description = "Log the ELBO every N mini-batches (0: end of pass only).", DefaultValueFactory = _ => Defaults.EvalEvery };
+    public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA, then OpenCL, else CPU), cuda, opencl or cpu.", DefaultValueFactory = _ => "auto" };
+
+    public TrainingFlags()
+    {
+        Mode.AcceptOnlyFromAmong("online", "batch");
+        Device.AcceptOnlyFromAmong("auto", "cuda", "opencl", "cpu");
+    }
+
+    public void AddTo(Command command, bool topics = true)
+    {
+        if (topics) command.Add(Topics);
+        foreach (var option in new Option[] { Mode, Passes, BatchSize, Kappa, Tau0, Alpha, Eta, MaxIterations, Tolerance, Holdout, Seed, Threads, EvalEvery, Device })
+            command.Add(option);
+    }
+
+    public TrainingOptions Options(ParseResult parseResult)
+    {
+        string passes = parseResult.GetValue(Passes)!;
+        int? passCount = passes.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
+            : int.TryParse(passes, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n
+            : throw new TopicEngineException($"--passes must be a positive number or auto, not '{passes}'");
+        var options = new TrainingOptions
+        {
+            Topics = parseResult.GetValue(Topics),
+            Mode = parseResult.GetValue(Mode) == "batch" ? TrainingMode.Batch : TrainingMode.Online,
+            Passes = passCount,
+            BatchSize = parseResult.GetValue(BatchSize),
+            Kappa = parseResult.GetValue(Kappa),
+            Tau0 = parseResult.GetValue(Tau0),
+            Alpha = PriorSetting.Parse(parseResult.GetValue(Alpha)!, "--alpha"),
+            Eta = PriorSetting.Parse(parseResult.GetValue(Eta)!, "--eta"),
+            MaxIterations = parseResult.GetValue(MaxIterations),
+            Tolerance = parseResult.GetValue(Tolerance),
+            HoldoutFraction = parseResult.GetValue(Holdout),
+            Seed = parseResult.GetValue(Seed),
+            Threads = parseResult.GetValue(Threads),
+            EvalEvery = parseResult.GetValue(EvalEvery),
+        };
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>Chooses the device and says on stderr which one, with any fallback warning.</summary>
+    public DeviceChoice SelectDevice(ParseResult parseResult)
+    {
+        var choice = DeviceSelector.Select(DeviceSelector.Parse(parseResult.GetValue(Device)!));
+        if (choice.Warning is not null) Console.Error.WriteLine($"warning: {choice.Warning}");
+        Console.Error.WriteLine($"device: {choice.Description}");
+        return choice;
+    }
+}

@@ -1,0 +1,83 @@
+namespace TopicEngine.Corpus;
+
+/// <summary>Input formats (<c>--format</c>).</summary>
+internal enum CorpusFormat
+{
+    /// <summary>Decide from the file name or folder layout.</summary>
+    Auto,
+    /// <summary>Plain text: one document per file; a folder is read recursively.</summary>
+    Text,
+    /// <summary>JSON Lines: one object per line.</summary>
+    Jsonl,
+    /// <summary>Comma-separated values with a header row (RFC 4180 quoting).</summary>
+    Csv,
+    /// <summary>Tab-separated values with a header row (no quoting: fields hold no tabs or newlines).</summary>
+    Tsv,
+    /// <summary>Apache Parquet with a string text column.</summary>
+    Parquet,
+    /// <summary>UCI bag of words: docword.*.txt[.gz] with an optional vocab.*.txt.</summary>
+    Uci,
+    /// <summary>LDA-C (Blei's lda-c): a .dat file, vocab.txt beside it.</summary>
+    Ldac,
+}
+
+/// <summary>Turns <c>--input</c> paths and <c>--format</c> into <see cref="CorpusSource"/>s.</summary>
+internal static class CorpusSources
+{
+    public static readonly string FormatNames = "auto, text, jsonl, csv, tsv, parquet, uci, ldac";
+
+    /// <summary>Parses a <c>--format</c> value.</summary>
+    public static CorpusFormat ParseFormat(string value) =>
+        Enum.TryParse<CorpusFormat>(value, ignoreCase: true, out var format) && !int.TryParse(value, out _)
+            ? format
+            : throw new TopicEngineException($"unknown format '{value}' (--format takes {FormatNames})");
+
+    /// <summary>One source per input path, in the order given.</summary>
+    public static IReadOnlyList<CorpusSource> Open(IEnumerable<string> inputs, CorpusFormat format, ReaderOptions options)
+    {
+        var sources = new List<CorpusSource>();
+        foreach (var input in inputs) sources.Add(Open(input, format, options));
+        return sources;
+    }
+
+    public static CorpusSource Open(string input, CorpusFormat format, ReaderOptions options)
+    {
+        bool isDirectory = Directory.Exists(input);
+        if (!isDirectory && !File.Exists(input))
+            throw new TopicEngineException($"input '{input}' does not exist");
+        if (format == CorpusFormat.Auto) format = Detect(input, isDirectory);
+        return format switch
+        {
+            CorpusFormat.Text => new TextFileSource(input, options),
+            CorpusFormat.Jsonl => new JsonLinesSource(RequireFile(input, format), options),
+            CorpusFormat.Csv => new DelimitedSource(RequireFile(input, format), options, tab: false),
+            CorpusFormat.Tsv => new DelimitedSource(RequireFile(input, format), options, tab: true),
+            CorpusFormat.Parquet => new ParquetTextSource(RequireFile(input, format), options),
+            CorpusFormat.Uci => UciSource.Open(input, options),
+            CorpusFormat.Ldac => new LdaCSource(RequireFile(input, format), options),
+            _ => throw new TopicEngineException($"unknown format '{format}' (--format takes {FormatNames})"),
+        };
+    }
+
+    /// <summary>The format a path's name or layout implies.</summary>
+    public static CorpusFormat Detect(string input, bool isDirectory)
+    {
+        if (isDirectory)
+            return UciSource.FindDocwordFiles(input).Any() ? CorpusFormat.Uci : CorpusFormat.Text;
+        string name = InputFiles.NameWithoutGzip(input).ToLowerInvariant();
+        if (name.StartsWith("docword.", StringComparison.Ordinal) && name.EndsWith(".txt", StringComparison.Ordinal)) return CorpusFormat.Uci;
+        return System.IO.Path.GetExtension(name) switch
+        {
+            ".jsonl" or ".ndjson" or ".json" => CorpusFormat.Jsonl,
+            ".csv" => CorpusFormat.Csv,
+            ".tsv" or ".tab" => CorpusFormat.Tsv,
+            ".parquet" => CorpusFormat.Parquet,
+            ".dat" => CorpusFormat.Ldac,
+            ".txt" or ".text" or ".md" => CorpusFormat.Text,
+            _ => throw new TopicEngineException($"cannot tell the format of '{input}' from its name; pass --format ({FormatNames})"),
+        };
+    }
+
+    private static string RequireFile(string input, CorpusFormat format) =>
+        File.Exists(input) ? input : throw new TopicEngineException($"--format {format.ToString().ToLowerInvariant()} reads a file, but '{input}' is a folder; name the file");
+}

@@ -1,0 +1,65 @@
+namespace TopicEngine.Corpus;
+
+/// <summary>What to do with a record that does not parse (<c>--on-error</c>).</summary>
+internal enum OnError
+{
+    /// <summary>Stop with an error naming the file and line (the default).</summary>
+    Fail,
+    /// <summary>Skip the record, count it, and report the count at the end.</summary>
+    Skip,
+}
+
+/// <summary>How bytes become text (<c>--encoding</c>).</summary>
+internal enum InputEncoding
+{
+    /// <summary>Strict UTF-8: invalid bytes are an error naming the file (the default).</summary>
+    Utf8,
+    /// <summary>ISO-8859-1: every byte is a character.</summary>
+    Latin1,
+    /// <summary>UTF-8, but a text file (one document per file) that is not valid UTF-8 is read as Latin-1 and counted.</summary>
+    Auto,
+}
+
+/// <summary>Options shared by every corpus reader.</summary>
+internal sealed record ReaderOptions
+{
+    /// <summary>Field (JSONL, Parquet) or column (CSV) holding the text (<c>--text-field</c>).</summary>
+    public string TextField { get; init; } = "text";
+
+    /// <summary>Field or column holding the document key (<c>--id-field</c>); null keys records by file and line.</summary>
+    public string? IdField { get; init; }
+
+    public OnError OnError { get; init; } = OnError.Fail;
+
+    public InputEncoding Encoding { get; init; } = InputEncoding.Utf8;
+}
+
+/// <summary>What readers skipped or decoded specially, reported at the end of a pass. Not thread-safe: readers run on one thread.</summary>
+internal sealed class ReadReport
+{
+    private readonly List<string> _examples = new();
+
+    /// <summary>Records or files skipped under <c>--on-error skip</c>.</summary>
+    public long Skipped { get; private set; }
+
+    /// <summary>Files read as Latin-1 under <c>--encoding auto</c>.</summary>
+    public long Latin1Files { get; private set; }
+
+    /// <summary>The first few skip reasons, for the report.</summary>
+    public IReadOnlyList<string> Examples => _examples;
+
+    public void Skip(string reason)
+    {
+        Skipped++;
+        if (_examples.Count < 5) _examples.Add(reason);
+    }
+
+    public void FellBackToLatin1() => Latin1Files++;
+
+    /// <summary>Either fails with <paramref name="reason"/> or counts it, as <paramref name="onError"/> says.</summary>
+    public void Bad(OnError onError, string reason)
+    {
+        if (onError == OnError.Fail) throw new TopicEngineException($"{reason} (pass --on-error skip to skip such records)");
+        Skip(reason);
+    }
+}

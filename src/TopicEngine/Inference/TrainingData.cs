@@ -1,0 +1,116 @@
+using TopicEngine.Corpus;
+
+namespace TopicEngine.Inference;
+
+/// <summary>
+/// Which documents are held out, λ's random start, and the re-chunking of a corpus into training
+/// mini-batches: the deterministic, seed-driven parts of a fit.
+/// </summary>
+internal static class TrainingData
+{
+    /// <summary>
+    /// Chooses round(fraction × D) documents (at least 1 when fraction &gt; 0 and D ≥ 2, at most
+    /// <paramref name="maxDocuments"/> and D − 1) uniformly by <paramref name="seed"/> (Floyd's algorithm).
+    /// Returns a mask indexed by document position in the corpus.
+    /// </summary>
+    public static bool[] ChooseHeldOut(int documents, double fraction, int maxDocuments, int seed)
+    {
+        var mask = new bool[documents];
+        if (fraction <= 0 || documents < 2) return mask;
+        int count = (int)Math.Min(Math.Min(Math.Round(fraction * documents, MidpointRounding.AwayFromZero), maxDocuments), documents - 1);
+        count = Math.Max(count, maxDocuments > 0 ? 1 : 0);
+        var random = new Random(unchecked(seed * 31 + 17));
+        for (int j = documents - count; j < documents; j++)
+        {
+            int r = random.Next(j + 1);
+            if (mask[r]) mask[j] = true;
+            else mask[r] = true;
+        }
+        return mask;
+    }
+
+    /// <summary>
+    /// λ's start: every entry drawn from Gamma(shape 100, scale 1/100) as gensim does, by <paramref name="seed"/>.
+    /// Entries are drawn in chunks of 4096 with their own seeded generator, so the result does not depend
+    /// on the thread count. Returns V×K term-major.
+    /// </summary>
+    public static float[] InitialLambda(int vocabularySize, int topics, int seed, int threads)
+    {
+        const int chunk = 4096;
+        var lambda = new float[(long)vocabularySize * topics];
+        int chunks = (int)((lambda.Length + chunk - 1) / chunk);
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, c =>
+        {
+            var random = new Random(ChunkSeed(seed, c));
+            int end = (int)Math.Min(lambda.Length, (long)(c + 1) * chunk);
+            for (int i = c * chunk; i < end; i++) lambda[i] = (float)(Gamma100(random) / 100);
+        });
+        return lambda;
+    }
+
+    /// <summary>A fixed mix of the seed and the chunk index (SplitMix64 finaliser); unlike HashCode, the same in every process.</summary>
+    private static int ChunkSeed(int seed, int chunk)
+    {
+        ulong z = unchecked(((ulong)(uint)seed << 32 | (uint)chunk) + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
+    }
+
+    /// <summary>A Gamma(100, 1) draw by Marsaglia &amp; Tsang (2000); normals by Box–Muller.</summary>
+    private static double Gamma100(Random random)
+    {
+        const double d = 100 - 1.0 / 3;
+        double c = 1 / Math.Sqrt(9 * d);
+        while (true)
+        {
+            double x, v;
+            do
+            {
+                double u1 = 1 - random.NextDouble(), u2 = random.NextDouble();
+                x = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+                v = 1 + c * x;
+            } while (v <= 0);
+            v = v * v * v;
+            double u = 1 - random.NextDouble();
+            if (Math.Log(u) < 0.5 * x * x + d - d * v + d * Math.Log(v)) return d * v;
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="corpus"/> in order and yields its training documents (mask false) in batches of exactly
+    /// <paramref name="batchSize"/> (the last may be smaller). Held-out documents are added to
+    /// <paramref name="heldOut"/> when it is given.
+    /// </summary>
+    public static IEnumerable<SparseBatch> TrainingBatches(IBatchSource corpus, bool[] heldOutMask, int batchSize, InMemoryCorpus? heldOut)
+    {
+        var keys = new List<string>(batchSize);
+        var offsets = new List<int>(batchSize + 1) { 0 };
+        var terms = new List<int>();
+        var counts = new List<float>();
+        int index = 0;
+        foreach (var batch in corpus.ReadBatches(batchSize))
+        {
+            for (int d = 0; d < batch.DocumentCount; d++, index++)
+            {
+                if (index >= heldOutMask.Length)
+                    throw new TopicEngineException($"the corpus yielded more documents than the {heldOutMask.Length} it declared.");
+                if (heldOutMask[index])
+                {
+                    heldOut?.Add(batch.Keys[d], batch.DocumentTerms(d).ToArray(), batch.DocumentCounts(d).ToArray());
+                    continue;
+                }
+                keys.Add(batch.Keys[d]);
+                foreach (var t in batch.DocumentTerms(d)) terms.Add(t);
+                foreach (var c in batch.DocumentCounts(d)) counts.Add(c);
+                offsets.Add(terms.Count);
+                if (keys.Count == batchSize)
+                {
+                    yield return new SparseBatch(keys.ToArray(), offsets.ToArray(), terms.ToArray(), counts.ToArray());
+                    keys.Clear(); offsets.Clear(); offsets.Add(0); terms.Clear(); counts.Clear();
+                }
+            }
+        }
+        if (keys.Count > 0) yield return new SparseBatch(keys.ToArray(), offsets.ToArray(), terms.ToArray(), counts.ToArray());
+    }
+}

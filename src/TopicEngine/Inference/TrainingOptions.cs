@@ -1,0 +1,97 @@
+namespace TopicEngine.Inference;
+
+/// <summary>How the global step sees the corpus.</summary>
+public enum TrainingMode
+{
+    /// <summary>Stochastic variational inference: one global step per mini-batch, ρ_t = (τ0 + t)^(−κ).</summary>
+    Online,
+
+    /// <summary>Batch variational Bayes: one global step per pass over the whole training corpus, ρ = 1.</summary>
+    Batch,
+}
+
+/// <summary>
+/// Every setting of a fit, with the command line's defaults. Immutable; change with <c>with</c>.
+/// Call <see cref="Validate"/> (the trainer does) to get a one-line <see cref="TopicEngineException"/>
+/// naming the flag to change.
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Number of topics K (<c>--topics</c>).</summary>
+    public int Topics { get; init; } = 20;
+
+    /// <summary>Online SVI or batch VB (<c>--mode</c>).</summary>
+    public TrainingMode Mode { get; init; } = TrainingMode.Online;
+
+    /// <summary>Passes over the corpus (<c>--passes</c>); null means <c>auto</c>: stop when the held-out
+    /// per-word log-likelihood improves by less than <see cref="AutoPassesThreshold"/> (relative) between
+    /// passes, at most <see cref="MaxAutoPasses"/>.</summary>
+    public int? Passes { get; init; } = 1;
+
+    /// <summary>Upper bound on passes under <c>--passes auto</c>.</summary>
+    public int MaxAutoPasses { get; init; } = 50;
+
+    /// <summary>Relative improvement of the held-out per-word log-likelihood below which <c>--passes auto</c> stops (0.1%).</summary>
+    public double AutoPassesThreshold { get; init; } = 0.001;
+
+    /// <summary>Training documents per mini-batch (<c>--batch-size</c>); online mode only.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>κ, the forgetting rate of ρ_t = (τ0 + t)^(−κ), in (0.5, 1] (<c>--kappa</c>).</summary>
+    public double Kappa { get; init; } = 0.7;
+
+    /// <summary>τ0 ≥ 1, the delay of ρ_t = (τ0 + t)^(−κ), t = global steps done so far (<c>--tau0</c>).</summary>
+    public double Tau0 { get; init; } = 10;
+
+    /// <summary>Document-topic prior α (<c>--alpha</c>); default symmetric 1/K.</summary>
+    public PriorSetting Alpha { get; init; } = PriorSetting.Symmetric;
+
+    /// <summary>Topic-word prior η (<c>--eta</c>): symmetric (1/K), auto or a value; default 1/K.</summary>
+    public PriorSetting Eta { get; init; } = PriorSetting.Symmetric;
+
+    /// <summary>Most local-step iterations per document (<c>--max-iterations</c>).</summary>
+    public int MaxIterations { get; init; } = 100;
+
+    /// <summary>The local step stops when mean |Δγ| falls below this (<c>--tolerance</c>).</summary>
+    public float Tolerance { get; init; } = 1e-3f;
+
+    /// <summary>Fraction of documents held out for document-completion perplexity, chosen by <see cref="Seed"/> (<c>--holdout</c>).</summary>
+    public double HoldoutFraction { get; init; } = 0.05;
+
+    /// <summary>Cap on held-out documents (they are kept in memory for evaluation).</summary>
+    public int MaxHoldoutDocuments { get; init; } = 20_000;
+
+    /// <summary>Seed of λ's initialisation and of the held-out choice (<c>--seed</c>).</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Worker threads; 0 means all cores (<c>--threads</c>).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Log the per-word ELBO every this many global steps (<c>--eval-every</c>; the last step of each pass is always logged, 0 logs only those). Default 50: the β part of the bound touches all V×K entries, about 50 ms at V = 25,000, K = 100 on one core, so 50 keeps it to a few per cent of training.</summary>
+    public int EvalEvery { get; init; } = 50;
+
+    /// <summary>Hand a checkpoint to the caller every this many mini-batches (0: only at the end of each pass).</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Throws <see cref="TopicEngineException"/> naming the flag when a setting is out of range.</summary>
+    public void Validate()
+    {
+        if (Topics <= 0) throw new TopicEngineException($"--topics must be at least 1, not {Topics}.");
+        if (Passes is <= 0) throw new TopicEngineException($"--passes must be a positive number or auto, not {Passes}.");
+        if (MaxAutoPasses <= 0) throw new TopicEngineException($"the maximum number of automatic passes must be positive, not {MaxAutoPasses}.");
+        if (BatchSize <= 0) throw new TopicEngineException($"--batch-size must be at least 1, not {BatchSize}.");
+        if (!(Kappa > 0.5 && Kappa <= 1)) throw new TopicEngineException($"--kappa must be in (0.5, 1], not {Kappa}.");
+        if (!(Tau0 >= 1) || double.IsInfinity(Tau0)) throw new TopicEngineException($"--tau0 must be a number ≥ 1 (so that ρ_0 = τ0^(−κ) ≤ 1), not {Tau0}.");
+        if (Eta.Kind == PriorKind.Asymmetric) throw new TopicEngineException("--eta must be symmetric, auto or a positive number; asymmetric applies to --alpha only.");
+        if (Alpha.Kind == PriorKind.Fixed && !(Alpha.Value > 0 && float.IsFinite(Alpha.Value))) throw new TopicEngineException($"--alpha must be positive, not {Alpha.Value}.");
+        if (Eta.Kind == PriorKind.Fixed && !(Eta.Value > 0 && float.IsFinite(Eta.Value))) throw new TopicEngineException($"--eta must be positive, not {Eta.Value}.");
+        if (MaxIterations <= 0) throw new TopicEngineException($"--max-iterations must be at least 1, not {MaxIterations}.");
+        if (!(Tolerance >= 0) || float.IsInfinity(Tolerance)) throw new TopicEngineException($"--tolerance must be a non-negative number, not {Tolerance}.");
+        if (!(HoldoutFraction >= 0 && HoldoutFraction < 1)) throw new TopicEngineException($"--holdout must be in [0, 1), not {HoldoutFraction}.");
+        if (MaxHoldoutDocuments < 0) throw new TopicEngineException($"the held-out document cap must not be negative, not {MaxHoldoutDocuments}.");
+        if (Threads < 0) throw new TopicEngineException($"--threads must be 0 (all cores) or positive, not {Threads}.");
+        if (EvalEvery < 0) throw new TopicEngineException($"--eval-every must not be negative, not {EvalEvery}.");
+        if (CheckpointEvery < 0) throw new TopicEngineException($"--checkpoint-every must not be negative, not {CheckpointEvery}.");
+        if (Passes is null && HoldoutFraction == 0) throw new TopicEngineException("--passes auto needs held-out documents: set --holdout above 0 or give --passes N.");
+    }
+}

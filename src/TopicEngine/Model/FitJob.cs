@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TopicEngine.Corpus;
+using TopicEngine.Inference;
+using TopicEngine.Text;
+
+namespace TopicEngine.Model;
+
+/// <summary>What one fit needs: a counted corpus with its vocabulary, the settings, a backend factory and where to write.</summary>
+/// <param name="Corpus">The counted corpus (term ids index <paramref name="Vocabulary"/>).</param>
+/// <param name="Vocabulary">The corpus's vocabulary.</param>
+/// <param name="Analyzer">The analyzer settings the corpus was counted with (null for pre-counted input).</param>
+/// <param name="Options">Trainer settings.</param>
+/// <param name="BackendFactory">Builds a backend for K topics.</param>
+/// <param name="OutputDirectory">The model directory to write.</param>
+/// <param name="TopTerms">Terms per topic in topics.parquet (null: all).</param>
+internal sealed record FitRequest(
+    IBatchSource Corpus,
+    Vocabulary Vocabulary,
+    AnalyzerSettings? Analyzer,
+    TrainingOptions Options,
+    Func<int, ILdaBackend> BackendFactory,
+    string OutputDirectory,
+    int? TopTerms = ModelSaveOptions.DefaultTopTerms);
+
+/// <summary>What a fit produced.</summary>
+internal sealed record FitOutcome(TrainingResult Result, ModelSnapshot Snapshot, TimeSpan TrainingTime, TimeSpan TotalTime);
+
+/// <summary>
+/// The fit flow of DESIGN.md end to end, shared by the CLI and the public API:
+/// train (<see cref="SviTrainer"/>) → final local step for every document → model directory
+/// (<see cref="ModelDirectory.SaveAsync"/>, written whole or not at all).
+/// </summary>
+internal static class FitJob
+{
+    public static async Task<FitOutcome> RunAsync(FitRequest request, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var total = Stopwatch.StartNew();
+        if (request.Corpus.VocabularySize != request.Vocabulary.Count)
+            throw new ArgumentException("The corpus and the vocabulary disagree on V.", nameof(request));
+        var trainer = new SviTrainer(request.Options, request.BackendFactory);
+        var result = await Task.Run(() => trainer.Fit(request.Corpus, progress, cancellationToken), cancellationToken);
+        var trainingTime = total.Elapsed;
+        var snapshot = Snapshot(request, result);
+        await ModelDirectory.SaveAsync(request.OutputDirectory, snapshot, new ModelSaveOptions(request.TopTerms),
+            async (writer, ct) =>
+            {
+                foreach (var batch in trainer.InferDocumentTopics(result, request.Corpus))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    await writer.WriteAsync(batch, ct);
+                }
+            }, cancellationToken);
+        return new FitOutcome(result, snapshot, trainingTime, total.Elapsed);
+    }
+
+    private static ModelSnapshot Snapshot(FitRequest request, TrainingResult result)
+    {
+        var analyzer = request.Analyzer is null ? null : JsonSerializer.SerializeToNode(request.Analyzer)!.AsObject();
+        var history = new[] { new ModelUpdate("fit", DateTimeOffset.UtcNow, result.TrainingDocuments, 0, result.State.Step) };
+        return ModelSnapshot.FromTraining(result.State, request.Options, request.Vocabulary, result.Backend,
+            result.TrainingDocuments, analyzer, history);
+    }
+}

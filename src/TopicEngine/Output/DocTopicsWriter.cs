@@ -1,0 +1,185 @@
+using Parquet;
+using Parquet.Schema;
+using TopicEngine.Inference;
+
+namespace TopicEngine.Output;
+
+/// <summary>One row of <c>doc_topics.parquet</c>.</summary>
+internal sealed record DocTopicsRow(string DocKey, int TopicId, float Probability, float[] Theta, float[] Gamma, float Entropy, long TokenCount);
+
+/// <summary>
+/// Streams <c>doc_topics.parquet</c> (and <c>infer --out</c> files): one row per document with
+/// <c>doc_key</c> string, <c>topic_id</c> int32 (dominant topic: argmax θ, lowest id on ties),
+/// <c>probability</c> float (θ of that topic), <c>theta</c> list&lt;float&gt; (θ = γ / Σγ, the
+/// posterior mean of the topic proportions), <c>gamma</c> list&lt;float&gt; (the variational
+/// Dirichlet parameter γ), <c>entropy</c> float (−Σ_k θ_k ln θ_k, natural log, 0·ln 0 = 0) and
+/// <c>token_count</c> int64. Rows are buffered into row groups of <see cref="RowGroupRows"/> and
+/// written as batches arrive; the file goes to a temporary sibling and is renamed into place by
+/// <see cref="CompleteAsync"/> (disposing without completing deletes it).
+/// </summary>
+internal sealed class DocTopicsWriter : IAsyncDisposable
+{
+    public const string FileName = "doc_topics.parquet";
+    public const int RowGroupRows = 16_384;
+
+    private static readonly DataField<string> KeyField = new("doc_key", nullable: false);
+    private static readonly DataField<int> TopicField = new("topic_id");
+    private static readonly DataField<float> ProbabilityField = new("probability");
+    private static readonly DataField<float> EntropyField = new("entropy");
+    private static readonly DataField<long> TokenCountField = new("token_count");
+    internal static readonly ParquetSchema Schema = new(KeyField, TopicField, ProbabilityField,
+        ParquetColumns.FloatList("theta"), ParquetColumns.FloatList("gamma"), EntropyField, TokenCountField);
+
+    private readonly string _path;
+    private readonly string _temp;
+    private readonly FileStream _stream;
+    private readonly ParquetWriter _writer;
+    private readonly DataField _thetaElement = ParquetColumns.ListElement(Schema, "theta");
+    private readonly DataField _gammaElement = ParquetColumns.ListElement(Schema, "gamma");
+
+    // The pending row group: up to RowGroupRows rows.
+    private readonly List<string> _keys = new();
+    private readonly int[] _topic = new int[RowGroupRows];
+    private readonly float[] _probability = new float[RowGroupRows];
+    private readonly float[] _entropy = new float[RowGroupRows];
+    private readonly long[] _tokens = new long[RowGroupRows];
+    private readonly float[] _theta;
+    private readonly float[] _gamma;
+    private bool _completed;
+
+    private DocTopicsWriter(string path, string temp, FileStream stream, ParquetWriter writer, int topics)
+    {
+        _path = path;
+        _temp = temp;
+        _stream = stream;
+        _writer = writer;
+        Topics = topics;
+        _theta = new float[RowGroupRows * topics];
+        _gamma = new float[RowGroupRows * topics];
+    }
+
+    /// <summary>Number of topics K (the length of every θ and γ list).</summary>
+    public int Topics { get; }
+
+    /// <summary>Rows written so far (including buffered ones).</summary>
+    public long Rows { get; private set; }
+
+    /// <summary>Starts writing <paramref name="path"/> (through a temporary sibling) for K = <paramref name="topics"/>.</summary>
+    public static async Task<DocTopicsWriter> CreateAsync(string path, int topics, CancellationToken cancellationToken = default)
+    {
+        if (topics <= 0) throw new ArgumentOutOfRangeException(nameof(topics));
+        string temp = AtomicFile.TemporarySibling(path);
+        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        try
+        {
+            var writer = await ParquetWriter.CreateAsync(Schema, stream, ParquetColumns.Options(), cancellationToken: cancellationToken);
+            return new DocTopicsWriter(path, temp, stream, writer, topics);
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Adds a batch of the trainer's final local step (<see cref="SviTrainer.InferDocumentTopics"/>).</summary>
+    public Task WriteAsync(DocumentTopicsBatch batch, CancellationToken cancellationToken = default)
+    {
+        if (batch.Topics != Topics) throw new ArgumentException($"the batch has K={batch.Topics}, the file K={Topics}.", nameof(batch));
+        return WriteAsync(batch.Keys, batch.Gamma, batch.TokenCounts, cancellationToken);
+    }
+
+    /// <summary>Adds documents given by key, γ (keys.Count×K, row-major) and token count.</summary>
+    public async Task WriteAsync(IReadOnlyList<string> keys, ReadOnlyMemory<float> gamma, ReadOnlyMemory<long> tokenCounts, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        int k = Topics;
+        if (gamma.Length != keys.Count * k) throw new ArgumentException($"gamma must hold {keys.Count}×{k} floats.", nameof(gamma));
+        if (tokenCounts.Length != keys.Count) throw new ArgumentException("one token count per key.", nameof(tokenCounts));
+        for (int d = 0; d < keys.Count; d++)
+        {
+            int row = _keys.Count;
+            AddRow(keys[d], gamma.Span.Slice(d * k, k), tokenCounts.Span[d], row);
+            _keys.Add(keys[d]);
+            Rows++;
+            if (_keys.Count == RowGroupRows) await FlushAsync(cancellationToken);
+        }
+    }
+
+    // θ = γ / Σγ; dominant = argmax θ; entropy = −Σ θ ln θ (natural log).
+    private void AddRow(string key, ReadOnlySpan<float> gamma, long tokens, int row)
+    {
+        int k = Topics;
+        double sum = 0;
+        for (int t = 0; t < k; t++)
+        {
+            if (!(gamma[t] > 0) || !float.IsFinite(gamma[t]))
+                throw new TopicEngineException($"{_path}: document '{key}' has gamma[{t}] = {gamma[t]}; γ must be finite and positive");
+            sum += gamma[t];
+        }
+        var theta = _theta.AsSpan(row * k, k);
+        gamma.CopyTo(_gamma.AsSpan(row * k, k));
+        int dominant = 0;
+        double entropy = 0;
+        for (int t = 0; t < k; t++)
+        {
+            double p = gamma[t] / sum;
+            theta[t] = (float)p;
+            if (p > 0) entropy -= p * Math.Log(p);
+            if (theta[t] > theta[dominant]) dominant = t;
+        }
+        _topic[row] = dominant;
+        _probability[row] = theta[dominant];
+        _entropy[row] = (float)entropy;
+        _tokens[row] = tokens;
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        int rows = _keys.Count;
+        if (rows == 0) return;
+        int k = Topics;
+        using (var rowGroup = _writer.CreateRowGroup())
+        {
+            await rowGroup.WriteAsync(KeyField, _keys, null);
+            await rowGroup.WriteAsync<int>(TopicField, _topic.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await rowGroup.WriteAsync<float>(ProbabilityField, _probability.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await ParquetColumns.WriteFixedListAsync(rowGroup, _thetaElement, _theta.AsMemory(0, rows * k), rows, k, cancellationToken);
+            await ParquetColumns.WriteFixedListAsync(rowGroup, _gammaElement, _gamma.AsMemory(0, rows * k), rows, k, cancellationToken);
+            await rowGroup.WriteAsync<float>(EntropyField, _entropy.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await rowGroup.WriteAsync<long>(TokenCountField, _tokens.AsMemory(0, rows), cancellationToken: cancellationToken);
+        }
+        _keys.Clear();
+    }
+
+    /// <summary>Writes the last row group, closes the file and renames it into place.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        await FlushAsync(cancellationToken);
+        await _writer.DisposeAsync();
+        await _stream.FlushAsync(cancellationToken);
+        await _stream.DisposeAsync();
+        File.Move(_temp, _path, overwrite: true);
+        _completed = true;
+    }
+
+    /// <summary>Closes the file; if <see cref="CompleteAsync"/> was not called, the partial file is deleted
+    /// and whatever was at the target path before is left as it was.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_completed) return;
+        _completed = true;
+        try
+        {
+            await _writer.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // The partial file is discarded below; the failure that led here is what matters.
+        }
+        await _stream.DisposeAsync();
+        try { File.Delete(_temp); } catch (IOException) { }
+    }
+}
