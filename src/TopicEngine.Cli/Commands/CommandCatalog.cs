@@ -15,5 +15,6 @@ internal static class CommandCatalog
         yield return ExportCommand.Create();
         yield return GenerateCommand.Create();
         yield return DevicesCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

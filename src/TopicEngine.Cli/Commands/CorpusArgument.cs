@@ -20,16 +20,18 @@ internal sealed class CorpusArgument
         Input.AddTo(command);
     }
 
-    /// <summary>Opens or prepares the corpus; dispose the result to remove a temporary preparation.</summary>
-    public async Task<OpenedCorpus> OpenAsync(ParseResult parseResult, string besides, CancellationToken cancellationToken)
+    /// <summary>Opens or prepares the corpus; dispose the result to remove a temporary preparation. What was opened
+    /// is said on <paramref name="log"/> (default stdout; <c>bench --json</c> keeps stdout for the JSON).</summary>
+    public async Task<OpenedCorpus> OpenAsync(ParseResult parseResult, string besides, CancellationToken cancellationToken, TextWriter? log = null)
     {
+        log ??= Console.Out;
         string? prepared = parseResult.GetValue(Prepared);
         if (prepared is not null)
         {
             if ((parseResult.GetValue(Input.Input) ?? []).Length > 0)
                 throw new TopicEngineException("give either --corpus (a prepared folder) or --input, not both");
             var opened = PreparedCorpus.Open(prepared);
-            Console.WriteLine($"corpus: {opened.Directory} ({opened.DocumentCount:N0} documents, {opened.TokenCount:N0} tokens, vocabulary {opened.VocabularySize:N0})");
+            log.WriteLine($"corpus: {opened.Directory} ({opened.DocumentCount:N0} documents, {opened.TokenCount:N0} tokens, vocabulary {opened.VocabularySize:N0})");
             return new OpenedCorpus(opened, null);
         }
 
@@ -39,8 +41,8 @@ internal sealed class CorpusArgument
         var preparer = new CorpusPreparer(Input.Analyzer(parseResult), Input.Pruning(parseResult));
         var result = await preparer.PrepareAsync(sources, temp, null, cancellationToken);
         var m = result.Manifest;
-        Console.WriteLine($"documents: {m.Documents}, tokens: {m.Tokens}, vocabulary: {m.VocabularySize}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analysed in {result.Elapsed.TotalSeconds:F1} s ({result.TokensPerSecond:N0} tokens/s)"));
+        log.WriteLine($"documents: {m.Documents}, tokens: {m.Tokens}, vocabulary: {m.VocabularySize}");
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analysed in {result.Elapsed.TotalSeconds:F1} s ({result.TokensPerSecond:N0} tokens/s)"));
         if (m.SkippedRecords > 0)
             Console.Error.WriteLine($"skipped {m.SkippedRecords} records that did not parse (first: {result.SkipExamples.FirstOrDefault()})");
         return new OpenedCorpus(PreparedCorpus.Open(result.Directory), result.Directory);

@@ -59,6 +59,11 @@ internal sealed partial class CpuBackend : ILdaBackend
     public int Topics { get; }
     public int VocabularySize { get; private set; }
 
+    /// <summary>Host bytes the backend allocates for V = <paramref name="vocabularySize"/>, K = <paramref name="topics"/> and
+    /// <paramref name="threads"/> workers: λ and expElogβ plus one statistics buffer per worker (all V×K floats).</summary>
+    internal static long ModelBytes(int vocabularySize, int topics, int threads) =>
+        (2L + threads) * vocabularySize * topics * sizeof(float) + (long)vocabularySize * sizeof(int);
+
     /// <summary>Number of workers.</summary>
     public int Threads => _threads;
 

@@ -339,10 +339,14 @@ internal sealed class GpuBackend : ILdaBackend
     private static int WholeWarps(Accelerator accelerator, int threads) =>
         Math.Max(accelerator.WarpSize, threads / accelerator.WarpSize * accelerator.WarpSize);
 
-    private long ModelBytes(int vocabularySize)
+    private long ModelBytes(int vocabularySize) => ModelBytes(vocabularySize, Topics);
+
+    /// <summary>Device bytes of the model for V = <paramref name="vocabularySize"/>, K = <paramref name="topics"/>:
+    /// λ and expElogβ (floats), the statistics (64-bit fixed point), the blend's partial row sums, ψ(row sums) and α.</summary>
+    internal static long ModelBytes(int vocabularySize, int topics)
     {
         int groups = Math.Min(MaxBlendGroups, vocabularySize);
-        return (2L * sizeof(float) + sizeof(long)) * vocabularySize * Topics + (long)groups * Topics * sizeof(float) + 2L * Topics * sizeof(float);
+        return (2L * sizeof(float) + sizeof(long)) * vocabularySize * topics + (long)groups * topics * sizeof(float) + 2L * topics * sizeof(float);
     }
 
     /// <summary>Throws when λ, expElogβ, statistics and both batch slots do not fit the device memory.</summary>
