@@ -13,7 +13,7 @@ public sealed class BenchCommandTests
     private static readonly string[] TinyShape = ["--docs", "500", "--vocab", "300", "--doc-length", "40", "--true-topics", "6", "--seed", "3"];
 
     private static (int Exit, string Out, string Error) Bench(string cache, params string[] args) =>
-        CliRun.Run(["bench", "--cache", cache, "--device", "cpu", "--threads", "2", .. TinyShape, .. args]);
+        CliRun.Run(["bench", "--cache", cache, "--device", "cpu", "--threads", "2", "--warmup-seconds", "0.2", .. TinyShape, .. args]);
 
     private static void AssertPositiveFinite(JsonElement row, string name)
     {
@@ -111,7 +111,7 @@ public sealed class BenchCommandTests
         using var temp = new TempDirectory();
         var options = new SyntheticLdaOptions { Documents = 120, VocabularySize = 50, Topics = 3, DocumentLength = 20, Seed = 9 };
         var cached = await SyntheticCorpusCache.OpenOrCreateAsync(options, temp.File("made"));
-        var (exit, output, error) = CliRun.Run("bench", "--corpus", cached.Corpus.Directory, "--device", "cpu", "--topics", "4", "--json");
+        var (exit, output, error) = CliRun.Run("bench", "--corpus", cached.Corpus.Directory, "--device", "cpu", "--topics", "4", "--warmup-seconds", "0", "--json");
         Assert.True(exit == 0, error);
         using var json = JsonDocument.Parse(output);
         var corpus = json.RootElement.GetProperty("corpus");
@@ -150,7 +150,7 @@ public sealed class BenchCommandTests
         var corpus = SyntheticLda.Generate(new SyntheticLdaOptions { Documents = 90, VocabularySize = 30, Topics = 3, DocumentLength = 12, Seed = 2 }).Corpus;
         var benchmark = new PassBenchmark(corpus, k => new TopicEngine.Backends.CpuBackend(k, threads: 1));
         var cold = benchmark.Run(new PassBenchmarkSettings { Topics = 4, BatchSize = 16, WarmupDocuments = 0, Passes = 2 });
-        var warm = benchmark.Run(new PassBenchmarkSettings { Topics = 4, BatchSize = 16, WarmupDocuments = 40, Passes = 2 });
+        var warm = benchmark.Run(new PassBenchmarkSettings { Topics = 4, BatchSize = 16, WarmupDocuments = 40, WarmupSeconds = 0, Passes = 2 });
         Assert.Equal(cold.Passes.Select(p => p.Iterations), warm.Passes.Select(p => p.Iterations));
         Assert.Equal(48, warm.WarmupDocuments);   // whole batches: 3 × 16 ≥ 40
         Assert.True(cold.FirstPassIncludesCompilation);

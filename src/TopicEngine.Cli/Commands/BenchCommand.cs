@@ -36,6 +36,7 @@ internal static class BenchCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic corpus and of λ's start.", DefaultValueFactory = _ => 1 };
         var cache = new Option<string?>("--cache") { Description = "Folder for generated corpora: one subfolder per shape and seed, reused when present (default: TEMP/topic-engine-bench)." };
         var warmup = new Option<int>("--warmup-docs") { Description = "Documents run before timing so that JIT and GPU kernel compilation are not timed (0: the first pass includes them).", DefaultValueFactory = _ => 512 };
+        var warmupSeconds = new Option<double>("--warmup-seconds") { Description = "The warm-up also runs at least this long (repeating the first documents), so that .NET's tiered JIT has optimised the hot loops.", DefaultValueFactory = _ => 2 };
         var json = new Option<bool>("--json") { Description = "Write the results as one JSON document on stdout." };
         var training = new TrainingFlags();
         var corpus = new CorpusArgument();
@@ -45,12 +46,14 @@ internal static class BenchCommand
             + "Without --corpus or --input, on a NYTimes-shaped synthetic corpus generated once into --cache.")
         {
             topics, passes, training.BatchSize, training.MaxIterations, training.Tolerance, training.Device, training.Threads,
-            docs, vocab, length, trueTopics, seed, cache, warmup, json,
+            docs, vocab, length, trueTopics, seed, cache, warmup, warmupSeconds, json,
         };
         corpus.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(async ct =>
         {
             var topicList = ParseTopics(parseResult.GetValue(topics)!);
+            bool asJson = parseResult.GetValue(json);
+            bool live = Terminal.IsInteractive && !asJson;   // live progress and a table; never mixed into JSON
             int threads = parseResult.GetValue(training.Threads);
             var settings = new PassBenchmarkSettings
             {
@@ -58,12 +61,12 @@ internal static class BenchCommand
                 Passes = parseResult.GetValue(passes),
                 BatchSize = parseResult.GetValue(training.BatchSize),
                 WarmupDocuments = parseResult.GetValue(warmup),
+                WarmupSeconds = parseResult.GetValue(warmupSeconds),
                 Seed = parseResult.GetValue(seed),
                 Threads = threads,
                 LocalStep = new LocalStepOptions(parseResult.GetValue(training.MaxIterations), parseResult.GetValue(training.Tolerance)),
             };
             settings.Validate();
-            if (settings.LocalStep.MaxIterations <= 0) throw new TopicEngineException($"--max-iterations must be at least 1, not {settings.LocalStep.MaxIterations}");
             bool external = parseResult.GetValue(corpus.Prepared) is not null || !corpus.Input.UsesDefaultCorpus(parseResult);
             var synthetic = new SyntheticLdaOptions
             {
@@ -73,7 +76,11 @@ internal static class BenchCommand
                 Topics = parseResult.GetValue(trueTopics),
                 Seed = parseResult.GetValue(seed),
             };
-            if (!external) synthetic.Validate();
+            if (!external)
+            {
+                if (synthetic.Topics <= 0) throw new TopicEngineException($"--true-topics must be positive, not {synthetic.Topics}");
+                synthetic.Validate();
+            }
             string cacheRoot = parseResult.GetValue(cache) ?? DefaultCacheRoot;
 
             using var choice = training.SelectDevice(parseResult);
@@ -92,7 +99,7 @@ internal static class BenchCommand
             }
             else
             {
-                var cached = await OpenOrGenerateAsync(synthetic, cacheRoot, ct);
+                var cached = await OpenOrGenerateAsync(synthetic, cacheRoot, live, ct);
                 prepared = cached.Corpus;
                 corpusInfo = BenchCorpus.Of(prepared, "synthetic", cached.Created, cached.Elapsed.TotalSeconds);
             }
@@ -103,7 +110,7 @@ internal static class BenchCommand
             var rows = new List<BenchRow>();
             foreach (int k in topicList)
             {
-                var result = await Task.Run(() => Time(benchmark, settings with { Topics = k }, prepared.DocumentCount, ct), ct);
+                var result = await Task.Run(() => Time(benchmark, settings with { Topics = k }, prepared.DocumentCount, live, ct), ct);
                 var plan = memory.First(m => m.Topics == k);
                 rows.Add(BenchRow.Of(result, plan.HostBytes, plan.DeviceBytes));
             }
@@ -111,8 +118,8 @@ internal static class BenchCommand
             var device = new BenchDevice(choice.Kind, choice.Description, choice.Accelerator?.Name ?? CpuName(),
                 choice.Kind == "cpu" ? (threads == 0 ? Environment.ProcessorCount : threads) : null);
             var report = new BenchReport(device, corpusInfo, settings.BatchSize, rows);
-            if (parseResult.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report, Json));
-            else if (Terminal.IsInteractive) AnsiConsole.Write(Table(report));
+            if (asJson) Console.WriteLine(JsonSerializer.Serialize(report, Json));
+            else if (live) AnsiConsole.Write(Table(report));
             else foreach (var row in rows) Console.WriteLine(row.Line());
             return 0;
         }, cancellationToken));
@@ -130,7 +137,7 @@ internal static class BenchCommand
         return list;
     }
 
-    private static async Task<SyntheticCacheResult> OpenOrGenerateAsync(SyntheticLdaOptions options, string cacheRoot, CancellationToken ct)
+    private static async Task<SyntheticCacheResult> OpenOrGenerateAsync(SyntheticLdaOptions options, string cacheRoot, bool live, CancellationToken ct)
     {
         string folder = Path.Combine(Path.GetFullPath(cacheRoot), SyntheticCorpusCache.FolderName(options));
         Console.Error.WriteLine($"corpus: {SyntheticCorpusCache.Describe(options)}; cache {folder}");
@@ -142,7 +149,7 @@ internal static class BenchCommand
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"generating: {p.Documents:N0}/{p.TotalDocuments:N0} documents, {p.Tokens:N0} tokens, {p.Elapsed.TotalSeconds:F0} s"));
         });
-        var result = Terminal.IsInteractive
+        var result = live
             ? await AnsiConsole.Status().StartAsync("generating the synthetic corpus", _ => SyntheticCorpusCache.OpenOrCreateAsync(options, cacheRoot, null, ct))
             : await SyntheticCorpusCache.OpenOrCreateAsync(options, cacheRoot, progress, ct);
         Console.Error.WriteLine(result.Created
@@ -152,15 +159,15 @@ internal static class BenchCommand
     }
 
     /// <summary>Warm-up and timed passes for one K, with progress on stderr (plain) or a progress bar (terminal).</summary>
-    private static PassBenchmarkResult Time(PassBenchmark benchmark, PassBenchmarkSettings settings, int documents, CancellationToken ct)
+    private static PassBenchmarkResult Time(PassBenchmark benchmark, PassBenchmarkSettings settings, int documents, bool live, CancellationToken ct)
     {
         void PassDone(int pass, PassTiming t) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"K={settings.Topics} pass {pass}/{settings.Passes}: {t.Seconds:F2} s (local {t.LocalSeconds:F2} s, global {t.GlobalSeconds:F2} s, wall {t.WallSeconds:F2} s), {t.Tokens / t.Seconds:N0} tokens/s"));
 
         Console.Error.WriteLine(settings.WarmupDocuments > 0
-            ? $"K={settings.Topics}: warm-up on the first {settings.WarmupDocuments} documents (JIT, kernel compilation), then timing {settings.Passes} pass(es)"
+            ? string.Create(CultureInfo.InvariantCulture, $"K={settings.Topics}: warm-up on the first {settings.WarmupDocuments} documents, at least {settings.WarmupSeconds:0.#} s (JIT, kernel compilation), then timing {settings.Passes} pass(es)")
             : $"K={settings.Topics}: no warm-up: the first pass includes JIT and kernel compilation");
-        if (!Terminal.IsInteractive) return benchmark.Run(settings, PassDone, null, ct);
+        if (!live) return benchmark.Run(settings, PassDone, null, ct);
 
         return AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -169,7 +176,7 @@ internal static class BenchCommand
                 var task = context.AddTask($"K={settings.Topics}: warm-up", maxValue: (double)documents * settings.Passes);
                 int pass = 1;
                 var result = benchmark.Run(settings,
-                    (p, t) => { pass = p + 1; PassDone(p, t); },
+                    (p, _) => pass = p + 1,
                     done =>
                     {
                         task.Description = $"K={settings.Topics}: pass {pass}/{settings.Passes}";
@@ -184,16 +191,19 @@ internal static class BenchCommand
     {
         var table = new Table()
             .Title($"{Markup.Escape(report.Device.Description)}; {report.Corpus.Documents:N0} documents, {report.Corpus.Tokens:N0} tokens, {report.Corpus.NonZeros:N0} non-zeros, V={report.Corpus.Vocabulary:N0}")
-            .AddColumns("K", "passes", "s/pass", "tokens/s", "non-zeros/s", "local s", "global s", "wall s", "iterations/doc", "warm-up");
+            .AddColumns("K", "s/pass", "tokens/s", "non-zeros/s", "local s", "global s", "wall s", "it/doc");
         foreach (var column in table.Columns) column.RightAligned();
+        var first = report.Results[0];
+        table.Caption(first.FirstPassIncludesCompilation
+            ? $"{first.Passes} timed pass(es) per K, batch {report.BatchSize}; no warm-up: pass 1 includes JIT and kernel compilation"
+            : $"{first.Passes} timed pass(es) per K, batch {report.BatchSize}, after a warm-up on {first.WarmupDocuments} documents (not timed)");
         foreach (var r in report.Results)
             table.AddRow(
-                r.Topics.ToString(CultureInfo.InvariantCulture), r.Passes.ToString(CultureInfo.InvariantCulture),
+                r.Topics.ToString(CultureInfo.InvariantCulture),
                 r.SecondsPerPass.ToString("F2", CultureInfo.InvariantCulture), r.TokensPerSecond.ToString("N0", CultureInfo.InvariantCulture),
                 r.NonZerosPerSecond.ToString("N0", CultureInfo.InvariantCulture), r.LocalSecondsPerPass.ToString("F2", CultureInfo.InvariantCulture),
                 r.GlobalSecondsPerPass.ToString("F2", CultureInfo.InvariantCulture), r.WallSecondsPerPass.ToString("F2", CultureInfo.InvariantCulture),
-                r.IterationsPerDocument.ToString("F1", CultureInfo.InvariantCulture),
-                r.FirstPassIncludesCompilation ? "none (pass 1 includes JIT)" : $"{r.WarmupDocuments} docs, {r.WarmupSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+                r.IterationsPerDocument.ToString("F1", CultureInfo.InvariantCulture));
         return table;
     }
 
@@ -212,25 +222,29 @@ internal static class BenchCommand
         }
     }
 
-    /// <summary>What one K allocates: host bytes (the backend's model on the CPU, λ's start and γ) and device bytes (GPU).</summary>
-    private sealed record MemoryPlan(int Topics, int VocabularySize, long HostBytes, long DeviceBytes, string Where, long HostAvailable, long DeviceAvailable)
+    /// <summary>What one K allocates: host bytes (the backend's model on the CPU, λ's start and γ), their peak (on the CPU
+    /// the replaced λ and expElogβ live on for a moment when λ is reset after the warm-up) and device bytes (GPU).</summary>
+    private sealed record MemoryPlan(int Topics, int VocabularySize, long HostBytes, long PeakHostBytes, long DeviceBytes, string Where,
+        long HostAvailable, long DeviceAvailable)
     {
         public static MemoryPlan For(DeviceChoice choice, int vocabularySize, PassBenchmarkSettings settings)
         {
             int k = settings.Topics;
-            long bench = ((long)vocabularySize * k + (long)settings.BatchSize * k) * sizeof(float);   // λ's start, γ
+            long bench = PassBenchmark.HostBytes(vocabularySize, settings);
             long available = AvailableHostBytes();
             if (choice.Accelerator is { } accelerator)
-                return new MemoryPlan(k, vocabularySize, bench, GpuBackend.ModelBytes(vocabularySize, k),
+                return new MemoryPlan(k, vocabularySize, bench, bench, GpuBackend.ModelBytes(vocabularySize, k),
                     $"{choice.Kind} device '{accelerator.Name}'", available, accelerator.MemorySize);
             int threads = settings.Threads == 0 ? Environment.ProcessorCount : settings.Threads;
-            return new MemoryPlan(k, vocabularySize, bench + CpuBackend.ModelBytes(vocabularySize, k, threads), 0,
+            long host = bench + CpuBackend.ModelBytes(vocabularySize, k, threads);
+            long replaced = settings.WarmupDocuments > 0 ? 2L * vocabularySize * k * sizeof(float) : 0;
+            return new MemoryPlan(k, vocabularySize, host, host + replaced, 0,
                 $"cpu backend (λ, expElogβ and {threads} per-thread statistics buffers of V×K floats)", available, 0);
         }
 
         public string Describe() => DeviceBytes > 0
             ? $"K={Topics}: memory: {Gib(DeviceBytes)} on the {Where} (λ, expElogβ floats, 64-bit statistics, V={VocabularySize}) of {Gib(DeviceAvailable)}; host {Gib(HostBytes)} of {Gib(HostAvailable)} available"
-            : $"K={Topics}: memory: host {Gib(HostBytes)} for the {Where}, λ's start and γ, V={VocabularySize}; {Gib(HostAvailable)} available";
+            : $"K={Topics}: memory: host {Gib(HostBytes)} for the {Where}, λ's start and γ, V={VocabularySize} (peak {Gib(PeakHostBytes)} while λ is reset after the warm-up); {Gib(HostAvailable)} available";
 
         /// <summary>Throws when some K's model does not fit the host's available memory or the device.</summary>
         public static void CheckFits(IEnumerable<MemoryPlan> plans)
@@ -239,8 +253,8 @@ internal static class BenchCommand
             {
                 if (p.DeviceBytes > p.DeviceAvailable)
                     throw new TopicEngineException($"K={p.Topics} needs {Gib(p.DeviceBytes)} on the {p.Where}, which has {Gib(p.DeviceAvailable)}; lower --topics or --vocab, or use --device cpu");
-                if (p.HostBytes > p.HostAvailable)
-                    throw new TopicEngineException($"K={p.Topics} needs {Gib(p.HostBytes)} of host memory, {Gib(p.HostAvailable)} is available; lower --topics, --vocab or --threads");
+                if (p.PeakHostBytes > p.HostAvailable)
+                    throw new TopicEngineException($"K={p.Topics} needs {Gib(p.PeakHostBytes)} of host memory, {Gib(p.HostAvailable)} is available; lower --topics, --vocab or --threads");
             }
         }
 

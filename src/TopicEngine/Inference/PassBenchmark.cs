@@ -22,6 +22,10 @@ internal sealed record PassBenchmarkSettings
     /// .NET's JIT and the GPU's kernel compilation fall outside the timed passes; 0 times them in pass 1.</summary>
     public int WarmupDocuments { get; init; } = 512;
 
+    /// <summary>The warm-up also goes on (from the corpus's start again if need be) until this many seconds have passed,
+    /// long enough for .NET's tiered JIT to have replaced the first, unoptimised code of the hot loops.</summary>
+    public double WarmupSeconds { get; init; } = 2;
+
     /// <summary>Seed of λ's initialisation (as in a fit).</summary>
     public int Seed { get; init; } = Defaults.Seed;
 
@@ -44,7 +48,10 @@ internal sealed record PassBenchmarkSettings
         if (Passes <= 0) throw new TopicEngineException($"--passes must be at least 1, not {Passes}");
         if (BatchSize <= 0) throw new TopicEngineException($"--batch-size must be at least 1, not {BatchSize}");
         if (WarmupDocuments < 0) throw new TopicEngineException($"--warmup-docs must be 0 or more, not {WarmupDocuments}");
+        if (!(WarmupSeconds >= 0) || WarmupSeconds > 3600) throw new TopicEngineException($"--warmup-seconds must be between 0 and 3600, not {WarmupSeconds}");
         if (Threads < 0) throw new TopicEngineException($"--threads must be 0 (all cores) or positive, not {Threads}");
+        if (LocalStep.MaxIterations <= 0) throw new TopicEngineException($"--max-iterations must be at least 1, not {LocalStep.MaxIterations}");
+        if (!(LocalStep.Tolerance >= 0) || float.IsInfinity(LocalStep.Tolerance)) throw new TopicEngineException($"--tolerance must be a non-negative number, not {LocalStep.Tolerance}");
     }
 }
 
@@ -68,7 +75,7 @@ internal sealed record PassTiming(double LocalSeconds, double GlobalSeconds, dou
 /// <param name="Topics">K.</param>
 /// <param name="Backend">The backend's name ("cpu", "cuda", …).</param>
 /// <param name="Passes">One entry per timed pass.</param>
-/// <param name="WarmupDocuments">Documents run before timing (0: pass 1 includes JIT and kernel compilation).</param>
+/// <param name="WarmupDocuments">Documents run before timing, repeats included (0: pass 1 includes JIT and kernel compilation).</param>
 /// <param name="WarmupSeconds">Wall time of the warm-up, backend creation included.</param>
 internal sealed record PassBenchmarkResult(int Topics, string Backend, IReadOnlyList<PassTiming> Passes, int WarmupDocuments, double WarmupSeconds)
 {
@@ -105,17 +112,19 @@ internal sealed record PassBenchmarkResult(int Topics, string Backend, IReadOnly
 /// another thread (at most <see cref="PrefetchBatches"/> batches), so the wall time shows whether the
 /// reader keeps up. No bound, no held-out evaluation, no model output.
 /// <para>Call order: construct, <see cref="Run"/> once per K. A warm-up over the corpus's first
-/// <see cref="PassBenchmarkSettings.WarmupDocuments"/> documents runs on the same backend first, then λ
-/// is reset, so compilation (JIT, PTX) is outside the timed passes.</para>
+/// <see cref="PassBenchmarkSettings.WarmupDocuments"/> documents (for at least
+/// <see cref="PassBenchmarkSettings.WarmupSeconds"/>) runs on the same backend first, then λ is reset,
+/// so compilation (JIT tiers, PTX) is outside the timed passes.</para>
 /// </summary>
 internal sealed class PassBenchmark(IBatchSource corpus, Func<int, ILdaBackend> backendFactory)
 {
     /// <summary>Batches read ahead of the one being computed.</summary>
     public const int PrefetchBatches = 4;
 
-    /// <summary>Host bytes the benchmark itself holds for K topics besides the backend: λ's start (V×K floats) and γ (|B|×K).</summary>
-    public long HostBytes(PassBenchmarkSettings settings) =>
-        ((long)corpus.VocabularySize * settings.Topics + (long)settings.BatchSize * settings.Topics) * sizeof(float);
+    /// <summary>Host bytes the benchmark itself holds besides the backend for V = <paramref name="vocabularySize"/>:
+    /// λ's start (V×K floats) and γ (|B|×K floats).</summary>
+    public static long HostBytes(int vocabularySize, PassBenchmarkSettings settings) =>
+        ((long)vocabularySize * settings.Topics + (long)settings.BatchSize * settings.Topics) * sizeof(float);
 
     /// <summary>Runs the warm-up and the timed passes for <paramref name="settings"/>; <paramref name="passDone"/>
     /// hears of each pass as it ends, <paramref name="batchDone"/> of each timed batch (documents done in the pass).</summary>
@@ -139,17 +148,22 @@ internal sealed class PassBenchmark(IBatchSource corpus, Func<int, ILdaBackend> 
         if (settings.WarmupDocuments > 0)
         {
             long step = 0;
-            foreach (var batch in corpus.ReadBatches(settings.BatchSize))
+            bool Done() => warmedUp >= settings.WarmupDocuments && warmupClock.Elapsed.TotalSeconds >= settings.WarmupSeconds;
+            while (!Done())
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                Step(backend, batch, settings, alpha, eta, gamma, step++);
-                warmedUp += batch.DocumentCount;
-                if (warmedUp >= settings.WarmupDocuments) break;
+                foreach (var batch in corpus.ReadBatches(settings.BatchSize))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Step(backend, batch, settings, alpha, eta, gamma, step++);
+                    warmedUp += batch.DocumentCount;
+                    if (Done()) break;
+                }
             }
             backend.SetLambda(startLambda, v);   // timed passes start from λ's seeded start, as a fit does
         }
-        double warmupSeconds = warmupClock.Elapsed.TotalSeconds;
         startLambda = null;   // V×K floats the passes do not need
+        GC.Collect();         // nor the warm-up's garbage (a replaced λ on the CPU backend): neither stays to be collected mid-pass
+        double warmupSeconds = warmupClock.Elapsed.TotalSeconds;
 
         var passes = new List<PassTiming>();
         long t = 0;
