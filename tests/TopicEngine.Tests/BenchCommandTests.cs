@@ -65,9 +65,11 @@ public sealed class BenchCommandTests
         var (exit, output, error) = Bench(temp.Path, "--topics", "3,4", "--warmup-docs", "0");
         Assert.True(exit == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal(2, lines.Length);
-        Assert.Matches(@"^K=3: \d+\.\d\d s/pass, [\d,]+ tokens/s, [\d,]+ non-zeros/s \(.*no warm-up: pass 1 includes JIT/kernel compilation\)$", lines[0]);
-        Assert.StartsWith("K=4: ", lines[1]);
+        Assert.Equal(4, lines.Length);
+        Assert.Matches(@"^device: cpu: chosen with --device cpu \(.+, 2 threads\)$", lines[0]);
+        Assert.Matches(@"^corpus: synthetic, 500 documents, [\d,]+ tokens, [\d,]+ non-zeros, V=300 \(.+\)$", lines[1]);
+        Assert.Matches(@"^K=3: \d+\.\d\d s/pass, [\d,]+ tokens/s, [\d,]+ non-zeros/s \(.*no warm-up: pass 1 includes JIT/kernel compilation\)$", lines[2]);
+        Assert.StartsWith("K=4: ", lines[3]);
         Assert.Contains("K=3: memory: host ", error);
     }
 

@@ -120,7 +120,12 @@ internal static class BenchCommand
             var report = new BenchReport(device, corpusInfo, settings.BatchSize, rows);
             if (asJson) Console.WriteLine(JsonSerializer.Serialize(report, Json));
             else if (live) AnsiConsole.Write(Table(report));
-            else foreach (var row in rows) Console.WriteLine(row.Line());
+            else
+            {
+                Console.WriteLine($"device: {device.Line()}");
+                Console.WriteLine($"corpus: {corpusInfo.Line()}");
+                foreach (var row in rows) Console.WriteLine(row.Line());
+            }
             return 0;
         }, cancellationToken));
         return command;
@@ -190,7 +195,7 @@ internal static class BenchCommand
     private static Table Table(BenchReport report)
     {
         var table = new Table()
-            .Title($"{Markup.Escape(report.Device.Description)}; {report.Corpus.Documents:N0} documents, {report.Corpus.Tokens:N0} tokens, {report.Corpus.NonZeros:N0} non-zeros, V={report.Corpus.Vocabulary:N0}")
+            .Title(Markup.Escape($"{report.Device.Line()}; {report.Corpus.Line()}"))
             .AddColumns("K", "s/pass", "tokens/s", "non-zeros/s", "local s", "global s", "wall s", "it/doc");
         foreach (var column in table.Columns) column.RightAligned();
         var first = report.Results[0];
@@ -296,7 +301,11 @@ internal sealed record BenchDevice(
     [property: JsonPropertyName("kind")] string Kind,
     [property: JsonPropertyName("description")] string Description,
     [property: JsonPropertyName("name")] string? Name,
-    [property: JsonPropertyName("threads")] int? Threads);
+    [property: JsonPropertyName("threads")] int? Threads)
+{
+    /// <summary>The description, and for the CPU its model name and thread count (a GPU's description names the card).</summary>
+    public string Line() => Threads is { } threads ? $"{Description} ({Name ?? "unknown CPU"}, {threads} threads)" : Description;
+}
 
 /// <summary>The corpus timed, and whether this run generated it.</summary>
 internal sealed record BenchCorpus(
@@ -309,6 +318,10 @@ internal sealed record BenchCorpus(
     [property: JsonPropertyName("generated")] bool Generated,
     [property: JsonPropertyName("generation_seconds")] double GenerationSeconds)
 {
+    /// <summary>Source, counts and folder, one line.</summary>
+    public string Line() => string.Create(CultureInfo.InvariantCulture,
+        $"{Source}, {Documents:N0} documents, {Tokens:N0} tokens, {NonZeros:N0} non-zeros, V={Vocabulary:N0} ({Directory})");
+
     public static BenchCorpus Of(PreparedCorpus corpus, string source, bool generated, double seconds) =>
         new(source, corpus.Directory, corpus.Manifest.Documents, corpus.Manifest.Tokens, corpus.Manifest.NonZeros, corpus.VocabularySize, generated, seconds);
 }
