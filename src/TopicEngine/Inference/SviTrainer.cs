@@ -36,9 +36,12 @@ internal sealed class SviTrainer
     /// Trains on <paramref name="corpus"/>. With <paramref name="resumeFrom"/>, continues a checkpoint of the same
     /// corpus and options (λ then matches the uninterrupted fit bit for bit). <paramref name="checkpoint"/> receives
     /// a state every <see cref="TrainingOptions.CheckpointEvery"/> mini-batches and at the end of every pass.
+    /// <paramref name="corpusDocuments"/> overrides D of the D/|B| scale (default: the corpus's training documents);
+    /// <c>update</c> passes the documents of the model plus the new ones.
     /// </summary>
     public TrainingResult Fit(IBatchSource corpus, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default, TrainerState? resumeFrom = null, Action<TrainerState>? checkpoint = null)
+        CancellationToken cancellationToken = default, TrainerState? resumeFrom = null, Action<TrainerState>? checkpoint = null,
+        long? corpusDocuments = null)
     {
         var o = Options;
         int k = o.Topics, v = corpus.VocabularySize, documents = corpus.DocumentCount;
@@ -154,7 +157,7 @@ internal sealed class SviTrainer
                         bool logged = lastOfPass || (o.EvalEvery > 0 && (step + 1) % o.EvalEvery == 0);
                         var result = backend.LocalStep(batch, alpha, LocalOptions, gamma, accumulateStatistics: true, computeBound: logged);
                         double rho = Math.Pow(o.Tau0 + step, -o.Kappa);
-                        double scale = (double)trainingDocuments / batch.DocumentCount;
+                        double scale = (double)(corpusDocuments ?? trainingDocuments) / batch.DocumentCount;
                         double? perWord = logged ? LogStep(result.DocumentBound, result.Tokens, scale, rho) : null;
                         Array.Clear(meanElogTheta);
                         if (o.Alpha.Kind == PriorKind.Auto) AccumulateElogTheta(batch.DocumentCount);
