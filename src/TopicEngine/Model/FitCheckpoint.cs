@@ -116,4 +116,11 @@ internal sealed class CheckpointWriter
 
     /// <summary>Waits for the write in progress; rethrows its failure.</summary>
     public Task FlushAsync() => _pending;
+
+    /// <summary>Waits for the write in progress without rethrowing (when the fit itself failed or was cancelled).</summary>
+    public async Task SettleAsync()
+    {
+        try { await _pending; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TopicEngineException) { }
+    }
 }

@@ -47,7 +47,15 @@ internal static class FitJob
             ? FitCheckpoint.ResumeState(await ModelDirectory.LoadAsync(from, cancellationToken), request, from) : null;
         var checkpoints = request.Options.CheckpointEvery > 0 ? new CheckpointWriter(request.OutputDirectory,
             state => FitCheckpoint.Snapshot(request, state, TrainingData.TrainingDocuments(request.Corpus.DocumentCount, request.Options))) : null;
-        var result = await Task.Run(() => trainer.Fit(request.Corpus, progress, cancellationToken, resume, checkpoints is null ? null : checkpoints.Write), cancellationToken);
+        TrainingResult result;
+        try
+        {
+            result = await Task.Run(() => trainer.Fit(request.Corpus, progress, cancellationToken, resume, checkpoints is null ? null : checkpoints.Write), cancellationToken);
+        }
+        finally
+        {
+            if (checkpoints is not null) await checkpoints.SettleAsync();   // the last checkpoint is complete before we return or fail
+        }
         if (checkpoints is not null) await checkpoints.FlushAsync();
         var trainingTime = total.Elapsed;
         var snapshot = Snapshot(request, result);
