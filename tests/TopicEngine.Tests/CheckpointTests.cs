@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TopicEngine.Backends;
 using TopicEngine.Corpus;
 using TopicEngine.Inference;
@@ -64,6 +63,19 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public async Task ACheckpointLeftAsideByAKillBetweenTheTwoRenamesIsPutBackInPlace()
+    {
+        using var dir = new TempDirectory();
+        await InterruptedFit(Request(dir.File("model")), steps: 12);
+        Directory.Move(dir.File("model"), dir.File($".model.tmp-{Guid.NewGuid():N}.old"));
+        Directory.CreateDirectory(dir.File($".model.tmp-{Guid.NewGuid():N}"));   // a replacement that never completed
+
+        var checkpoint = await FitCheckpoint.LoadAsync(dir.File("model"));
+        Assert.Equal(10, checkpoint.Steps);
+        Assert.True(File.Exists(dir.File("model/model.json")));
+    }
+
+    [Fact]
     public async Task ResumingWithOtherOptionsNamesTheFlagThatDiffers()
     {
         using var dir = new TempDirectory();
@@ -99,7 +111,7 @@ public sealed class CheckpointTests
         string[] fit = ["fit", "--input", docword, "--format", "uci", "--min-df", "1", "--max-df", "1", "--topics", "20", "--passes", "2",
             "--batch-size", "8", "--threads", "1", "--seed", "3", "--device", "cpu", "--eval-every", "0", "--max-iterations", "200", "--tolerance", "0.0001"];
 
-        using (var child = Cli([.. fit, "--checkpoint-every", "10", "--out", dir.File("killed")]))
+        using (var child = ChildCli.Start([.. fit, "--checkpoint-every", "10", "--out", dir.File("killed")]))
         {
             var output = child.StandardOutput.ReadToEndAsync();
             var error = child.StandardError.ReadToEndAsync();
@@ -115,9 +127,9 @@ public sealed class CheckpointTests
         Assert.Equal(FitCheckpoint.Kind, checkpoint.Updates[^1].Kind);
         Assert.InRange(checkpoint.Steps, 10, 2 * 250 - 1);
 
-        var (resumeExit, resumeError) = await RunCli([.. fit, "--resume", dir.File("killed")]);
+        var (resumeExit, _, resumeError) = await ChildCli.RunAsync([.. fit, "--resume", dir.File("killed")]);
         Assert.True(resumeExit == 0, resumeError);
-        var (wholeExit, wholeError) = await RunCli([.. fit, "--out", dir.File("whole")]);
+        var (wholeExit, _, wholeError) = await ChildCli.RunAsync([.. fit, "--out", dir.File("whole")]);
         Assert.True(wholeExit == 0, wholeError);
 
         var resumed = await ModelDirectory.LoadAsync(dir.File("killed"));
@@ -125,31 +137,5 @@ public sealed class CheckpointTests
         Assert.Equal(whole.Steps, resumed.Steps);
         Assert.Equal(await LambdaFile.ReadAsync(dir.File("whole/lambda.parquet"), 20, whole.VocabularySize),
             await LambdaFile.ReadAsync(dir.File("killed/lambda.parquet"), 20, resumed.VocabularySize));
-    }
-
-    private static async Task<(int Exit, string Error)> RunCli(string[] args)
-    {
-        using var process = Cli(args);
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await error);
-    }
-
-    /// <summary>Starts the built <c>topic-engine</c> (the CLI project's output, found beside the test assembly) in a child process.</summary>
-    private static Process Cli(string[] args)
-    {
-        string dll = Path.Combine(AppContext.BaseDirectory, "topic-engine.dll");
-        Assert.True(File.Exists(dll), $"{dll} not found: the test project references the CLI project");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        return Process.Start(start)!;
     }
 }

@@ -34,6 +34,32 @@ internal static class FitCheckpoint
     }
 
     /// <summary>
+    /// Loads the checkpoint in <paramref name="directory"/>. A kill can land between the two renames of the atomic
+    /// directory replacement (old checkpoint moved aside, new one not yet in place): the directory is then missing, and
+    /// the complete new checkpoint (<c>.NAME.tmp-*</c>) or else the old one (<c>.NAME.tmp-*.old</c>) waits beside it;
+    /// the first that verifies is moved back into place.
+    /// </summary>
+    public static async Task<ModelSnapshot> LoadAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        string target = Path.GetFullPath(directory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        string? parent = Path.GetDirectoryName(target);
+        if (!Directory.Exists(target) && parent is not null && Directory.Exists(parent))
+        {
+            var candidates = Directory.EnumerateDirectories(parent, $".{Path.GetFileName(target)}.tmp-*")
+                .Where(d => File.Exists(Path.Combine(d, ModelManifest.FileName)))
+                .OrderBy(d => d.EndsWith(".old", StringComparison.Ordinal) ? 1 : 0).ThenBy(d => d, StringComparer.Ordinal);
+            foreach (var candidate in candidates)
+            {
+                try { await ModelDirectory.VerifyAsync(candidate, cancellationToken); }
+                catch (TopicEngineException) { continue; }
+                Directory.Move(candidate, target);
+                break;
+            }
+        }
+        return await ModelDirectory.LoadAsync(target, cancellationToken);
+    }
+
+    /// <summary>
     /// Checks that <paramref name="checkpoint"/> (loaded from <paramref name="directory"/>) is a checkpoint of this very fit
     /// (same corpus, vocabulary and settings) and returns the trainer state to continue from; otherwise throws a
     /// one-line <see cref="TopicEngineException"/> naming what differs.

@@ -44,7 +44,7 @@ internal static class FitJob
             throw new ArgumentException("The corpus and the vocabulary disagree on V.", nameof(request));
         var trainer = new SviTrainer(request.Options, request.BackendFactory);
         var resume = request.ResumeDirectory is { } from
-            ? FitCheckpoint.ResumeState(await ModelDirectory.LoadAsync(from, cancellationToken), request, from) : null;
+            ? FitCheckpoint.ResumeState(await FitCheckpoint.LoadAsync(from, cancellationToken), request, from) : null;
         var checkpoints = request.Options.CheckpointEvery > 0 ? new CheckpointWriter(request.OutputDirectory,
             state => FitCheckpoint.Snapshot(request, state, TrainingData.TrainingDocuments(request.Corpus.DocumentCount, request.Options))) : null;
         TrainingResult result;
