@@ -44,12 +44,7 @@ internal static class FitCommand
             Console.WriteLine(string.Create(invariant,
                 $"trained {r.TrainingDocuments:N0} documents ({r.HeldOutDocuments:N0} held out), {r.State.CompletedPasses} passes, {r.State.Step} updates in {r.State.Seconds:F1} s on {r.Backend}: {tokensPerSecond:N0} tokens/s"));
             Console.WriteLine($"wrote {Path.GetFullPath(outDir)}");
-            var snapshot = outcome.Snapshot;
-            TopicTable.Print(TopTerms.Compute(snapshot.Lambda, snapshot.Topics, snapshot.VocabularySize, parseResult.GetValue(top)),
-                snapshot.Vocabulary, parseResult.GetValue(top));
-            Console.WriteLine(r.HeldOutPerplexity is { } perplexity
-                ? string.Create(invariant, $"held-out perplexity: {perplexity:F2}")
-                : "held-out perplexity: n/a (--holdout 0)");
+            TrainingSummary.PrintTopicsAndPerplexity(outcome.Snapshot, r, parseResult.GetValue(top));
             return 0;
         }, cancellationToken));
         return command;

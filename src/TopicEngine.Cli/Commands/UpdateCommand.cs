@@ -77,12 +77,7 @@ internal static class UpdateCommand
             Console.WriteLine(string.Create(invariant,
                 $"updated with {r.TrainingDocuments:N0} documents ({r.HeldOutDocuments:N0} held out), {r.State.CompletedPasses} passes, steps {stepsBefore} → {r.State.Step}, D = {outcome.CorpusDocuments:N0}, in {outcome.TrainingTime.TotalSeconds:F1} s on {r.Backend}: {r.TrainingTokens * (double)r.State.CompletedPasses / trainingSeconds:N0} tokens/s"));
             Console.WriteLine($"wrote {Path.GetFullPath(parseResult.GetValue(output) ?? modelDir)}");
-            var snapshot = outcome.Snapshot;
-            TopicTable.Print(TopTerms.Compute(snapshot.Lambda, snapshot.Topics, snapshot.VocabularySize, parseResult.GetValue(top)),
-                snapshot.Vocabulary, parseResult.GetValue(top));
-            Console.WriteLine(r.HeldOutPerplexity is { } perplexity
-                ? string.Create(invariant, $"held-out perplexity: {perplexity:F2}")
-                : "held-out perplexity: n/a (--holdout 0)");
+            TrainingSummary.PrintTopicsAndPerplexity(outcome.Snapshot, r, parseResult.GetValue(top));
             return 0;
         }, cancellationToken));
         return command;
