@@ -123,7 +123,7 @@ public sealed class CheckpointTests
             await child.WaitForExitAsync();
             Assert.True(running, $"the fit ended before it could be killed: {await error}");
         }
-        var checkpoint = await ModelDirectory.LoadAsync(dir.File("killed"));
+        var checkpoint = await FitCheckpoint.LoadAsync(dir.File("killed"));   // as fit --resume finds it
         Assert.Equal(FitCheckpoint.Kind, checkpoint.Updates[^1].Kind);
         Assert.InRange(checkpoint.Steps, 10, 2 * 250 - 1);
 
