@@ -7,7 +7,7 @@
 #
 # Usage: benchmarks/compare_peers.sh [20news-bydate.tar.gz] [work dir]
 #   env: TOPICS="20 100" PASSES="1 10" TOOLS="gensim gensim-multicore sklearn-online sklearn-batch"
-#        BATCH=256 KAPPA=0.7 TAU0=10
+#        BATCH=256 KAPPA=0.7 TAU0=10 OURS=1 (0: peers only; TOOLS="": TopicEngine only)
 # Needs: apt-get install -y python3-gensim python3-sklearn  (uses /usr/bin/python3)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,8 +23,10 @@ TAU0=${TAU0:-10}
 python=/usr/bin/python3
 
 mkdir -p "$work"
+# Build once and run a private copy, so rebuilding the tree during a long run changes nothing.
 dotnet build "$root/src/TopicEngine.Cli" -c Release -v q -nologo >/dev/null
-te="$root/src/TopicEngine.Cli/bin/Release/net10.0/topic-engine"
+rm -rf "$work/bin" && cp -r "$root/src/TopicEngine.Cli/bin/Release/net10.0" "$work/bin"
+te="$work/bin/topic-engine"
 
 if [ ! -d "$work/20news/20news-bydate-train" ]; then
   mkdir -p "$work/20news" && tar xzf "$archive" -C "$work/20news"
@@ -37,33 +39,35 @@ if [ ! -f "$work/prepared/corpus.json" ]; then
 fi
 [ -f "$work/uci/docword.txt" ] || "$te" export --corpus "$work/prepared" --out "$work/uci"
 
-results="$work/results.tsv"
-printf 'tool\tK\tpasses\tthreads\tseconds\ttokens_per_s\theld_out_perplexity\tnpmi\tdiversity\n' > "$results"
+results="$work/results-$(date +%Y%m%d-%H%M%S).tsv"
+printf 'tool\tK\tpasses\tthreads\tseconds\ttokens_per_s\tprocess_cpu_s\theld_out_perplexity\tnpmi\tdiversity\n' > "$results"
 score() { "$te" evaluate --encoding auto --input "$test" --json "$@"; }
 field() { $python -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
 for k in $TOPICS; do
   for p in $PASSES; do
-    for threads in 1 0; do
+    for threads in $([ "${OURS:-1}" = 1 ] && echo 1 0); do
       out="$work/models/te-k$k-p$p-t$threads"
       rm -rf "$out"
-      line=$("$te" fit --corpus "$work/prepared" --topics "$k" --passes "$p" --holdout 0 --threads "$threads" \
+      line=$(/usr/bin/time -o "$work/cpu.txt" -f '%U %S' "$te" fit --corpus "$work/prepared" --topics "$k" --passes "$p" --holdout 0 --threads "$threads" \
                --batch-size "$BATCH" --kappa "$KAPPA" --tau0 "$TAU0" --device cpu --out "$out" 2>/dev/null | grep '^trained ')
       seconds=$(sed -E 's/.* in ([0-9.]+) s on .*/\1/' <<<"$line")
       rate=$(sed -E 's/.*: ([0-9,]+) tokens\/s/\1/; s/,//g' <<<"$line")
       json=$(score --model "$out")
+      cpu=$(awk '{print $1 + $2}' "$work/cpu.txt")
       label=$([ "$threads" = 1 ] && echo "topicengine-cpu-1thread" || echo "topicengine-cpu-$(nproc)threads")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$k" "$p" "$([ "$threads" = 1 ] && echo 1 || nproc)" "$seconds" "$rate" \
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$k" "$p" "$([ "$threads" = 1 ] && echo 1 || nproc)" "$seconds" "$rate" "$cpu" \
         "$(field perplexity <<<"$json")" "$(field npmi <<<"$json")" "$(field diversity <<<"$json")" | tee -a "$results"
     done
     for tool in $TOOLS; do
       peers="$work/peers/k$k-p$p"
-      $python "$here/peers/run_peers.py" --docword "$work/uci/docword.txt" --topics "$k" --passes "$p" \
+      /usr/bin/time -o "$work/cpu.txt" -f '%U %S' $python "$here/peers/run_peers.py" --docword "$work/uci/docword.txt" --topics "$k" --passes "$p" \
         --batch-size "$BATCH" --kappa "$KAPPA" --tau0 "$TAU0" --out "$peers" --tools "$tool" >/dev/null
       meta="$peers/$tool.json"
       json=$(score --topic-word "$peers/$tool.npy" --vocabulary-from "$work/prepared")
+      cpu=$(awk '{print $1 + $2}' "$work/cpu.txt")
       workers=$([ "$tool" = gensim-multicore ] && echo 2 || echo 1)
-      printf '%s\t%s\t%s\t%s\t%.1f\t%.0f\t%s\t%s\t%s\n' "$tool" "$k" "$p" "$workers" "$(field seconds < "$meta")" "$(field tokens_per_second < "$meta")" \
+      printf '%s\t%s\t%s\t%s\t%.1f\t%.0f\t%s\t%s\t%s\t%s\n' "$tool" "$k" "$p" "$workers" "$(field seconds < "$meta")" "$(field tokens_per_second < "$meta")" "$cpu" \
         "$(field perplexity <<<"$json")" "$(field npmi <<<"$json")" "$(field diversity <<<"$json")" | tee -a "$results"
     done
   done

@@ -9,15 +9,31 @@ namespace TopicEngine.Kernels;
 /// ψ(x) = ψ(x+1) − 1/x until x ≥ 6, then ψ(x) ≈ ln x − 1/(2x) − 1/(12x²) + 1/(120x⁴) − 1/(252x⁶) + 1/(240x⁸) − 1/(132x¹⁰);
 /// ln Γ(x) = ln Γ(x+1) − ln x until x ≥ 6, then Stirling's series
 /// ln Γ(x) ≈ (x − ½) ln x − x + ½ ln 2π + 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷).
-/// For x &gt; 0 six shifts always reach 6, so the loops are bounded (no hang on −∞ or garbage).
+/// Edges as <c>SpecialFunctions</c>: NaN gives NaN, 0 gives the pole's limit (ψ(0) = −∞,
+/// ln Γ(0) = +∞), negative inputs give NaN, +∞ gives +∞. For x &gt; 0 six shifts always reach 6,
+/// so the loops are bounded.
 /// </summary>
 internal static class DeviceMath
 {
     private const float HalfLog2Pi = 0.918938533f;
 
+    /// <summary>Added to every φnorm before dividing by it, as <c>LdaMath.PhiNormFloor</c>: expElogβ
+    /// underflows to 0 in float for a term whose λ stayed tiny in every topic.</summary>
+    public const float PhiNormFloor = 1e-30f;
+
+    /// <summary>Sufficient statistics are accumulated as 64-bit fixed point with 32 fraction bits:
+    /// integer atomic adds are associative, so the sum (and λ) does not depend on the order in
+    /// which thread groups finish. Resolution 2⁻³² ≈ 2.3·10⁻¹⁰; a batch's s_wk must stay below 2³¹.</summary>
+    public const float StatisticsScale = 4294967296f;
+
+    /// <summary>1 / <see cref="StatisticsScale"/>.</summary>
+    public const float InverseStatisticsScale = 1f / 4294967296f;
+
     /// <summary>ψ(x) in float, x &gt; 0.</summary>
     public static float Digamma(float x)
     {
+        if (!(x > 0f)) return x == 0f ? float.NegativeInfinity : float.NaN;
+        if (XMath.IsInfinity(x)) return x;
         float result = 0f;
         for (int i = 0; i < 6 && x < 6f; i++)
         {
@@ -32,6 +48,8 @@ internal static class DeviceMath
     /// <summary>ln Γ(x) in float, x &gt; 0.</summary>
     public static float LogGamma(float x)
     {
+        if (!(x > 0f)) return x == 0f ? float.PositiveInfinity : float.NaN;
+        if (XMath.IsInfinity(x)) return x;
         float shift = 0f;
         for (int i = 0; i < 6 && x < 6f; i++)
         {

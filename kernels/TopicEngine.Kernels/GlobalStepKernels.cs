@@ -29,7 +29,7 @@ internal static class GlobalStepKernels
     /// </summary>
     public static void BlendAndPartialRowSums(
         ArrayView<float> lambda,         // λ: V×K, term-major, updated in place
-        ArrayView<float> statistics,     // s: V×K, term-major, cleared
+        ArrayView<long> statistics,      // s · 2³²: V×K, term-major, fixed point, cleared
         ArrayView<float> partialSums,    // out: groups×K, this group's Σ_w λ_wk
         GlobalStepSettings settings)     // K, V, terms per group, ρ, η, scale
     {
@@ -54,9 +54,9 @@ internal static class GlobalStepKernels
                 for (int w = first + row; w < last; w += rows)
                 {
                     int i = w * k + t;
-                    float value = keep * lambda[i] + settings.Rho * (settings.Eta + settings.Scale * statistics[i]);
+                    float value = keep * lambda[i] + settings.Rho * (settings.Eta + settings.Scale * (statistics[i] * DeviceMath.InverseStatisticsScale));
                     lambda[i] = value;
-                    statistics[i] = 0f;
+                    statistics[i] = 0;
                     sum += value;
                 }
                 if (rows == 1) partialSums[g * k + t] = sum;

@@ -25,7 +25,7 @@ internal static class LocalStepKernels
 
     /// <summary>
     /// The variational E-step of one document per group. γ starts at 1 (α for an empty document);
-    /// repeat: Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k)·expElogβ_wk;
+    /// repeat: Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k)·expElogβ_wk + 10⁻³⁰ (floor, see DeviceMath);
     /// γ_k = α_k + exp(Elogθ_k) · Σ_w n_w expElogβ_wk / φnorm_w; until mean_k |Δγ_k| &lt; tolerance
     /// or MaxIterations. exp(Elogθ) of the final γ is written for the statistics kernel.
     /// </summary>
@@ -84,7 +84,7 @@ internal static class LocalStepKernels
                     int beta = batch.TermIds[i] * k;
                     float dot = 0f;
                     for (int t = lane; t < k; t += warpSize) dot += expThetaShared[t] * expElogBeta[beta + t];
-                    float phiNorm = DeviceMath.WarpSum(dot);
+                    float phiNorm = DeviceMath.WarpSum(dot) + DeviceMath.PhiNormFloor;
                     float ratio = batch.Counts[i] / phiNorm;
                     for (int t = lane; t < k; t += warpSize) accumulator[row + t] += ratio * expElogBeta[beta + t];
                 }
@@ -126,13 +126,15 @@ internal static class LocalStepKernels
 
     /// <summary>
     /// Sufficient statistics from the final γ: s_wk += n_w exp(Elogθ_k) expElogβ_wk / φnorm_w,
-    /// added with atomics into the term-major V×K buffer (documents sharing a term rarely collide).
+    /// added with 64-bit integer atomics in fixed point (<see cref="DeviceMath.StatisticsScale"/>)
+    /// into the term-major V×K buffer: documents sharing a term rarely collide, and the sum does
+    /// not depend on the order of the adds, so the same device gives the same λ every run.
     /// </summary>
     public static void Statistics(
         BatchView batch,                 // CSR chunk: D + 1 offsets, nnz term ids and counts
         ArrayView<float> expElogBeta,    // exp(Elogβ): V×K, term-major
         ArrayView<float> expElogTheta,   // exp(Elogθ) of the final γ: D×K, row-major
-        ArrayView<float> statistics,     // s: V×K, term-major, accumulated
+        ArrayView<long> statistics,      // s · 2³²: V×K, term-major, fixed point, accumulated
         int topics)                      // K
     {
         int d = Grid.IdxX;
@@ -153,9 +155,9 @@ internal static class LocalStepKernels
             int beta = batch.TermIds[i] * k;
             float dot = 0f;
             for (int t = lane; t < k; t += warpSize) dot += expThetaShared[t] * expElogBeta[beta + t];
-            float ratio = batch.Counts[i] / DeviceMath.WarpSum(dot);
+            float ratio = batch.Counts[i] / (DeviceMath.WarpSum(dot) + DeviceMath.PhiNormFloor);
             for (int t = lane; t < k; t += warpSize)
-                Atomic.Add(ref statistics[beta + t], ratio * expThetaShared[t] * expElogBeta[beta + t]);
+                Atomic.Add(ref statistics[beta + t], (long)(ratio * expThetaShared[t] * expElogBeta[beta + t] * DeviceMath.StatisticsScale));
         }
     }
 
@@ -212,7 +214,7 @@ internal static class LocalStepKernels
             int beta = batch.TermIds[i] * k;
             float dot = 0f;
             for (int t = lane; t < k; t += warpSize) dot += expThetaShared[t] * expElogBeta[beta + t];
-            float phiNorm = DeviceMath.WarpSum(dot);
+            float phiNorm = DeviceMath.WarpSum(dot) + DeviceMath.PhiNormFloor;
             if (lane == 0) part += batch.Counts[i] * XMath.Log(phiNorm);
         }
 

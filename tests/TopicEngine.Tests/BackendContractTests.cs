@@ -18,10 +18,18 @@ public abstract class BackendContractTests
     /// <summary>Allowed |a − b| / max(|b|, 1) against the reference for γ, statistics and λ; the bound uses it relative to |b|.</summary>
     protected virtual double RelativeTolerance => 1e-4;
 
+    /// <summary>Rounds of the first-use race test; a slow backend (ILGPU's CPU accelerator) may lower it.</summary>
+    protected virtual int ConcurrencyRounds => 100;
+
     /// <summary>Shapes that break vectorised code.</summary>
     public static TheoryData<int> TopicCounts => new() { 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33 };
 
-    private static readonly LocalStepOptions Converged = new(MaxIterations: 3000, Tolerance: 1e-6f);
+    /// <summary>Local-step settings for the comparisons: run (nearly) to convergence. A backend on a
+    /// slow simulator may stop earlier (its γ then differs from the reference by about the tolerance).</summary>
+    private protected virtual LocalStepOptions Converged => new(MaxIterations: 3000, Tolerance: 1e-6f);
+
+    /// <summary>Local steps each of the 8 concurrent callers makes in the thread-safety test.</summary>
+    private protected virtual int ThreadSafetyRepeats => 5;
 
     internal static InMemoryCorpus RandomCorpus(int vocabularySize, int documents, int seed, int maxDistinctTerms = 30)
     {
@@ -218,10 +226,48 @@ public abstract class BackendContractTests
         Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
         {
             var gamma = new float[expected.Length];
-            for (int repeat = 0; repeat < 5; repeat++) backend.LocalStep(batch, alpha, LocalStepOptions.Default, gamma, false, false);
+            for (int repeat = 0; repeat < ThreadSafetyRepeats; repeat++) backend.LocalStep(batch, alpha, LocalStepOptions.Default, gamma, false, false);
             results[i] = gamma;
         });
         Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    [Fact]
+    public void ConcurrentLocalStepsRightAfterSetLambdaAgreeWithASequentialOne()
+    {
+        // Every document shares terms 0..4, so workers and callers race for the same stale rows on first use;
+        // rows are gathered before the first iteration, so two iterations are enough to expose a torn row.
+        var fewIterations = new LocalStepOptions(MaxIterations: 2);
+        const int v = 30, topics = 97;
+        var random = new Random(5);
+        var corpus = new InMemoryCorpus(v);
+        for (int d = 0; d < 48; d++)
+        {
+            var terms = Enumerable.Range(0, 5).Concat(Enumerable.Range(5, v - 5).Where(_ => random.Next(3) == 0)).ToArray();
+            corpus.Add($"d{d}", terms, terms.Select(_ => (float)random.Next(1, 4)).ToArray());
+        }
+        var batch = corpus.Slice(0, corpus.DocumentCount);
+        var alpha = Alpha(topics, 6);
+        var lambda = RandomLambda(v, topics, 7);
+        var expected = new float[batch.DocumentCount * topics];
+        using (var sequential = CreateBackend(topics))
+        {
+            sequential.SetLambda(lambda, v);
+            sequential.LocalStep(batch, alpha, fewIterations, expected, false, false);
+        }
+        using var backend = CreateBackend(topics);
+        for (int round = 0; round < ConcurrencyRounds; round++)
+        {
+            backend.SetLambda(lambda, v);
+            var results = new float[8][];
+            Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            {
+                var gamma = new float[expected.Length];
+                backend.LocalStep(batch, alpha, fewIterations, gamma, false, false);
+                results[i] = gamma;
+            });
+            Assert.All(results, r => Assert.Equal(expected, r));
+        }
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using TopicEngine.Cli;
 
 namespace TopicEngine.Tests;
 
@@ -9,24 +8,7 @@ public sealed class ConsoleCollection;
 [Collection(nameof(ConsoleCollection))]
 public sealed class PrepareCommandTests
 {
-    private static (int Exit, string Out, string Error) Run(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            int exit = CliApp.RunAsync(args).GetAwaiter().GetResult();
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static (int Exit, string Out, string Error) Run(params string[] args) => CliRun.Run(args);
 
     private static TempDirectory Corpus()
     {

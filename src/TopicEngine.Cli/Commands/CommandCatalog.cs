@@ -11,6 +11,7 @@ internal static class CommandCatalog
         yield return FitCommand.Create();
         yield return UpdateCommand.Create();
         yield return TopicsCommand.Create();
+        yield return InferCommand.Create();
         yield return EvaluateCommand.Create();
         yield return ExportCommand.Create();
         yield return GenerateCommand.Create();

@@ -52,18 +52,21 @@ internal sealed partial class CpuBackend
     /// γ ← 1; repeat Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k) expElogβ_kw;
     /// γ_k = α_k + exp(Elogθ_k) Σ_w n_w expElogβ_kw / φnorm_w; until mean |Δγ| &lt; tolerance.
     /// </summary>
-    private readonly struct DocumentEStep(SparseBatch batch, float[] alpha, LocalStepOptions options, float[] expElogBeta,
+    private readonly struct DocumentEStep(SparseBatch? batch, float[] alpha, LocalStepOptions options, ExpElogBetaRows expElogBeta,
         float[] gammaOut, int topics, CpuMathMode mathMode, bool computeBound, double logGammaAlphaTerm)
     {
         /// <summary>Runs document <paramref name="d"/>; adds s_kw into <paramref name="statistics"/> when given and its
         /// bound into <paramref name="bound"/> when requested. Returns the iterations taken.</summary>
-        public long Invoke(int d, DocumentScratch scratch, float[]? statistics, ref double bound)
+        public long Invoke(int d, DocumentScratch scratch, float[]? statistics, ref double bound) =>
+            Invoke(batch!.DocumentTerms(d), batch.DocumentCounts(d), gammaOut.AsSpan(d * topics, topics), scratch, statistics, ref bound);
+
+        /// <summary>Runs one document given by its ids (ascending) and counts, writing its γ into <paramref name="gammaRow"/>
+        /// (the path of <see cref="InferDocument"/>, which has no batch).</summary>
+        public long Invoke(ReadOnlySpan<int> ids, ReadOnlySpan<float> counts, Span<float> gammaRow, DocumentScratch scratch,
+            float[]? statistics, ref double bound)
         {
             int k = topics, kp = scratch.PaddedTopics;
-            var ids = batch.DocumentTerms(d);
-            var counts = batch.DocumentCounts(d);
             int n = ids.Length;
-            var gammaRow = gammaOut.AsSpan(d * k, k);
             if (n == 0)
             {
                 alpha.CopyTo(gammaRow); // γ = α: the document's bound terms cancel to 0
@@ -73,7 +76,7 @@ internal sealed partial class CpuBackend
             var rows = scratch.Rows.AsSpan(0, n * kp);                // E: W_d×Kp, zero-padded
             for (int i = 0; i < n; i++)
             {
-                expElogBeta.AsSpan(ids[i] * k, k).CopyTo(rows.Slice(i * kp, k));
+                expElogBeta.CopyRow(ids[i], rows.Slice(i * kp, k));
                 rows.Slice(i * kp + k, kp - k).Clear();
             }
             var gamma = scratch.Gamma.AsSpan();

@@ -27,9 +27,9 @@ internal enum CpuMathMode
 /// iteration is then two small mat-vec products, φnorm = E·exp(Elogθ) and acc = Eᵀ(n/φnorm).
 /// Scratch is rented per worker per call, never per document. Calls without statistics touch
 /// no shared mutable state and are thread-safe.</para>
-/// <para>Global step: dense and vectorised (λ update, row sums, ψ and exp over V×K), parallel over
-/// chunks of terms. Measured on a 20news-shaped corpus it costs a few per cent of the local step,
-/// see benchmarks/TopicEngine.Benchmarks/CpuBackendBenchmarks.cs.</para>
+/// <para>Global step: the λ update and row sums, dense and vectorised over V×K, parallel over chunks of
+/// terms; ψ and exp are deferred to the rows the next batches touch (<see cref="ExpElogBetaRows"/>).
+/// See benchmarks/TopicEngine.Benchmarks/CpuBackendBenchmarks.cs for measurements.</para>
 /// </summary>
 internal sealed partial class CpuBackend : ILdaBackend
 {
@@ -38,7 +38,7 @@ internal sealed partial class CpuBackend : ILdaBackend
 
     private readonly int _threads;
     private float[] _lambda = [];             // λ: V×K, term-major
-    private float[] _expElogBeta = [];        // exp(ψ(λ_kw) − ψ(Σ_w λ_kw)): V×K, term-major
+    private ExpElogBetaRows? _expElogBeta;    // exp(ψ(λ_kw) − ψ(Σ_w λ_kw)): V×K, term-major, rows refreshed on use
     private readonly float[]?[] _statistics;  // per worker s: V×K, term-major, allocated on first use
     private readonly ConcurrentBag<DocumentScratch> _scratchPool = new();
 
@@ -71,13 +71,23 @@ internal sealed partial class CpuBackend : ILdaBackend
             throw new ArgumentException("lambda must have V×K entries.", nameof(lambda));
         VocabularySize = vocabularySize;
         _lambda = lambda.ToArray();
-        _expElogBeta = new float[_lambda.Length];
+        _expElogBeta = new ExpElogBetaRows(_lambda, vocabularySize, Topics, MathMode);
         for (int w = 0; w < _statistics.Length; w++)
             if (_statistics[w] is { } s)
                 if (s.Length == _lambda.Length) Array.Clear(s);
                 else _statistics[w] = null;
-        RefreshExpElogBeta();
+        var partial = new double[Chunks(vocabularySize) * Topics];
+        Parallel.For(0, Chunks(vocabularySize), ParallelOptionsForThreads, c =>
+        {
+            int start = c * TermChunk * Topics, end = Math.Min(vocabularySize, (c + 1) * TermChunk) * Topics;
+            AddColumnSums(_lambda.AsSpan(start, end - start), partial.AsSpan(c * Topics, Topics));
+        });
+        _expElogBeta.Invalidate(RowSums(partial));
     }
+
+    /// <summary>λ as the backend holds it (V×K, term-major), read-only and without a copy; valid until the next
+    /// <see cref="SetLambda"/> or <see cref="GlobalStep"/>.</summary>
+    internal ReadOnlySpan<float> Lambda => _lambda;
 
     public void GetLambda(Span<float> lambda)
     {
@@ -107,7 +117,7 @@ internal sealed partial class CpuBackend : ILdaBackend
         var bounds = new double[workers];
         try
         {
-            var step = new DocumentEStep(batch, alphaArray, options, _expElogBeta, gammaOut, k, MathMode, computeBound,
+            var step = new DocumentEStep(batch, alphaArray, options, _expElogBeta!, gammaOut, k, MathMode, computeBound,
                 SpecialFunctions.LogGamma(alphaSum) - logGammaAlphaSum);
             void RunWorker(int w)
             {
@@ -135,6 +145,26 @@ internal sealed partial class CpuBackend : ILdaBackend
         double totalBound = 0;
         for (int w = 0; w < workers; w++) { totalIterations += iterations[w]; totalBound += bounds[w]; }
         return new LocalStepResult(docs, batch.TokenCount, totalIterations, computeBound ? totalBound : double.NaN);
+    }
+
+    /// <summary>
+    /// The local step of ONE document on the calling thread, without statistics or bound (the public API's
+    /// <c>TopicModel.Infer</c>): <paramref name="termIds"/> ascending and distinct, <paramref name="counts"/>
+    /// aligned, γ (K) written into <paramref name="gamma"/>. Computes exactly what <see cref="LocalStep"/> computes
+    /// for the same document; thread-safe (scratch comes from the pool). Returns the iterations taken.
+    /// </summary>
+    public int InferDocument(ReadOnlySpan<int> termIds, ReadOnlySpan<float> counts, float[] alpha, LocalStepOptions options, Span<float> gamma)
+    {
+        int k = Topics;
+        if (alpha.Length != k) throw new ArgumentException("alpha must have K entries.", nameof(alpha));
+        if (gamma.Length < k) throw new ArgumentException("gamma must hold K entries.", nameof(gamma));
+        if (termIds.Length != counts.Length) throw new ArgumentException("termIds and counts must have the same length.", nameof(counts));
+        if (VocabularySize == 0 && termIds.Length > 0) throw new InvalidOperationException("SetLambda must be called before InferDocument.");
+        var step = new DocumentEStep(null, alpha, options, _expElogBeta!, [], k, MathMode, computeBound: false, 0);
+        var scratch = RentScratch(termIds.Length);
+        double bound = 0;
+        try { return (int)step.Invoke(termIds, counts, gamma[..k], scratch, null, ref bound); }
+        finally { _scratchPool.Add(scratch); }
     }
 
     private DocumentScratch RentScratch(int terms)
@@ -169,7 +199,7 @@ internal sealed partial class CpuBackend : ILdaBackend
             ArrayPool<float>.Shared.Return(merged);
             AddColumnSums(lambda, partial.AsSpan(c * k, k));
         });
-        RefreshExpElogBeta(partial);
+        _expElogBeta!.Invalidate(RowSums(partial));
     }
 
     private ParallelOptions ParallelOptionsForThreads => new() { MaxDegreeOfParallelism = _threads };
@@ -184,54 +214,20 @@ internal sealed partial class CpuBackend : ILdaBackend
             for (int t = 0; t < k; t++) sums[t] += rows[at + t];
     }
 
-    private void RefreshExpElogBeta()
+    /// <summary>Σ_w λ_kw: the per-chunk partial sums added in chunk order.</summary>
+    private double[] RowSums(double[] partial)
     {
-        int k = Topics, v = VocabularySize, chunks = Chunks(v);
-        var partial = new double[chunks * k];
-        Parallel.For(0, chunks, ParallelOptionsForThreads, c =>
-        {
-            int start = c * TermChunk * k, end = Math.Min(v, (c + 1) * TermChunk) * k;
-            AddColumnSums(_lambda.AsSpan(start, end - start), partial.AsSpan(c * k, k));
-        });
-        RefreshExpElogBeta(partial);
-    }
-
-    /// <summary>expElogβ_kw = exp(ψ(λ_kw) − ψ(Σ_w λ_kw)); the row sums are the per-chunk partial sums added in chunk order.</summary>
-    private void RefreshExpElogBeta(double[] partial)
-    {
-        int k = Topics, v = VocabularySize, chunks = Chunks(v);
-        var psiSums = new double[k];
+        int k = Topics, chunks = partial.Length / k;
+        var sums = new double[k];
         for (int t = 0; t < k; t++)
-        {
-            double sum = 0;
-            for (int c = 0; c < chunks; c++) sum += partial[c * k + t];
-            psiSums[t] = SpecialFunctions.Digamma(sum);
-        }
-        var psiSumsFloat = psiSums.Select(p => (float)p).ToArray();
-        Parallel.For(0, chunks, ParallelOptionsForThreads, c =>
-        {
-            int start = c * TermChunk * k, end = Math.Min(v, (c + 1) * TermChunk) * k;
-            var lambda = _lambda.AsSpan(start, end - start);
-            var expElogBeta = _expElogBeta.AsSpan(start, end - start);
-            if (MathMode == CpuMathMode.Fast)
-            {
-                SpecialFunctions.Digamma(lambda, expElogBeta);
-                for (int at = 0; at < expElogBeta.Length; at += k)
-                    TensorPrimitives.Subtract(expElogBeta.Slice(at, k), psiSumsFloat, expElogBeta.Slice(at, k));
-                TensorPrimitives.Exp(expElogBeta, expElogBeta);
-            }
-            else
-            {
-                for (int i = 0; i < lambda.Length; i++)
-                    expElogBeta[i] = (float)Math.Exp(SpecialFunctions.Digamma((double)lambda[i]) - psiSums[i % k]);
-            }
-        });
+            for (int c = 0; c < chunks; c++) sums[t] += partial[c * k + t];
+        return sums;
     }
 
     public void Dispose()
     {
         _lambda = [];
-        _expElogBeta = [];
+        _expElogBeta = null;
         Array.Clear(_statistics);
         _scratchPool.Clear();
     }

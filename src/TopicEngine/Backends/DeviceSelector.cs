@@ -60,8 +60,8 @@ internal sealed class DeviceChoice : IDisposable
     /// <summary>The ILGPU accelerator (null for the CPU backend).</summary>
     public Accelerator? Accelerator { get; }
 
-    /// <summary>Creates the backend for K = <paramref name="topics"/>; <paramref name="threads"/> is
-    /// used by the CPU backend only.</summary>
+    /// <summary>Creates the backend for K = <paramref name="topics"/>: a <see cref="GpuBackend"/> on the
+    /// chosen accelerator, or a <see cref="CpuBackend"/> with <paramref name="threads"/> workers (0 = all cores).</summary>
     public ILdaBackend CreateBackend(int topics, int threads) => _factory(topics, threads);
 
     /// <summary>Disposes the accelerator and the context.</summary>

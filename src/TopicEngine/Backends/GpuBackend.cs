@@ -11,12 +11,15 @@ namespace TopicEngine.Backends;
 /// accelerator in tests). λ, expElogβ and the statistics stay on the device for the whole fit
 /// (V×K, term-major); only γ and per-document scalars come back per batch, and λ only on
 /// <see cref="GetLambda"/>. Kernels (<c>kernels/TopicEngine.Kernels</c>) are loaded once.
+/// Statistics are summed in 64-bit fixed point, so the same input on the same device gives
+/// byte-identical λ (float atomics would make the sum depend on thread-group timing).
 /// <para>A batch is processed in chunks of at most <c>chunkDocuments</c> documents through two
 /// slots of page-locked host and device buffers: while chunk c computes on the compute stream, the
 /// host stages chunk c + 1 and uploads it on the copy stream, then downloads chunk c's γ while
 /// chunk c + 1 computes. The contract is synchronous, so overlap happens inside a batch.</para>
 /// <para>Thread safety: every call takes one lock, so concurrent <see cref="LocalStep"/> calls
-/// (with or without statistics) are serialised; the device runs one batch at a time anyway.</para>
+/// (with or without statistics) are serialised; the device runs one batch at a time anyway. Each
+/// call binds the accelerator to the calling thread (a CUDA context is current per thread).</para>
 /// <para>The backend does not own the accelerator; dispose the accelerator after the backend.</para>
 /// </summary>
 internal sealed class GpuBackend : ILdaBackend
@@ -37,17 +40,17 @@ internal sealed class GpuBackend : ILdaBackend
     private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, LocalStepSettings> _eStep;
     private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, int> _statisticsKernel;
+        ArrayView<long>, int> _statisticsKernel;
     private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, int> _boundKernel;
-    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<long>, ArrayView<float>,
         GlobalStepSettings> _blendKernel;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int> _digammaKernel;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> _expElogBetaKernel;
 
     private MemoryBuffer1D<float, Stride1D.Dense>? _lambda;       // λ: V×K, term-major
     private MemoryBuffer1D<float, Stride1D.Dense>? _expElogBeta;  // exp(Elogβ): V×K, term-major
-    private MemoryBuffer1D<float, Stride1D.Dense>? _statistics;   // s: V×K, term-major
+    private MemoryBuffer1D<long, Stride1D.Dense>? _statistics;    // s · 2³²: V×K, term-major, fixed point (order-independent sums)
     private MemoryBuffer1D<float, Stride1D.Dense>? _partialSums;  // blend groups×K
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _psiRowSums;   // ψ(Σ_w λ_wk): K
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _alpha;        // α: K
@@ -78,11 +81,11 @@ internal sealed class GpuBackend : ILdaBackend
 
         _eStep = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<int>, ArrayView<int>, LocalStepSettings>(LocalStepKernels.EStep);
-        _statisticsKernel = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(
+        _statisticsKernel = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<long>, int>(
             LocalStepKernels.Statistics);
         _boundKernel = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, int>(LocalStepKernels.DocumentBound);
-        _blendKernel = accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GlobalStepSettings>(
+        _blendKernel = accelerator.LoadKernel<ArrayView<float>, ArrayView<long>, ArrayView<float>, GlobalStepSettings>(
             GlobalStepKernels.BlendAndPartialRowSums);
         _digammaKernel = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(
             GlobalStepKernels.DigammaOfRowSums);
@@ -121,6 +124,7 @@ internal sealed class GpuBackend : ILdaBackend
         if (lambda.Length != vocabularySize * Topics) throw new ArgumentException("lambda must have V×K entries.", nameof(lambda));
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             int length = vocabularySize * Topics;
             int termsPerGroup = Math.Max(1, (vocabularySize + MaxBlendGroups - 1) / MaxBlendGroups);
             int groups = (vocabularySize + termsPerGroup - 1) / termsPerGroup;
@@ -132,7 +136,7 @@ internal sealed class GpuBackend : ILdaBackend
                 {
                     _lambda = _accelerator.Allocate1D<float>(length);
                     _expElogBeta = _accelerator.Allocate1D<float>(length);
-                    _statistics = _accelerator.Allocate1D<float>(length);
+                    _statistics = _accelerator.Allocate1D<long>(length);
                     _partialSums = _accelerator.Allocate1D<float>((long)groups * Topics);
                 }
                 catch (Exception e) when (e is OutOfMemoryException or AcceleratorException)
@@ -160,6 +164,7 @@ internal sealed class GpuBackend : ILdaBackend
         if (gamma.Length < batch.DocumentCount * k) throw new ArgumentException("gamma must hold DocumentCount×K.", nameof(gamma));
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before LocalStep.");
             long batchNumber = ++_batchNumber;
             int documents = batch.DocumentCount;
@@ -207,6 +212,7 @@ internal sealed class GpuBackend : ILdaBackend
     {
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before GlobalStep.");
             RefreshModel(rho, eta, scale);
             _computeStream.Synchronize();
@@ -218,6 +224,7 @@ internal sealed class GpuBackend : ILdaBackend
     {
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before GetLambda.");
             _lambda.View.CopyToCPU(_computeStream, lambda[..(int)_lambda.Length]);
             _computeStream.Synchronize();
@@ -229,6 +236,7 @@ internal sealed class GpuBackend : ILdaBackend
     {
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             _expElogBeta!.View.CopyToCPU(_computeStream, expElogBeta[..(int)_expElogBeta.Length]);
             _computeStream.Synchronize();
         }
@@ -239,8 +247,11 @@ internal sealed class GpuBackend : ILdaBackend
     {
         lock (_gate)
         {
-            _statistics!.View.CopyToCPU(_computeStream, statistics[..(int)_statistics.Length]);
+            _accelerator.Bind();   // CUDA: make the context current on this thread
+            var fixedPoint = new long[_statistics!.Length];
+            _statistics.View.CopyToCPU(_computeStream, fixedPoint);
             _computeStream.Synchronize();
+            for (int i = 0; i < fixedPoint.Length; i++) statistics[i] = fixedPoint[i] * DeviceMath.InverseStatisticsScale;
         }
     }
 
@@ -331,7 +342,7 @@ internal sealed class GpuBackend : ILdaBackend
     private long ModelBytes(int vocabularySize)
     {
         int groups = Math.Min(MaxBlendGroups, vocabularySize);
-        return 3L * vocabularySize * Topics * sizeof(float) + (long)groups * Topics * sizeof(float) + 2L * Topics * sizeof(float);
+        return (2L * sizeof(float) + sizeof(long)) * vocabularySize * Topics + (long)groups * Topics * sizeof(float) + 2L * Topics * sizeof(float);
     }
 
     /// <summary>Throws when λ, expElogβ, statistics and both batch slots do not fit the device memory.</summary>
@@ -342,7 +353,7 @@ internal sealed class GpuBackend : ILdaBackend
         long available = _accelerator.MemorySize;
         if (model + batches > available)
             throw new TopicEngineException(
-                $"the model does not fit {Name} device '{DeviceName}': λ, expElogβ and statistics (3 × V × K floats, V={vocabularySize}, K={Topics}) " +
+                $"the model does not fit {Name} device '{DeviceName}': λ, expElogβ (floats) and statistics (64-bit) for V={vocabularySize}, K={Topics} " +
                 $"need {Mib(model)} MiB plus {Mib(batches)} MiB of batch buffers, the device has {Mib(available)} MiB; " +
                 "lower --topics, prune the vocabulary (--keep-n) or use --device cpu");
     }
@@ -355,7 +366,8 @@ internal sealed class GpuBackend : ILdaBackend
         _expElogBeta?.Dispose();
         _statistics?.Dispose();
         _partialSums?.Dispose();
-        _lambda = _expElogBeta = _statistics = _partialSums = null;
+        _lambda = _expElogBeta = _partialSums = null;
+        _statistics = null;
     }
 
     /// <summary>Frees the device buffers and streams (not the accelerator).</summary>
@@ -363,6 +375,7 @@ internal sealed class GpuBackend : ILdaBackend
     {
         lock (_gate)
         {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
             FreeModel();
             foreach (var slot in _slots) slot.Dispose();
             _psiRowSums.Dispose();

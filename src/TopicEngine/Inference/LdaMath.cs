@@ -86,4 +86,35 @@ internal static class LdaMath
         double psiSum = SpecialFunctions.Digamma(sum);
         for (int t = 0; t < gamma.Length; t++) elog[t] = SpecialFunctions.Digamma((double)gamma[t]) - psiSum;
     }
+
+    /// <summary>
+    /// A document's summary from its γ (doc_topics.parquet and the public API share it): θ = γ / Σγ (the
+    /// posterior mean of the topic proportions) into <paramref name="theta"/>, the dominant topic (argmax θ,
+    /// lowest id on ties), and the entropy −Σ_k θ_k ln θ_k (natural log, 0·ln 0 = 0) as the return value.
+    /// γ must be finite and positive (the caller names the document when it is not).
+    /// </summary>
+    public static double TopicProportions(ReadOnlySpan<float> gamma, Span<float> theta, out int dominant)
+    {
+        int k = gamma.Length;
+        double sum = 0;
+        for (int t = 0; t < k; t++) sum += gamma[t];
+        dominant = 0;
+        double entropy = 0;
+        for (int t = 0; t < k; t++)
+        {
+            double p = gamma[t] / sum;
+            theta[t] = (float)p;
+            if (p > 0) entropy -= p * Math.Log(p);
+            if (theta[t] > theta[dominant]) dominant = t;
+        }
+        return entropy;
+    }
+
+    /// <summary>Index of the first γ entry that is not finite and positive, or −1.</summary>
+    public static int FirstInvalidGamma(ReadOnlySpan<float> gamma)
+    {
+        for (int t = 0; t < gamma.Length; t++)
+            if (!(gamma[t] > 0) || !float.IsFinite(gamma[t])) return t;
+        return -1;
+    }
 }

@@ -111,24 +111,12 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
     private void AddRow(string key, ReadOnlySpan<float> gamma, long tokens, int row)
     {
         int k = Topics;
-        double sum = 0;
-        for (int t = 0; t < k; t++)
-        {
-            if (!(gamma[t] > 0) || !float.IsFinite(gamma[t]))
-                throw new TopicEngineException($"{_path}: document '{key}' has gamma[{t}] = {gamma[t]}; γ must be finite and positive");
-            sum += gamma[t];
-        }
+        int invalid = LdaMath.FirstInvalidGamma(gamma);
+        if (invalid >= 0)
+            throw new TopicEngineException($"{_path}: document '{key}' has gamma[{invalid}] = {gamma[invalid]}; γ must be finite and positive");
         var theta = _theta.AsSpan(row * k, k);
         gamma.CopyTo(_gamma.AsSpan(row * k, k));
-        int dominant = 0;
-        double entropy = 0;
-        for (int t = 0; t < k; t++)
-        {
-            double p = gamma[t] / sum;
-            theta[t] = (float)p;
-            if (p > 0) entropy -= p * Math.Log(p);
-            if (theta[t] > theta[dominant]) dominant = t;
-        }
+        double entropy = LdaMath.TopicProportions(gamma, theta, out int dominant);
         _topic[row] = dominant;
         _probability[row] = theta[dominant];
         _entropy[row] = (float)entropy;

@@ -1,0 +1,71 @@
+using System.Numerics.Tensors;
+using TopicEngine.Inference;
+
+namespace TopicEngine.Backends;
+
+internal sealed partial class CpuBackend
+{
+    /// <summary>
+    /// expElogβ_kw = exp(ψ(λ_kw) − ψ(Σ_w λ_kw)), V×K term-major, computed row by row on first use after each
+    /// global step: a step then costs the λ update and row sums over V×K (one multiply-add per entry), and ψ/exp
+    /// run only for the terms the following batches touch. A row's value depends only on its λ row and the row
+    /// sums, so it is the same whenever it is computed (determinism and resume are unaffected).
+    /// <para>Thread safety: a stale row is computed in the caller's own buffer and only then copied into the shared
+    /// row, so concurrent readers refreshing the same row write identical finished values; the stamp is published
+    /// (release) after the values, so a reader that sees a current stamp (acquire) copies a finished row.
+    /// <see cref="Invalidate"/> must not run while a local step is in flight.</para>
+    /// </summary>
+    private sealed class ExpElogBetaRows
+    {
+        private readonly int _k;
+        private readonly CpuMathMode _mode;
+        private readonly float[] _lambda;        // λ: V×K, term-major (owned by the backend, read-only here)
+        private readonly float[] _expElogBeta;   // V×K, term-major
+        private readonly int[] _stamps;          // per term: the version its row was computed at
+        private double[] _psiSums = [];          // ψ(Σ_w λ_kw)
+        private float[] _psiSumsFloat = [];
+        private int _version;
+
+        public ExpElogBetaRows(float[] lambda, int vocabularySize, int topics, CpuMathMode mode)
+        {
+            _k = topics;
+            _mode = mode;
+            _lambda = lambda;
+            _expElogBeta = new float[lambda.Length];
+            _stamps = new int[vocabularySize];
+        }
+
+        /// <summary>Marks every row stale; <paramref name="rowSums"/> are Σ_w λ_kw of the current λ.</summary>
+        public void Invalidate(double[] rowSums)
+        {
+            _psiSums = rowSums.Select(SpecialFunctions.Digamma).ToArray();
+            _psiSumsFloat = _psiSums.Select(p => (float)p).ToArray();
+            _version++;
+        }
+
+        /// <summary>Copies row w of expElogβ (K floats) into <paramref name="destination"/>, computing it there first if stale.</summary>
+        public void CopyRow(int w, Span<float> destination)
+        {
+            var row = _expElogBeta.AsSpan(w * _k, _k);
+            if (Volatile.Read(ref _stamps[w]) == _version)
+            {
+                row.CopyTo(destination);
+                return;
+            }
+            // computed in the caller's buffer, so the shared row only ever receives finished values
+            var lambda = _lambda.AsSpan(w * _k, _k);
+            if (_mode == CpuMathMode.Fast)
+            {
+                SpecialFunctions.Digamma(lambda, destination);
+                TensorPrimitives.Subtract(destination, _psiSumsFloat, destination);
+                TensorPrimitives.Exp(destination, destination);
+            }
+            else
+            {
+                for (int t = 0; t < _k; t++) destination[t] = (float)Math.Exp(SpecialFunctions.Digamma((double)lambda[t]) - _psiSums[t]);
+            }
+            destination.CopyTo(row);
+            Volatile.Write(ref _stamps[w], _version);
+        }
+    }
+}

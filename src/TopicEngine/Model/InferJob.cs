@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using TopicEngine.Corpus;
+using TopicEngine.Inference;
+using TopicEngine.Output;
+using TopicEngine.Text;
+
+namespace TopicEngine.Model;
+
+/// <summary>What one <c>infer</c> run needs.</summary>
+/// <param name="Model">The loaded model (unchanged by inference).</param>
+/// <param name="Sources">The new documents: raw text (analysed with the model's settings) or pre-counted (mapped by term name).</param>
+/// <param name="OutputPath">The Parquet file to write (doc_topics schema), atomically.</param>
+/// <param name="BackendFactory">Builds a backend for K topics (CPU on all cores, or a GPU).</param>
+/// <param name="LocalOptions">Local-step settings (those of the fit, by default).</param>
+/// <param name="BatchSize">Documents analysed and inferred together.</param>
+/// <param name="Threads">Analysis threads; 0 means all cores.</param>
+internal sealed record InferRequest(
+    ModelSnapshot Model,
+    IReadOnlyList<CorpusSource> Sources,
+    string OutputPath,
+    Func<int, ILdaBackend> BackendFactory,
+    LocalStepOptions LocalOptions,
+    int BatchSize = 1024,
+    int Threads = 0);
+
+/// <summary>What an <c>infer</c> run did.</summary>
+/// <param name="Documents">Documents written.</param>
+/// <param name="Tokens">Tokens the model knows, over all documents (the token_count column summed).</param>
+/// <param name="UnknownTokens">Tokens dropped because the vocabulary lacks their term.</param>
+/// <param name="SkippedRecords">Records the readers skipped (<c>--on-error skip</c>).</param>
+/// <param name="Backend">The backend's name.</param>
+/// <param name="Elapsed">Wall time.</param>
+internal sealed record InferOutcome(long Documents, long Tokens, long UnknownTokens, long SkippedRecords, string Backend, TimeSpan Elapsed);
+
+/// <summary>
+/// <c>topic-engine infer</c> end to end: new documents stream through the model's analyzer in batches
+/// (<see cref="BatchBuilder"/>, all cores), the backend runs the local step against the model's λ for each batch
+/// while the next one is being analysed, and every document's γ goes to a <see cref="DocTopicsWriter"/>
+/// (θ, dominant topic, entropy, token count), which renames the file into place only when all are written.
+/// </summary>
+internal static class InferJob
+{
+    public static async Task<InferOutcome> RunAsync(InferRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request.BatchSize <= 0) throw new TopicEngineException($"--batch-size must be at least 1, not {request.BatchSize}");
+        if (request.Sources.Count == 0) throw new TopicEngineException("no input to infer; pass --input");
+        var clock = Stopwatch.StartNew();
+        var model = request.Model;
+        int k = model.Topics;
+        string output = Path.GetFullPath(request.OutputPath);
+        if (System.IO.Directory.Exists(output)) throw new TopicEngineException($"--out '{request.OutputPath}' is a folder; name a .parquet file");
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+
+        using var analyzer = new TextAnalyzer(TopicModel.ReadAnalyzer(model));
+        var builder = new BatchBuilder(analyzer, model.Vocabulary, threads: request.Threads);
+        var report = new ReadReport();
+        using var backend = request.BackendFactory(k);
+        backend.SetLambda(model.Lambda, model.VocabularySize);
+        long documents = 0, tokens = 0;
+        await using (var writer = await DocTopicsWriter.CreateAsync(output, k, cancellationToken))
+        {
+            // Analysis of batch n+1 (reader + BatchBuilder, on its own task) overlaps the local step of batch n.
+            using var batches = new System.Collections.Concurrent.BlockingCollection<SparseBatch>(boundedCapacity: 2);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var producer = Task.Run(() =>
+            {
+                try
+                {
+                    foreach (var source in request.Sources)
+                        foreach (var batch in builder.Batches(source, request.BatchSize, report))
+                            batches.Add(batch, stop.Token);
+                }
+                finally { batches.CompleteAdding(); }
+            }, stop.Token);
+            try
+            {
+                foreach (var batch in batches.GetConsumingEnumerable(stop.Token))
+                {
+                    var gamma = new float[batch.DocumentCount * k];
+                    backend.LocalStep(batch, model.Alpha, request.LocalOptions, gamma, accumulateStatistics: false, computeBound: false);
+                    var counts = new long[batch.DocumentCount];
+                    for (int d = 0; d < batch.DocumentCount; d++)
+                    {
+                        double sum = 0;
+                        foreach (var c in batch.DocumentCounts(d)) sum += c;
+                        counts[d] = (long)Math.Round(sum);
+                        tokens += counts[d];
+                    }
+                    await writer.WriteAsync(batch.Keys, gamma, counts, cancellationToken);
+                    documents += batch.DocumentCount;
+                }
+            }
+            catch
+            {
+                stop.Cancel();
+                try { await producer; } catch (Exception) { /* the consumer's failure is the one to report */ }
+                throw;
+            }
+            await producer; // surfaces a reader's error (bad file, bad record)
+            if (documents == 0)
+                throw new TopicEngineException($"no documents in {string.Join(", ", request.Sources.Select(s => s.Path))}");
+            await writer.CompleteAsync(cancellationToken);
+        }
+        return new InferOutcome(documents, tokens, builder.UnknownTokens, report.Skipped, backend.Name, clock.Elapsed);
+    }
+}
