@@ -107,6 +107,7 @@ public sealed class UpdateJobTests
         Assert.Equal(before.Created, after.Created);
         // the original model is untouched when --out is given; doc_topics of the update holds the new documents
         Assert.Equal(before.Steps, (await ModelDirectory.LoadAsync(dir.File("model"))).Steps);
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(dir.Path), p => Path.GetFileName(p).StartsWith('.'));   // working folder removed
         Assert.Equal(300L, Convert.ToInt64(DuckDbQuery.Scalar($"SELECT count(*) FROM '{dir.File("out/doc_topics.parquet")}'")));
     }
 

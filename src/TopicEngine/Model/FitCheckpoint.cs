@@ -115,13 +115,18 @@ internal sealed class CheckpointWriter
 {
     private readonly string _directory;
     private readonly Func<TrainerState, ModelSnapshot> _snapshot;
+    private readonly int _passes;
     private readonly Stopwatch _waiting = new();
     private Task _pending = Task.CompletedTask;
 
-    public CheckpointWriter(string directory, Func<TrainerState, ModelSnapshot> snapshot)
+    /// <param name="directory">The model directory the checkpoints replace.</param>
+    /// <param name="options">The fit's options: the state after its last pass is not written (the final save follows at once).</param>
+    /// <param name="snapshot">Builds the snapshot to save (called on the background thread).</param>
+    public CheckpointWriter(string directory, TrainingOptions options, Func<TrainerState, ModelSnapshot> snapshot)
     {
         _directory = directory;
         _snapshot = snapshot;
+        _passes = options.Passes ?? options.MaxAutoPasses;
     }
 
     /// <summary>Checkpoints written (or being written).</summary>
@@ -133,6 +138,7 @@ internal sealed class CheckpointWriter
     /// <summary>Hands <paramref name="state"/> to the background writer (the trainer's thread; waits for the previous write).</summary>
     public void Write(TrainerState state)
     {
+        if (state.Converged || (state.BatchesDoneInPass == 0 && state.CompletedPasses >= _passes)) return;
         _waiting.Start();
         try { _pending.GetAwaiter().GetResult(); }
         finally { _waiting.Stop(); }

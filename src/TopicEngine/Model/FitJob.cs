@@ -45,7 +45,7 @@ internal static class FitJob
         var trainer = new SviTrainer(request.Options, request.BackendFactory);
         var resume = request.ResumeDirectory is { } from
             ? FitCheckpoint.ResumeState(await FitCheckpoint.LoadAsync(from, cancellationToken), request, from) : null;
-        var checkpoints = request.Options.CheckpointEvery > 0 ? new CheckpointWriter(request.OutputDirectory,
+        var checkpoints = request.Options.CheckpointEvery > 0 ? new CheckpointWriter(request.OutputDirectory, request.Options,
             state => FitCheckpoint.Snapshot(request, state, TrainingData.TrainingDocuments(request.Corpus.DocumentCount, request.Options))) : null;
         TrainingResult result;
         try
