@@ -30,6 +30,9 @@ internal sealed class SviTrainer
     /// <summary>The validated settings.</summary>
     public TrainingOptions Options { get; }
 
+    /// <summary>Documents per batch of the final local step (any size gives the same γ).</summary>
+    private int InferenceBatchSize => Options.BatchSize ?? 1024;
+
     private LocalStepOptions LocalOptions => new(Options.MaxIterations, Options.Tolerance);
 
     /// <summary>
@@ -54,6 +57,7 @@ internal sealed class SviTrainer
         var heldOutMask = TrainingData.ChooseHeldOut(documents, o.HoldoutFraction, o.MaxHoldoutDocuments, o.Seed);
         int heldOutCount = heldOutMask.Count(h => h);
         int trainingDocuments = documents - heldOutCount;
+        int batchSize = o.ResolveBatchSize(trainingDocuments);
         var heldOut = new InMemoryCorpus(v);
         bool heldOutCollected = false;
 
@@ -77,9 +81,9 @@ internal sealed class SviTrainer
         var clock = Stopwatch.StartNew();
         long tokensThisRun = 0, documentsThisRun = 0;
         double lastRho = 1;
-        int batchesPerPass = o.Mode == TrainingMode.Online ? (trainingDocuments + o.BatchSize - 1) / o.BatchSize : 1;
+        int batchesPerPass = o.Mode == TrainingMode.Online ? (trainingDocuments + batchSize - 1) / batchSize : 1;
         int passLimit = o.Passes ?? o.MaxAutoPasses;
-        var gamma = new float[o.BatchSize * k];
+        var gamma = new float[batchSize * k];
         var meanElogTheta = new double[k];
         var elogTheta = new double[k];
         int batchesDoneInPass = skipBatches;
@@ -93,7 +97,7 @@ internal sealed class SviTrainer
             double perDocument = clock.Elapsed.TotalSeconds / documentsThisRun;
             int passesLeft = (o.Passes ?? completedPasses + 1) - completedPasses - 1;
             double documentsLeft = (double)passesLeft * trainingDocuments + (o.Mode == TrainingMode.Online
-                ? Math.Max(0, trainingDocuments - (double)batchesDoneInPass * o.BatchSize) : 0);
+                ? Math.Max(0, trainingDocuments - (double)batchesDoneInPass * batchSize) : 0);
             return TimeSpan.FromSeconds(Math.Max(0, documentsLeft * perDocument));
         }
 
@@ -147,7 +151,7 @@ internal sealed class SviTrainer
                 double passBound = 0;
                 long passTokens = 0, passDocuments = 0;
                 Array.Clear(meanElogTheta);
-                foreach (var batch in TrainingData.TrainingBatches(corpus, heldOutMask, o.BatchSize, heldOutCollected ? null : heldOut))
+                foreach (var batch in TrainingData.TrainingBatches(corpus, heldOutMask, batchSize, heldOutCollected ? null : heldOut))
                 {
                     if (batchIndex++ < skipBatches) continue; // resume: these updates are already in λ
                     cancellationToken.ThrowIfCancellationRequested();
@@ -205,7 +209,7 @@ internal sealed class SviTrainer
                 if (heldOut.DocumentCount > 0)
                 {
                     evaluationBackend ??= _backendFactory(k);
-                    var evaluation = DocumentCompletion.EvaluateLambda(CopyLambda(backend), k, v, heldOut, alpha, evaluationBackend, LocalOptions, o.BatchSize);
+                    var evaluation = DocumentCompletion.EvaluateLambda(CopyLambda(backend), k, v, heldOut, alpha, evaluationBackend, LocalOptions, batchSize);
                     heldOutLog.Add(new HeldOutLogRow(completedPasses, step, evaluation.Perplexity, evaluation.LogLikelihoodPerWord));
                     heldOutPerplexity = evaluation.Perplexity;
                     if (o.Passes is null && heldOutLog.Count >= 2)
@@ -239,8 +243,8 @@ internal sealed class SviTrainer
         using var backend = _backendFactory(k);
         backend.SetLambda(state.Lambda, state.VocabularySize);
         IEnumerable<SparseBatch> batches = trainingOnly
-            ? TrainingData.TrainingBatches(corpus, TrainingData.ChooseHeldOut(corpus.DocumentCount, Options.HoldoutFraction, Options.MaxHoldoutDocuments, Options.Seed), Options.BatchSize, null)
-            : corpus.ReadBatches(Options.BatchSize);
+            ? TrainingData.TrainingBatches(corpus, TrainingData.ChooseHeldOut(corpus.DocumentCount, Options.HoldoutFraction, Options.MaxHoldoutDocuments, Options.Seed), InferenceBatchSize, null)
+            : corpus.ReadBatches(InferenceBatchSize);
         foreach (var batch in batches)
         {
             var gamma = new float[batch.DocumentCount * k];
