@@ -52,7 +52,7 @@ internal static class UpdateCommand
                 Passes = passes.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
                     : int.TryParse(passes, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n
                     : throw new TopicEngineException($"--passes must be a positive number or auto, not '{passes}'"),
-                BatchSize = parseResult.GetValue(batchSize) ?? (manifest.BatchSize > 0 ? manifest.BatchSize : new TrainingOptions().BatchSize),
+                BatchSize = parseResult.GetValue(batchSize) ?? (manifest.BatchSize > 0 ? manifest.BatchSize : null),   // null: auto
                 MaxIterations = parseResult.GetValue(training.MaxIterations),
                 Tolerance = parseResult.GetValue(training.Tolerance),
                 HoldoutFraction = parseResult.GetValue(training.Holdout),

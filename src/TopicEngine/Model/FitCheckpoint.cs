@@ -92,7 +92,7 @@ internal static class FitCheckpoint
         yield return ("corpus tokens", request.Corpus.TokenCount.ToString(c));
         yield return ("--mode", o.Mode.ToString().ToLowerInvariant());
         yield return ("--passes", o.Passes?.ToString(c) ?? "auto");
-        yield return ("--batch-size", o.BatchSize.ToString(c));
+        yield return ("--batch-size", o.BatchSize?.ToString(c) ?? "auto");
         yield return ("--kappa", o.Kappa.ToString("R", c));
         yield return ("--tau0", o.Tau0.ToString("R", c));
         yield return ("--alpha", o.Alpha.ToString());

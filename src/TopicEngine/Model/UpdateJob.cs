@@ -88,7 +88,7 @@ internal static class UpdateJob
                 {
                     using var backend = request.BackendFactory(model.Topics);
                     lambda = NewTermRows.Grow(model.Lambda, model.VocabularySize, corpus.VocabularySize, model.Alpha, model.Eta,
-                        TrainingData.TrainingBatches(corpus, heldOut, options.BatchSize, null), backend,
+                        TrainingData.TrainingBatches(corpus, heldOut, options.ResolveBatchSize(newTraining), null), backend,
                         new LocalStepOptions(options.MaxIterations, options.Tolerance), (double)d / newTraining, cancellationToken);
                 }
                 var start = new TrainerState(model.Topics, corpus.VocabularySize, lambda, model.Alpha, model.Eta, model.Steps,
