@@ -7,7 +7,8 @@
 #
 # Usage: benchmarks/compare_peers.sh [20news-bydate.tar.gz] [work dir]
 #   env: TOPICS="20 100" PASSES="1 10" TOOLS="gensim gensim-multicore sklearn-online sklearn-batch"
-#        BATCH=256 KAPPA=0.7 TAU0=10 OURS=1 (0: peers only; TOOLS="": TopicEngine only)
+#        BATCH=auto KAPPA=0.7 TAU0=10 OURS=1 (0: peers only; TOOLS="": TopicEngine only)
+#        BATCH=auto is TopicEngine's default, D/10 within [64, 4096]; every tool gets that number.
 # Needs: apt-get install -y python3-gensim python3-sklearn  (uses /usr/bin/python3)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,7 +18,7 @@ work=${2:-/tmp/topicengine-compare}
 TOPICS=${TOPICS:-"20 100"}
 PASSES=${PASSES:-"1 10"}
 TOOLS=${TOOLS:-"gensim gensim-multicore sklearn-online sklearn-batch"}
-BATCH=${BATCH:-256}
+BATCH=${BATCH:-auto}
 KAPPA=${KAPPA:-0.7}
 TAU0=${TAU0:-10}
 python=/usr/bin/python3
@@ -39,6 +40,11 @@ if [ ! -f "$work/prepared/corpus.json" ]; then
 fi
 [ -f "$work/uci/docword.txt" ] || "$te" export --corpus "$work/prepared" --out "$work/uci"
 
+if [ "$BATCH" = auto ]; then
+  docs=$(head -1 "$work/uci/docword.txt")
+  BATCH=$(( (docs + 5) / 10 )); [ $BATCH -lt 64 ] && BATCH=64; [ $BATCH -gt 4096 ] && BATCH=4096
+fi
+echo "batch size: $BATCH"
 results="$work/results-$(date +%Y%m%d-%H%M%S).tsv"
 printf 'tool\tK\tpasses\tthreads\tseconds\ttokens_per_s\tprocess_cpu_s\theld_out_perplexity\tnpmi\tdiversity\n' > "$results"
 score() { "$te" evaluate --encoding auto --input "$test" --json "$@"; }
@@ -46,16 +52,19 @@ field() { $python -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
 for k in $TOPICS; do
   for p in $PASSES; do
-    for threads in $([ "${OURS:-1}" = 1 ] && echo 1 0); do
-      out="$work/models/te-k$k-p$p-t$threads"
+    for threads in $([ "${OURS:-1}" = 1 ] && echo 1 0 batch); do
+      mode=online
+      if [ "$threads" = batch ]; then mode=batch; threads=0; fi
+      out="$work/models/te-k$k-p$p-t$threads-$mode"
       rm -rf "$out"
-      line=$(/usr/bin/time -o "$work/cpu.txt" -f '%U %S' "$te" fit --corpus "$work/prepared" --topics "$k" --passes "$p" --holdout 0 --threads "$threads" \
+      line=$(/usr/bin/time -o "$work/cpu.txt" -f '%U %S' "$te" fit --corpus "$work/prepared" --topics "$k" --passes "$p" --holdout 0 --threads "$threads" --mode "$mode" \
                --batch-size "$BATCH" --kappa "$KAPPA" --tau0 "$TAU0" --device cpu --out "$out" 2>/dev/null | grep '^trained ')
       seconds=$(sed -E 's/.* in ([0-9.]+) s on .*/\1/' <<<"$line")
       rate=$(sed -E 's/.*: ([0-9,]+) tokens\/s/\1/; s/,//g' <<<"$line")
       json=$(score --model "$out")
       cpu=$(awk '{print $1 + $2}' "$work/cpu.txt")
       label=$([ "$threads" = 1 ] && echo "topicengine-cpu-1thread" || echo "topicengine-cpu-$(nproc)threads")
+      [ "$mode" = batch ] && label="topicengine-batch-$(nproc)threads"
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$k" "$p" "$([ "$threads" = 1 ] && echo 1 || nproc)" "$seconds" "$rate" "$cpu" \
         "$(field perplexity <<<"$json")" "$(field npmi <<<"$json")" "$(field diversity <<<"$json")" | tee -a "$results"
     done

@@ -9,6 +9,7 @@ internal static class CommandCatalog
     {
         yield return PrepareCommand.Create();
         yield return FitCommand.Create();
+        yield return UpdateCommand.Create();
         yield return TopicsCommand.Create();
         yield return InferCommand.Create();
         yield return EvaluateCommand.Create();

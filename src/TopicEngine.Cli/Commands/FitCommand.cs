@@ -15,7 +15,8 @@ internal static class FitCommand
     {
         var corpus = new CorpusArgument();
         var training = new TrainingFlags();
-        var output = new Option<string>("--out", "-o") { Description = "Model directory to write.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Model directory to write (required unless --resume)." };
+        var checkpoints = new CheckpointFlags();
         var top = new Option<int>("--top") { Description = "Terms per topic to print.", DefaultValueFactory = _ => 10 };
         var full = new Option<bool>("--full") { Description = "Write every term of every topic to topics.parquet (default: top 50)." };
         var command = new Command("fit", "Fit an LDA model by stochastic variational inference and write the model directory.");
@@ -24,15 +25,17 @@ internal static class FitCommand
         command.Add(output);
         command.Add(top);
         command.Add(full);
+        checkpoints.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(async ct =>
         {
-            var options = training.Options(parseResult);
-            string outDir = parseResult.GetValue(output)!;
+            var options = checkpoints.Apply(training.Options(parseResult), parseResult);
+            string outDir = checkpoints.OutputDirectory(parseResult, output);
             using var device = training.SelectDevice(parseResult);
             using var opened = await corpus.OpenAsync(parseResult, outDir, ct);
             var prepared = opened.Corpus;
             var request = new FitRequest(prepared, prepared.Vocabulary, prepared.AnalyzerSettings, options,
-                k => device.CreateBackend(k, options.Threads), outDir, parseResult.GetValue(full) ? null : ModelSaveOptions.DefaultTopTerms);
+                k => device.CreateBackend(k, options.Threads), outDir, parseResult.GetValue(full) ? null : ModelSaveOptions.DefaultTopTerms,
+                parseResult.GetValue(checkpoints.Resume));
             var outcome = await TrainingProgressView.RunAsync("training", progress => FitJob.RunAsync(request, progress, ct));
 
             var r = outcome.Result;
@@ -41,12 +44,7 @@ internal static class FitCommand
             Console.WriteLine(string.Create(invariant,
                 $"trained {r.TrainingDocuments:N0} documents ({r.HeldOutDocuments:N0} held out), {r.State.CompletedPasses} passes, {r.State.Step} updates in {r.State.Seconds:F1} s on {r.Backend}: {tokensPerSecond:N0} tokens/s"));
             Console.WriteLine($"wrote {Path.GetFullPath(outDir)}");
-            var snapshot = outcome.Snapshot;
-            TopicTable.Print(TopTerms.Compute(snapshot.Lambda, snapshot.Topics, snapshot.VocabularySize, parseResult.GetValue(top)),
-                snapshot.Vocabulary, parseResult.GetValue(top));
-            Console.WriteLine(r.HeldOutPerplexity is { } perplexity
-                ? string.Create(invariant, $"held-out perplexity: {perplexity:F2}")
-                : "held-out perplexity: n/a (--holdout 0)");
+            TrainingSummary.PrintTopicsAndPerplexity(outcome.Snapshot, r, parseResult.GetValue(top));
             return 0;
         }, cancellationToken));
         return command;

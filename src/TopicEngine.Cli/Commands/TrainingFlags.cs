@@ -16,7 +16,7 @@ internal sealed class TrainingFlags
     public Option<int> Topics { get; } = new("--topics", "-k") { Description = "Number of topics K.", DefaultValueFactory = _ => Defaults.Topics };
     public Option<string> Mode { get; } = new("--mode") { Description = "online (stochastic VI, mini-batches) or batch (one update per pass).", DefaultValueFactory = _ => "online" };
     public Option<string> Passes { get; } = new("--passes") { Description = "Passes over the corpus, or auto (stop when the held-out bound improves by < 0.1%, at most 50).", DefaultValueFactory = _ => Defaults.Passes?.ToString(CultureInfo.InvariantCulture) ?? "auto" };
-    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Documents per mini-batch |B|.", DefaultValueFactory = _ => Defaults.BatchSize };
+    public Option<string> BatchSize { get; } = new("--batch-size") { Description = $"Documents per mini-batch |B|, or auto (D/10 within [{TrainingOptions.MinAutoBatchSize}, {TrainingOptions.MaxAutoBatchSize}]).", DefaultValueFactory = _ => "auto" };
     public Option<double> Kappa { get; } = new("--kappa") { Description = "Learning-rate decay κ in (0.5, 1]: ρ_t = (τ0 + t)^(−κ).", DefaultValueFactory = _ => Defaults.Kappa };
     public Option<double> Tau0 { get; } = new("--tau0") { Description = "Learning-rate delay τ0 ≥ 0.", DefaultValueFactory = _ => Defaults.Tau0 };
     public Option<string> Alpha { get; } = new("--alpha") { Description = "Document-topic prior: symmetric (1/K), asymmetric, auto (learned) or a number.", DefaultValueFactory = _ => "symmetric" };
@@ -53,7 +53,7 @@ internal sealed class TrainingFlags
             Topics = parseResult.GetValue(Topics),
             Mode = parseResult.GetValue(Mode) == "batch" ? TrainingMode.Batch : TrainingMode.Online,
             Passes = passCount,
-            BatchSize = parseResult.GetValue(BatchSize),
+            BatchSize = ParseBatchSize(parseResult.GetValue(BatchSize)!),
             Kappa = parseResult.GetValue(Kappa),
             Tau0 = parseResult.GetValue(Tau0),
             Alpha = PriorSetting.Parse(parseResult.GetValue(Alpha)!, "--alpha"),
@@ -68,6 +68,11 @@ internal sealed class TrainingFlags
         options.Validate();
         return options;
     }
+
+    private static int? ParseBatchSize(string text) =>
+        text.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
+        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n
+        : throw new TopicEngineException($"--batch-size must be a positive number or auto, not '{text}'");
 
     /// <summary>Chooses the device and says on stderr which one, with any fallback warning.</summary>
     public DeviceChoice SelectDevice(ParseResult parseResult)

@@ -30,15 +30,21 @@ internal sealed class SviTrainer
     /// <summary>The validated settings.</summary>
     public TrainingOptions Options { get; }
 
+    /// <summary>Documents per batch of the final local step (any size gives the same γ).</summary>
+    private int InferenceBatchSize => Options.BatchSize ?? 1024;
+
     private LocalStepOptions LocalOptions => new(Options.MaxIterations, Options.Tolerance);
 
     /// <summary>
     /// Trains on <paramref name="corpus"/>. With <paramref name="resumeFrom"/>, continues a checkpoint of the same
     /// corpus and options (λ then matches the uninterrupted fit bit for bit). <paramref name="checkpoint"/> receives
     /// a state every <see cref="TrainingOptions.CheckpointEvery"/> mini-batches and at the end of every pass.
+    /// <paramref name="corpusDocuments"/> overrides D of the D/|B| scale (default: the corpus's training documents);
+    /// <c>update</c> passes the documents of the model plus the new ones.
     /// </summary>
     public TrainingResult Fit(IBatchSource corpus, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default, TrainerState? resumeFrom = null, Action<TrainerState>? checkpoint = null)
+        CancellationToken cancellationToken = default, TrainerState? resumeFrom = null, Action<TrainerState>? checkpoint = null,
+        long? corpusDocuments = null)
     {
         var o = Options;
         int k = o.Topics, v = corpus.VocabularySize, documents = corpus.DocumentCount;
@@ -51,6 +57,7 @@ internal sealed class SviTrainer
         var heldOutMask = TrainingData.ChooseHeldOut(documents, o.HoldoutFraction, o.MaxHoldoutDocuments, o.Seed);
         int heldOutCount = heldOutMask.Count(h => h);
         int trainingDocuments = documents - heldOutCount;
+        int batchSize = o.ResolveBatchSize(trainingDocuments);
         var heldOut = new InMemoryCorpus(v);
         bool heldOutCollected = false;
 
@@ -74,9 +81,9 @@ internal sealed class SviTrainer
         var clock = Stopwatch.StartNew();
         long tokensThisRun = 0, documentsThisRun = 0;
         double lastRho = 1;
-        int batchesPerPass = o.Mode == TrainingMode.Online ? (trainingDocuments + o.BatchSize - 1) / o.BatchSize : 1;
+        int batchesPerPass = o.Mode == TrainingMode.Online ? (trainingDocuments + batchSize - 1) / batchSize : 1;
         int passLimit = o.Passes ?? o.MaxAutoPasses;
-        var gamma = new float[o.BatchSize * k];
+        var gamma = new float[batchSize * k];
         var meanElogTheta = new double[k];
         var elogTheta = new double[k];
         int batchesDoneInPass = skipBatches;
@@ -90,7 +97,7 @@ internal sealed class SviTrainer
             double perDocument = clock.Elapsed.TotalSeconds / documentsThisRun;
             int passesLeft = (o.Passes ?? completedPasses + 1) - completedPasses - 1;
             double documentsLeft = (double)passesLeft * trainingDocuments + (o.Mode == TrainingMode.Online
-                ? Math.Max(0, trainingDocuments - (double)batchesDoneInPass * o.BatchSize) : 0);
+                ? Math.Max(0, trainingDocuments - (double)batchesDoneInPass * batchSize) : 0);
             return TimeSpan.FromSeconds(Math.Max(0, documentsLeft * perDocument));
         }
 
@@ -144,7 +151,7 @@ internal sealed class SviTrainer
                 double passBound = 0;
                 long passTokens = 0, passDocuments = 0;
                 Array.Clear(meanElogTheta);
-                foreach (var batch in TrainingData.TrainingBatches(corpus, heldOutMask, o.BatchSize, heldOutCollected ? null : heldOut))
+                foreach (var batch in TrainingData.TrainingBatches(corpus, heldOutMask, batchSize, heldOutCollected ? null : heldOut))
                 {
                     if (batchIndex++ < skipBatches) continue; // resume: these updates are already in λ
                     cancellationToken.ThrowIfCancellationRequested();
@@ -154,7 +161,7 @@ internal sealed class SviTrainer
                         bool logged = lastOfPass || (o.EvalEvery > 0 && (step + 1) % o.EvalEvery == 0);
                         var result = backend.LocalStep(batch, alpha, LocalOptions, gamma, accumulateStatistics: true, computeBound: logged);
                         double rho = Math.Pow(o.Tau0 + step, -o.Kappa);
-                        double scale = (double)trainingDocuments / batch.DocumentCount;
+                        double scale = (double)(corpusDocuments ?? trainingDocuments) / batch.DocumentCount;
                         double? perWord = logged ? LogStep(result.DocumentBound, result.Tokens, scale, rho) : null;
                         Array.Clear(meanElogTheta);
                         if (o.Alpha.Kind == PriorKind.Auto) AccumulateElogTheta(batch.DocumentCount);
@@ -202,7 +209,7 @@ internal sealed class SviTrainer
                 if (heldOut.DocumentCount > 0)
                 {
                     evaluationBackend ??= _backendFactory(k);
-                    var evaluation = DocumentCompletion.EvaluateLambda(CopyLambda(backend), k, v, heldOut, alpha, evaluationBackend, LocalOptions, o.BatchSize);
+                    var evaluation = DocumentCompletion.EvaluateLambda(CopyLambda(backend), k, v, heldOut, alpha, evaluationBackend, LocalOptions, batchSize);
                     heldOutLog.Add(new HeldOutLogRow(completedPasses, step, evaluation.Perplexity, evaluation.LogLikelihoodPerWord));
                     heldOutPerplexity = evaluation.Perplexity;
                     if (o.Passes is null && heldOutLog.Count >= 2)
@@ -236,8 +243,8 @@ internal sealed class SviTrainer
         using var backend = _backendFactory(k);
         backend.SetLambda(state.Lambda, state.VocabularySize);
         IEnumerable<SparseBatch> batches = trainingOnly
-            ? TrainingData.TrainingBatches(corpus, TrainingData.ChooseHeldOut(corpus.DocumentCount, Options.HoldoutFraction, Options.MaxHoldoutDocuments, Options.Seed), Options.BatchSize, null)
-            : corpus.ReadBatches(Options.BatchSize);
+            ? TrainingData.TrainingBatches(corpus, TrainingData.ChooseHeldOut(corpus.DocumentCount, Options.HoldoutFraction, Options.MaxHoldoutDocuments, Options.Seed), InferenceBatchSize, null)
+            : corpus.ReadBatches(InferenceBatchSize);
         foreach (var batch in batches)
         {
             var gamma = new float[batch.DocumentCount * k];

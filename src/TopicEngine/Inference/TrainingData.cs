@@ -29,6 +29,10 @@ internal static class TrainingData
         return mask;
     }
 
+    /// <summary>Documents a fit trains on (those <see cref="ChooseHeldOut"/> does not hold out).</summary>
+    public static int TrainingDocuments(int documents, TrainingOptions options) =>
+        documents - ChooseHeldOut(documents, options.HoldoutFraction, options.MaxHoldoutDocuments, options.Seed).Count(h => h);
+
     /// <summary>
     /// λ's start: every entry drawn from Gamma(shape 100, scale 1/100) as gensim does, by <paramref name="seed"/>.
     /// Entries are drawn in chunks of 4096 with their own seeded generator, so the result does not depend

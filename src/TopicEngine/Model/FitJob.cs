@@ -15,6 +15,7 @@ namespace TopicEngine.Model;
 /// <param name="BackendFactory">Builds a backend for K topics.</param>
 /// <param name="OutputDirectory">The model directory to write.</param>
 /// <param name="TopTerms">Terms per topic in topics.parquet (null: all).</param>
+/// <param name="ResumeDirectory">A checkpoint (model directory) of this same fit to continue from (<see cref="FitCheckpoint"/>).</param>
 internal sealed record FitRequest(
     IBatchSource Corpus,
     Vocabulary Vocabulary,
@@ -22,7 +23,8 @@ internal sealed record FitRequest(
     TrainingOptions Options,
     Func<int, ILdaBackend> BackendFactory,
     string OutputDirectory,
-    int? TopTerms = ModelSaveOptions.DefaultTopTerms);
+    int? TopTerms = ModelSaveOptions.DefaultTopTerms,
+    string? ResumeDirectory = null);
 
 /// <summary>What a fit produced.</summary>
 internal sealed record FitOutcome(TrainingResult Result, ModelSnapshot Snapshot, TimeSpan TrainingTime, TimeSpan TotalTime);
@@ -41,7 +43,20 @@ internal static class FitJob
         if (request.Corpus.VocabularySize != request.Vocabulary.Count)
             throw new ArgumentException("The corpus and the vocabulary disagree on V.", nameof(request));
         var trainer = new SviTrainer(request.Options, request.BackendFactory);
-        var result = await Task.Run(() => trainer.Fit(request.Corpus, progress, cancellationToken), cancellationToken);
+        var resume = request.ResumeDirectory is { } from
+            ? FitCheckpoint.ResumeState(await FitCheckpoint.LoadAsync(from, cancellationToken), request, from) : null;
+        var checkpoints = request.Options.CheckpointEvery > 0 ? new CheckpointWriter(request.OutputDirectory, request.Options,
+            state => FitCheckpoint.Snapshot(request, state, TrainingData.TrainingDocuments(request.Corpus.DocumentCount, request.Options))) : null;
+        TrainingResult result;
+        try
+        {
+            result = await Task.Run(() => trainer.Fit(request.Corpus, progress, cancellationToken, resume, checkpoints is null ? null : checkpoints.Write), cancellationToken);
+        }
+        finally
+        {
+            if (checkpoints is not null) await checkpoints.SettleAsync();   // the last checkpoint is complete before we return or fail
+        }
+        if (checkpoints is not null) await checkpoints.FlushAsync();
         var trainingTime = total.Elapsed;
         var snapshot = Snapshot(request, result);
         await ModelDirectory.SaveAsync(request.OutputDirectory, snapshot, new ModelSaveOptions(request.TopTerms),

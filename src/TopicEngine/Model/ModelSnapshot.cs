@@ -82,7 +82,7 @@ internal sealed record ModelSnapshot
             Vocabulary = vocabulary,
             Tau0 = options.Tau0,
             Kappa = options.Kappa,
-            BatchSize = options.BatchSize,
+            BatchSize = options.ResolveBatchSize((int)Math.Min(corpusDocuments, int.MaxValue)),
             Seed = options.Seed,
             Steps = state.Step,
             DocumentsSeen = state.DocumentsSeen,
