@@ -41,6 +41,7 @@ public sealed class BenchCommandTests
         Assert.InRange(tokens, 500 * 40 * 9 / 10, 500 * 40 * 11 / 10);
         Assert.InRange(nonZeros, 1, tokens);
 
+        Assert.Equal(64, root.GetProperty("batch_size").GetInt32());   // auto, as fit: D/10 = 50 raised to the smallest automatic size
         var rows = root.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal([5, 7], rows.Select(r => r.GetProperty("topics").GetInt32()));
         foreach (var row in rows)
@@ -84,11 +85,12 @@ public sealed class BenchCommandTests
         var written = File.GetLastWriteTimeUtc(corpusBin);
         File.SetLastWriteTimeUtc(corpusBin, written.AddHours(-1));   // a regenerated file would get a new time
 
-        var second = Bench(temp.Path, "--topics", "3", "--json");
+        var second = Bench(temp.Path, "--topics", "3", "--batch-size", "100", "--json");
         Assert.True(second.Exit == 0, second.Error);
         Assert.Equal(written.AddHours(-1), File.GetLastWriteTimeUtc(corpusBin));
         using var json = JsonDocument.Parse(second.Out);
         Assert.False(json.RootElement.GetProperty("corpus").GetProperty("generated").GetBoolean());
+        Assert.Equal(100, json.RootElement.GetProperty("results")[0].GetProperty("batch_size").GetInt32());
         Assert.Contains("reused from the cache", second.Error);
         Assert.Single(Directory.GetDirectories(temp.Path));
     }

@@ -59,7 +59,7 @@ internal static class BenchCommand
             {
                 Topics = topicList[0],
                 Passes = parseResult.GetValue(passes),
-                BatchSize = parseResult.GetValue(training.BatchSize),
+                BatchSize = training.BatchSizeValue(parseResult),
                 WarmupDocuments = parseResult.GetValue(warmup),
                 WarmupSeconds = parseResult.GetValue(warmupSeconds),
                 Seed = parseResult.GetValue(seed),
@@ -86,7 +86,8 @@ internal static class BenchCommand
             using var choice = training.SelectDevice(parseResult);
             using var opened = external ? await corpus.OpenAsync(parseResult, Path.Combine(Path.GetFullPath(cacheRoot), "input"), ct, Console.Error) : null;
             int vocabularySize = opened?.Corpus.VocabularySize ?? synthetic.VocabularySize;
-            var memory = topicList.Distinct().Select(k => MemoryPlan.For(choice, vocabularySize, settings with { Topics = k })).ToList();
+            int batchSize = settings.ResolveBatchSize(opened?.Corpus.DocumentCount ?? synthetic.Documents);
+            var memory = topicList.Distinct().Select(k => MemoryPlan.For(choice, vocabularySize, batchSize, settings with { Topics = k })).ToList();
             foreach (var plan in memory) Console.Error.WriteLine(plan.Describe());
             MemoryPlan.CheckFits(memory);
 
@@ -117,7 +118,7 @@ internal static class BenchCommand
 
             var device = new BenchDevice(choice.Kind, choice.Description, choice.Accelerator?.Name ?? CpuName(),
                 choice.Kind == "cpu" ? (threads == 0 ? Environment.ProcessorCount : threads) : null);
-            var report = new BenchReport(device, corpusInfo, settings.BatchSize, rows);
+            var report = new BenchReport(device, corpusInfo, batchSize, rows);
             if (asJson) Console.WriteLine(JsonSerializer.Serialize(report, Json));
             else if (live) AnsiConsole.Write(Table(report));
             else
@@ -232,10 +233,10 @@ internal static class BenchCommand
     private sealed record MemoryPlan(int Topics, int VocabularySize, long HostBytes, long PeakHostBytes, long DeviceBytes, string Where,
         long HostAvailable, long DeviceAvailable)
     {
-        public static MemoryPlan For(DeviceChoice choice, int vocabularySize, PassBenchmarkSettings settings)
+        public static MemoryPlan For(DeviceChoice choice, int vocabularySize, int batchSize, PassBenchmarkSettings settings)
         {
             int k = settings.Topics;
-            long bench = PassBenchmark.HostBytes(vocabularySize, settings);
+            long bench = PassBenchmark.HostBytes(vocabularySize, batchSize, k);
             long available = AvailableHostBytes();
             if (choice.Accelerator is { } accelerator)
                 return new MemoryPlan(k, vocabularySize, bench, bench, GpuBackend.ModelBytes(vocabularySize, k),
@@ -331,6 +332,7 @@ internal sealed record BenchRow(
     [property: JsonPropertyName("topics")] int Topics,
     [property: JsonPropertyName("backend")] string Backend,
     [property: JsonPropertyName("passes")] int Passes,
+    [property: JsonPropertyName("batch_size")] int BatchSize,
     [property: JsonPropertyName("seconds_per_pass")] double SecondsPerPass,
     [property: JsonPropertyName("tokens_per_second")] double TokensPerSecond,
     [property: JsonPropertyName("non_zeros_per_second")] double NonZerosPerSecond,
@@ -346,7 +348,7 @@ internal sealed record BenchRow(
     [property: JsonPropertyName("device_memory_bytes")] long DeviceMemoryBytes)
 {
     public static BenchRow Of(PassBenchmarkResult r, long hostBytes, long deviceBytes) =>
-        new(r.Topics, r.Backend, r.Passes.Count, r.SecondsPerPass, r.TokensPerSecond, r.NonZerosPerSecond, r.LocalSecondsPerPass,
+        new(r.Topics, r.Backend, r.Passes.Count, r.BatchSize, r.SecondsPerPass, r.TokensPerSecond, r.NonZerosPerSecond, r.LocalSecondsPerPass,
             r.GlobalSecondsPerPass, r.WallSecondsPerPass, r.Passes.Select(p => p.Seconds).ToArray(), r.IterationsPerDocument,
             r.WarmupDocuments, r.WarmupSeconds, r.FirstPassIncludesCompilation, hostBytes, deviceBytes);
 
@@ -357,6 +359,6 @@ internal sealed record BenchRow(
             ? "no warm-up: pass 1 includes JIT/kernel compilation"
             : string.Create(CultureInfo.InvariantCulture, $"warm-up {WarmupDocuments} documents {WarmupSeconds:F1} s, not timed");
         return string.Create(CultureInfo.InvariantCulture,
-            $"K={Topics}: {SecondsPerPass:F2} s/pass, {TokensPerSecond:N0} tokens/s, {NonZerosPerSecond:N0} non-zeros/s (local {LocalSecondsPerPass:F2} s, global {GlobalSecondsPerPass:F2} s, wall {WallSecondsPerPass:F2} s per pass; {IterationsPerDocument:F1} iterations/document; {Passes} pass(es) on {Backend}; {warmup})");
+            $"K={Topics}: {SecondsPerPass:F2} s/pass, {TokensPerSecond:N0} tokens/s, {NonZerosPerSecond:N0} non-zeros/s (local {LocalSecondsPerPass:F2} s, global {GlobalSecondsPerPass:F2} s, wall {WallSecondsPerPass:F2} s per pass; {IterationsPerDocument:F1} iterations/document; {Passes} pass(es) of batches of {BatchSize} on {Backend}; {warmup})");
     }
 }

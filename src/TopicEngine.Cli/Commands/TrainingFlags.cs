@@ -69,6 +69,9 @@ internal sealed class TrainingFlags
         return options;
     }
 
+    /// <summary>The <c>--batch-size</c> value: a size, or null for auto.</summary>
+    public int? BatchSizeValue(ParseResult parseResult) => ParseBatchSize(parseResult.GetValue(BatchSize)!);
+
     private static int? ParseBatchSize(string text) =>
         text.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
         : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n

@@ -15,8 +15,11 @@ internal sealed record PassBenchmarkSettings
     /// <summary>Timed passes over the corpus.</summary>
     public int Passes { get; init; } = 1;
 
-    /// <summary>Documents per mini-batch |B|.</summary>
-    public int BatchSize { get; init; } = Defaults.BatchSize;
+    /// <summary>Documents per mini-batch |B|; null (auto) resolves as <c>fit</c> does (<see cref="TrainingOptions.ResolveBatchSize"/>).</summary>
+    public int? BatchSize { get; init; } = Defaults.BatchSize;
+
+    /// <summary>|B| for a corpus of <paramref name="documents"/> documents (none held out).</summary>
+    public int ResolveBatchSize(int documents) => (Defaults with { BatchSize = BatchSize }).ResolveBatchSize(documents);
 
     /// <summary>Documents of the corpus's first batches run (local and global step) before timing, so that
     /// .NET's JIT and the GPU's kernel compilation fall outside the timed passes; 0 times them in pass 1.</summary>
@@ -46,7 +49,7 @@ internal sealed record PassBenchmarkSettings
     {
         if (Topics <= 0) throw new TopicEngineException($"--topics must be positive, not {Topics}");
         if (Passes <= 0) throw new TopicEngineException($"--passes must be at least 1, not {Passes}");
-        if (BatchSize <= 0) throw new TopicEngineException($"--batch-size must be at least 1, not {BatchSize}");
+        if (BatchSize is <= 0) throw new TopicEngineException($"--batch-size must be at least 1, not {BatchSize}");
         if (WarmupDocuments < 0) throw new TopicEngineException($"--warmup-docs must be 0 or more, not {WarmupDocuments}");
         if (!(WarmupSeconds >= 0) || WarmupSeconds > 3600) throw new TopicEngineException($"--warmup-seconds must be between 0 and 3600, not {WarmupSeconds}");
         if (Threads < 0) throw new TopicEngineException($"--threads must be 0 (all cores) or positive, not {Threads}");
@@ -73,11 +76,12 @@ internal sealed record PassTiming(double LocalSeconds, double GlobalSeconds, dou
 
 /// <summary>The timings of every pass for one K, and what the warm-up took.</summary>
 /// <param name="Topics">K.</param>
+/// <param name="BatchSize">Documents per mini-batch |B| (auto resolved).</param>
 /// <param name="Backend">The backend's name ("cpu", "cuda", …).</param>
 /// <param name="Passes">One entry per timed pass.</param>
 /// <param name="WarmupDocuments">Documents run before timing, repeats included (0: pass 1 includes JIT and kernel compilation).</param>
 /// <param name="WarmupSeconds">Wall time of the warm-up, backend creation included.</param>
-internal sealed record PassBenchmarkResult(int Topics, string Backend, IReadOnlyList<PassTiming> Passes, int WarmupDocuments, double WarmupSeconds)
+internal sealed record PassBenchmarkResult(int Topics, int BatchSize, string Backend, IReadOnlyList<PassTiming> Passes, int WarmupDocuments, double WarmupSeconds)
 {
     /// <summary>Mean compute seconds (local + global) per pass.</summary>
     public double SecondsPerPass => Passes.Average(p => p.Seconds);
@@ -121,10 +125,10 @@ internal sealed class PassBenchmark(IBatchSource corpus, Func<int, ILdaBackend> 
     /// <summary>Batches read ahead of the one being computed.</summary>
     public const int PrefetchBatches = 4;
 
-    /// <summary>Host bytes the benchmark itself holds besides the backend for V = <paramref name="vocabularySize"/>:
-    /// λ's start (V×K floats) and γ (|B|×K floats).</summary>
-    public static long HostBytes(int vocabularySize, PassBenchmarkSettings settings) =>
-        ((long)vocabularySize * settings.Topics + (long)settings.BatchSize * settings.Topics) * sizeof(float);
+    /// <summary>Host bytes the benchmark itself holds besides the backend for V = <paramref name="vocabularySize"/>
+    /// and |B| = <paramref name="batchSize"/>: λ's start (V×K floats) and γ (|B|×K floats).</summary>
+    public static long HostBytes(int vocabularySize, int batchSize, int topics) =>
+        ((long)vocabularySize * topics + (long)batchSize * topics) * sizeof(float);
 
     /// <summary>Runs the warm-up and the timed passes for <paramref name="settings"/>; <paramref name="passDone"/>
     /// hears of each pass as it ends, <paramref name="batchDone"/> of each timed batch (documents done in the pass).</summary>
@@ -141,7 +145,8 @@ internal sealed class PassBenchmark(IBatchSource corpus, Func<int, ILdaBackend> 
         using var backend = backendFactory(k);
         var alpha = DirichletPriors.InitialAlpha(PriorSetting.Symmetric, k);
         float eta = DirichletPriors.InitialEta(PriorSetting.Symmetric, k);
-        var gamma = new float[(long)settings.BatchSize * k];
+        int batchSize = settings.ResolveBatchSize(corpus.DocumentCount);
+        var gamma = new float[(long)batchSize * k];
         backend.SetLambda(startLambda, v);
 
         int warmedUp = 0;
@@ -151,7 +156,7 @@ internal sealed class PassBenchmark(IBatchSource corpus, Func<int, ILdaBackend> 
             bool Done() => warmedUp >= settings.WarmupDocuments && warmupClock.Elapsed.TotalSeconds >= settings.WarmupSeconds;
             while (!Done())
             {
-                foreach (var batch in corpus.ReadBatches(settings.BatchSize))
+                foreach (var batch in corpus.ReadBatches(batchSize))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     Step(backend, batch, settings, alpha, eta, gamma, step++);
@@ -169,14 +174,14 @@ internal sealed class PassBenchmark(IBatchSource corpus, Func<int, ILdaBackend> 
         long t = 0;
         for (int pass = 1; pass <= settings.Passes; pass++)
         {
-            var timing = TimePass(backend, settings, alpha, eta, gamma, ref t, batchDone, cancellationToken);
+            var timing = TimePass(backend, settings, batchSize, alpha, eta, gamma, ref t, batchDone, cancellationToken);
             passes.Add(timing);
             passDone?.Invoke(pass, timing);
         }
-        return new PassBenchmarkResult(k, backend.Name, passes, warmedUp, warmupSeconds);
+        return new PassBenchmarkResult(k, batchSize, backend.Name, passes, warmedUp, warmupSeconds);
     }
 
-    private PassTiming TimePass(ILdaBackend backend, PassBenchmarkSettings settings, float[] alpha, float eta, float[] gamma,
+    private PassTiming TimePass(ILdaBackend backend, PassBenchmarkSettings settings, int batchSize, float[] alpha, float eta, float[] gamma,
         ref long t, Action<long>? batchDone, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -185,7 +190,7 @@ internal sealed class PassBenchmark(IBatchSource corpus, Func<int, ILdaBackend> 
         {
             try
             {
-                foreach (var batch in corpus.ReadBatches(settings.BatchSize)) queue.Add(batch, stop.Token);
+                foreach (var batch in corpus.ReadBatches(batchSize)) queue.Add(batch, stop.Token);
             }
             finally
             {
