@@ -120,9 +120,7 @@ internal static class EvaluateCommand
 
     private static void RequireSameVocabulary(Vocabulary actual, Vocabulary expected, string where)
     {
-        bool same = actual.Count == expected.Count;
-        for (int i = 0; same && i < actual.Count; i++) same = actual.Term(i) == expected.Term(i);
-        if (!same)
+        if (actual.Count != expected.Count || actual.Fingerprint() != expected.Fingerprint())
             throw new TopicEngineException($"{where}: its vocabulary differs from the model's; count the held-out documents with --input instead");
     }
 }
