@@ -33,7 +33,7 @@ internal static class FitCommand
             using var device = training.SelectDevice(parseResult);
             using var opened = await corpus.OpenAsync(parseResult, outDir, ct);
             var prepared = opened.Corpus;
-            var request = new FitRequest(prepared, prepared.Vocabulary, prepared.AnalyzerSettings, options,
+            var request = new FitRequest(prepared, prepared.Vocabulary, prepared.ModelAnalyzerSettings, options,
                 k => device.CreateBackend(k, options.Threads), outDir, parseResult.GetValue(full) ? null : ModelSaveOptions.DefaultTopTerms,
                 parseResult.GetValue(checkpoints.Resume));
             var outcome = await TrainingProgressView.RunAsync("training", progress => FitJob.RunAsync(request, progress, ct));

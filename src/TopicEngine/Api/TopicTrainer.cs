@@ -113,7 +113,7 @@ public sealed class TopicTrainer
             var prepared = await preparer.PrepareAsync(sources, temp, null, cancellationToken);
             var corpus = PreparedCorpus.Open(prepared.Directory);
             using var device = DeviceSelector.Select(DeviceSelector.Parse(Options.Device));
-            var request = new FitRequest(corpus, corpus.Vocabulary, corpus.AnalyzerSettings, training,
+            var request = new FitRequest(corpus, corpus.Vocabulary, corpus.ModelAnalyzerSettings, training,
                 k => device.CreateBackend(k, training.Threads), full, Options.TopTerms);
             await FitJob.RunAsync(request, progress, cancellationToken);
         }

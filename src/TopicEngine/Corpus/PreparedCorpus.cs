@@ -46,6 +46,14 @@ internal sealed class PreparedCorpus : IBatchSource
     /// <summary>How the text was analysed (new documents must be analysed the same way).</summary>
     public AnalyzerSettings AnalyzerSettings => Manifest.Analyzer;
 
+    /// <summary>True when every source was already counted (UCI, LDA-C, synthetic): no text was analysed.</summary>
+    public bool IsPreCounted => Manifest.Sources.Count > 0
+        && Manifest.Sources.All(s => s.Format is "uci" or "ldac" or "synthetic");
+
+    /// <summary>The analyzer settings a model fitted on this corpus records: null for pre-counted input,
+    /// so that <c>update</c> and <c>infer</c> know the model's terms came from another tool's tokenizer.</summary>
+    public AnalyzerSettings? ModelAnalyzerSettings => IsPreCounted ? null : Manifest.Analyzer;
+
     public int DocumentCount => checked((int)Manifest.Documents);
 
     public long TokenCount => Manifest.Tokens;
