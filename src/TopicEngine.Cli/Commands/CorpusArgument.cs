@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using TopicEngine.Corpus;
+using TopicEngine.Output;
 
 namespace TopicEngine.Cli.Commands;
 
@@ -54,7 +55,6 @@ internal sealed record OpenedCorpus(PreparedCorpus Corpus, string? TemporaryDire
 {
     public void Dispose()
     {
-        if (TemporaryDirectory is null) return;
-        try { Directory.Delete(TemporaryDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (TemporaryDirectory is not null) AtomicFile.TryDeleteDirectory(TemporaryDirectory);
     }
 }

@@ -40,65 +40,76 @@ internal static class EvaluateCommand
             int v = vocabulary.Count;
             IBatchSource heldOut;
             string? preparedDir = parseResult.GetValue(prepared);
-            if (preparedDir is not null)
+            // raw held-out documents are counted against the vocabulary into a temporary corpus.bin (bounded memory)
+            string working = Path.Combine(Path.GetTempPath(), $"topic-engine-evaluate-{Guid.NewGuid():N}");
+            try
             {
-                var corpus = PreparedCorpus.Open(preparedDir);
-                RequireSameVocabulary(corpus.Vocabulary, vocabulary, preparedDir);
-                heldOut = corpus;
-            }
-            else
-            {
-                if ((parseResult.GetValue(input.Input) ?? []).Length == 0)
-                    throw new TopicEngineException("give the held-out documents with --input (raw) or --corpus (prepared)");
-                heldOut = CountedCorpus.Count(input.Sources(parseResult), analyzer, vocabulary, out _);
-            }
-            IBatchSource npmiReference = heldOut;
-            if (parseResult.GetValue(reference) is { } referenceDir)
-            {
-                var corpus = PreparedCorpus.Open(referenceDir);
-                RequireSameVocabulary(corpus.Vocabulary, vocabulary, referenceDir);
-                npmiReference = corpus;
-            }
-
-            float[] alphaValues = parseResult.GetValue(alpha) is { } a ? Enumerable.Repeat(a, k).ToArray()
-                : modelAlpha ?? Enumerable.Repeat(1f / k, k).ToArray();
-            using var backend = new Backends.CpuBackend(k, parseResult.GetValue(threads));
-            var completion = DocumentCompletion.Evaluate(topicWordMatrix, k, v, heldOut, alphaValues, backend);
-            int n = parseResult.GetValue(top);
-            var topTerms = TopicCoherence.TopTerms(topicWordMatrix, k, v, n);
-            var npmi = TopicCoherence.Npmi(topTerms, npmiReference);
-            double diversity = TopicCoherence.Diversity(TopicCoherence.TopTerms(topicWordMatrix, k, v, 25));
-
-            var invariant = CultureInfo.InvariantCulture;
-            if (parseResult.GetValue(json))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(new
+                if (preparedDir is not null)
                 {
-                    topics = k,
-                    vocabulary = v,
-                    held_out_documents = completion.Documents,
-                    held_out_tokens = completion.HeldOutTokens,
-                    perplexity = completion.Perplexity,
-                    log_likelihood_per_word = completion.LogLikelihoodPerWord,
-                    npmi = npmi.Mean,
-                    npmi_top = n,
-                    diversity,
-                }));
+                    var corpus = PreparedCorpus.Open(preparedDir);
+                    RequireSameVocabulary(corpus.Vocabulary, vocabulary, preparedDir);
+                    heldOut = corpus;
+                }
+                else
+                {
+                    if ((parseResult.GetValue(input.Input) ?? []).Length == 0)
+                        throw new TopicEngineException("give the held-out documents with --input (raw) or --corpus (prepared)");
+                    heldOut = NewDocumentCorpus.Count(input.Sources(parseResult), vocabulary, analyzer, working, grow: null,
+                        parseResult.GetValue(threads), ct);
+                }
+                IBatchSource npmiReference = heldOut;
+                if (parseResult.GetValue(reference) is { } referenceDir)
+                {
+                    var corpus = PreparedCorpus.Open(referenceDir);
+                    RequireSameVocabulary(corpus.Vocabulary, vocabulary, referenceDir);
+                    npmiReference = corpus;
+                }
+
+                float[] alphaValues = parseResult.GetValue(alpha) is { } a ? Enumerable.Repeat(a, k).ToArray()
+                    : modelAlpha ?? Enumerable.Repeat(1f / k, k).ToArray();
+                using var backend = new Backends.CpuBackend(k, parseResult.GetValue(threads));
+                var completion = DocumentCompletion.Evaluate(topicWordMatrix, k, v, heldOut, alphaValues, backend);
+                int n = parseResult.GetValue(top);
+                const int DiversityTop = 25;
+                var ranked = TopicCoherence.TopTerms(topicWordMatrix, k, v, Math.Max(n, DiversityTop));   // best first
+                var npmi = TopicCoherence.Npmi([.. ranked.Select(t => t[..Math.Min(n, t.Length)])], npmiReference);
+                double diversity = TopicCoherence.Diversity([.. ranked.Select(t => t[..Math.Min(DiversityTop, t.Length)])]);
+
+                var invariant = CultureInfo.InvariantCulture;
+                if (parseResult.GetValue(json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(new
+                    {
+                        topics = k,
+                        vocabulary = v,
+                        held_out_documents = completion.Documents,
+                        held_out_tokens = completion.HeldOutTokens,
+                        perplexity = completion.Perplexity,
+                        log_likelihood_per_word = completion.LogLikelihoodPerWord,
+                        npmi = npmi.Mean,
+                        npmi_top = n,
+                        diversity,
+                    }));
+                }
+                else
+                {
+                    Console.WriteLine(string.Create(invariant, $"held-out documents: {completion.Documents:N0}, scored tokens: {completion.HeldOutTokens:N0}"));
+                    Console.WriteLine(string.Create(invariant, $"npmi (top {n}): {npmi.Mean:F4}"));
+                    Console.WriteLine(string.Create(invariant, $"diversity (top 25): {diversity:F3}"));
+                    Console.WriteLine(string.Create(invariant, $"held-out perplexity: {completion.Perplexity:F2}"));
+                }
+                return 0;
             }
-            else
+            finally
             {
-                Console.WriteLine(string.Create(invariant, $"held-out documents: {completion.Documents:N0}, scored tokens: {completion.HeldOutTokens:N0}"));
-                Console.WriteLine(string.Create(invariant, $"npmi (top {n}): {npmi.Mean:F4}"));
-                Console.WriteLine(string.Create(invariant, $"diversity (top 25): {diversity:F3}"));
-                Console.WriteLine(string.Create(invariant, $"held-out perplexity: {completion.Perplexity:F2}"));
+                AtomicFile.TryDeleteDirectory(working);
             }
-            return 0;
         }, cancellationToken));
         return command;
     }
 
     /// <summary>The topics to score as a K×V topic-major matrix, with their vocabulary, analyzer and α (null when unknown).</summary>
-    private static async Task<(float[] TopicWord, int Topics, Vocabulary Vocabulary, AnalyzerSettings Analyzer, float[]? Alpha)> LoadTopicsAsync(
+    private static async Task<(float[] TopicWord, int Topics, Vocabulary Vocabulary, AnalyzerSettings? Analyzer, float[]? Alpha)> LoadTopicsAsync(
         string? modelDir, string? topicWordPath, string? vocabularyFrom, CancellationToken ct)
     {
         if ((modelDir is null) == (topicWordPath is null))
@@ -106,7 +117,7 @@ internal static class EvaluateCommand
         if (modelDir is not null)
         {
             var snapshot = await ModelDirectory.LoadAsync(modelDir, ct);
-            var analyzer = snapshot.Analyzer?.Deserialize<AnalyzerSettings>() ?? new AnalyzerSettings();
+            var analyzer = snapshot.Analyzer?.Deserialize<AnalyzerSettings>();   // null: fitted on pre-counted input
             return (LdaMath.ExpectedTopicWord(snapshot.Lambda, snapshot.VocabularySize, snapshot.Topics), snapshot.Topics, snapshot.Vocabulary, analyzer, snapshot.Alpha);
         }
         if (vocabularyFrom is null)
@@ -115,7 +126,7 @@ internal static class EvaluateCommand
         var corpus = PreparedCorpus.Open(vocabularyFrom);
         if (columns != corpus.VocabularySize)
             throw new TopicEngineException($"{topicWordPath}: {columns} columns, but the vocabulary of {vocabularyFrom} has {corpus.VocabularySize} terms");
-        return (values, rows, corpus.Vocabulary, corpus.AnalyzerSettings, null);
+        return (values, rows, corpus.Vocabulary, corpus.ModelAnalyzerSettings, null);
     }
 
     private static void RequireSameVocabulary(Vocabulary actual, Vocabulary expected, string where)

@@ -23,8 +23,7 @@ internal static class ExportCommand
             var prepared = PreparedCorpus.Open(parseResult.GetValue(corpus)!);
             string outDir = parseResult.GetValue(output)!;
             Directory.CreateDirectory(outDir);
-            long nonZeros = 0;
-            foreach (var batch in prepared.ReadBatches(4096)) nonZeros += batch.NonZeroCount;
+            long nonZeros = prepared.Manifest.NonZeros;   // the UCI header needs it before the body
 
             await AtomicFile.WriteAsync(Path.Combine(outDir, "docword.txt"), async (stream, token) =>
             {

@@ -119,9 +119,7 @@ public sealed class TopicTrainer
         }
         finally
         {
-            try { if (System.IO.Directory.Exists(temp)) System.IO.Directory.Delete(temp, recursive: true); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
+            Output.AtomicFile.TryDeleteDirectory(temp);
         }
         return await TopicModel.LoadAsync(full, new InferenceOptions
         {

@@ -115,9 +115,7 @@ internal static class UpdateJob
         }
         finally
         {
-            try { if (Directory.Exists(working)) Directory.Delete(working, recursive: true); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
+            AtomicFile.TryDeleteDirectory(working);
         }
     }
 

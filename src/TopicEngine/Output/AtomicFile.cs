@@ -110,7 +110,8 @@ internal static class AtomicFile
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private static void TryDeleteDirectory(string path)
+    /// <summary>Removes a folder and everything in it, if it exists; a failure to remove is ignored (temporary folders).</summary>
+    internal static void TryDeleteDirectory(string path)
     {
         try { if (Directory.Exists(path)) Directory.Delete(path, recursive: true); }
         catch (IOException) { }
