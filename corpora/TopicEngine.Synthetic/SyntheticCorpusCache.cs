@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using TopicEngine.Corpus;
-using TopicEngine.Output;
+using TopicEngine.Storage;
+using TopicEngine.Model;
 using TopicEngine.Text;
 
 namespace TopicEngine.Synthetic;

@@ -4,7 +4,9 @@ using System.Globalization;
 using System.Text;
 using Parquet;
 using Parquet.Schema;
-using TopicEngine.Output;
+using TopicEngine.Storage;
+using TopicEngine.Model;
+using TopicEngine.Corpus;
 
 namespace TopicEngine.Synthetic;
 

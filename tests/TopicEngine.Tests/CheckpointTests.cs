@@ -2,7 +2,7 @@ using TopicEngine.Backends;
 using TopicEngine.Corpus;
 using TopicEngine.Inference;
 using TopicEngine.Model;
-using TopicEngine.Output;
+using TopicEngine.Storage;
 using TopicEngine.Synthetic;
 using TopicEngine.Text;
 

@@ -1,7 +1,8 @@
 using TopicEngine.Backends;
 using TopicEngine.Corpus;
 using TopicEngine.Inference;
-using TopicEngine.Output;
+using TopicEngine.Storage;
+using TopicEngine.Model;
 
 namespace TopicEngine.Tests;
 
@@ -169,7 +170,7 @@ public sealed class InferModelTests(FittedTextModel fitted) : IClassFixture<Fitt
         for (int d = 0; d < sparse.DocumentCount; d++)
         {
             var one = new float[topics];
-            backend.InferDocument(sparse.DocumentTerms(d), sparse.DocumentCounts(d), alpha, LocalStepOptions.Default, one);
+            backend.LocalStepDocument(sparse.DocumentTerms(d), sparse.DocumentCounts(d), alpha, LocalStepOptions.Default, one);
             Assert.Equal(gamma.AsSpan(d * topics, topics).ToArray(), one);
         }
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TopicEngine.Model;
-using TopicEngine.Output;
+using TopicEngine.Storage;
+using TopicEngine.Corpus;
 
 namespace TopicEngine.Tests;
 

@@ -1,5 +1,7 @@
 using System.Text;
-using TopicEngine.Output;
+using TopicEngine.Storage;
+using TopicEngine.Model;
+using TopicEngine.Corpus;
 
 namespace TopicEngine.Tests;
 

@@ -1,4 +1,6 @@
-using TopicEngine.Output;
+using TopicEngine.Storage;
+using TopicEngine.Model;
+using TopicEngine.Corpus;
 
 namespace TopicEngine.Tests;
 

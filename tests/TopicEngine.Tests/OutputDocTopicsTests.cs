@@ -1,6 +1,7 @@
 using TopicEngine.Corpus;
 using TopicEngine.Inference;
-using TopicEngine.Output;
+using TopicEngine.Storage;
+using TopicEngine.Model;
 
 namespace TopicEngine.Tests;
 

@@ -1,6 +1,7 @@
 using TopicEngine.Inference;
 using TopicEngine.Model;
-using TopicEngine.Output;
+using TopicEngine.Storage;
+using TopicEngine.Corpus;
 using TopicEngine.Text;
 
 namespace TopicEngine.Tests;

@@ -1,5 +1,6 @@
 using TopicEngine.Corpus;
-using TopicEngine.Output;
+using TopicEngine.Storage;
+using TopicEngine.Model;
 using TopicEngine.Text;
 
 namespace TopicEngine.Tests;

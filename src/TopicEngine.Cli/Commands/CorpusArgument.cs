@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using TopicEngine.Corpus;
-using TopicEngine.Output;
+using TopicEngine.Storage;
+using TopicEngine.Model;
 
 namespace TopicEngine.Cli.Commands;
 

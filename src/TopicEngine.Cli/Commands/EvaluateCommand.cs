@@ -5,7 +5,7 @@ using TopicEngine.Corpus;
 using TopicEngine.Evaluation;
 using TopicEngine.Inference;
 using TopicEngine.Model;
-using TopicEngine.Output;
+using TopicEngine.Storage;
 using TopicEngine.Text;
 
 namespace TopicEngine.Cli.Commands;

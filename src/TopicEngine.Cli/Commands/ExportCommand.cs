@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using TopicEngine.Corpus;
-using TopicEngine.Output;
+using TopicEngine.Storage;
+using TopicEngine.Model;
 
 namespace TopicEngine.Cli.Commands;
 

@@ -40,7 +40,7 @@ public sealed class TopicModel : IDisposable
         _vocabulary = snapshot.Vocabulary;
         _alpha = snapshot.Alpha.ToArray();
         _localOptions = new LocalStepOptions(options.MaxIterations, options.Tolerance);
-        Analyzer = ReadAnalyzer(snapshot);
+        Analyzer = snapshot.ReadAnalyzer() ?? new AnalyzerSettings();
         _analyzer = new TextAnalyzer(Analyzer);
         _backend = new CpuBackend(snapshot.Topics, options.Threads);
         _backend.SetLambda(snapshot.Lambda, snapshot.VocabularySize);
@@ -116,7 +116,7 @@ public sealed class TopicModel : IDisposable
             counter.CopyKnown(scratch.Ids.AsSpan(0, n), scratch.IntCounts.AsSpan(0, n));
             for (int i = 0; i < n; i++) scratch.Counts[i] = scratch.IntCounts[i];
             var gamma = new float[_alpha.Length];
-            _backend.InferDocument(scratch.Ids.AsSpan(0, n), scratch.Counts.AsSpan(0, n), _alpha, _localOptions, gamma);
+            _backend.LocalStepDocument(scratch.Ids.AsSpan(0, n), scratch.Counts.AsSpan(0, n), _alpha, _localOptions, gamma);
             return new TopicMixture(gamma, counter.Tokens - counter.UnknownTokens, counter.UnknownTokens);
         }
         finally
@@ -172,20 +172,6 @@ public sealed class TopicModel : IDisposable
         _backend.Dispose();
         _analyzer.Dispose();
         _scratch.Clear();
-    }
-
-    internal static AnalyzerSettings ReadAnalyzer(ModelSnapshot snapshot)
-    {
-        try
-        {
-            var settings = snapshot.Analyzer?.Deserialize<AnalyzerSettings>() ?? new AnalyzerSettings();
-            settings.Validate();
-            return settings;
-        }
-        catch (JsonException e)
-        {
-            throw new TopicEngineException($"{ModelManifest.FileName}: the analyzer settings cannot be read ({e.Message}); fit the model again", e);
-        }
     }
 
     /// <summary>One caller's buffers: the term counter and the document's ids and counts.</summary>

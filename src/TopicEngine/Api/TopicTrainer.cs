@@ -119,7 +119,7 @@ public sealed class TopicTrainer
         }
         finally
         {
-            Output.AtomicFile.TryDeleteDirectory(temp);
+            Storage.AtomicFile.TryDeleteDirectory(temp);
         }
         return await TopicModel.LoadAsync(full, new InferenceOptions
         {

@@ -61,7 +61,7 @@ internal sealed partial class CpuBackend
             Invoke(batch!.DocumentTerms(d), batch.DocumentCounts(d), gammaOut.AsSpan(d * topics, topics), scratch, statistics, ref bound);
 
         /// <summary>Runs one document given by its ids (ascending) and counts, writing its γ into <paramref name="gammaRow"/>
-        /// (the path of <see cref="InferDocument"/>, which has no batch).</summary>
+        /// (the path of <see cref="LocalStepDocument"/>, which has no batch).</summary>
         public long Invoke(ReadOnlySpan<int> ids, ReadOnlySpan<float> counts, Span<float> gammaRow, DocumentScratch scratch,
             float[]? statistics, ref double bound)
         {

@@ -100,6 +100,13 @@ internal sealed partial class CpuBackend : ILdaBackend
         _lambda.CopyTo(lambda);
     }
 
+    public double TopicWordBound(float eta) => LdaMath.TopicWordBound(_lambda, VocabularySize, Topics, eta, _threads);
+
+    public double SumElogBeta() => DirichletPriors.SumElogBeta(_lambda, VocabularySize, Topics, _threads);
+
+    public double CompletionLogLikelihood(SparseBatch scored, ReadOnlySpan<float> gamma) =>
+        LdaMath.CompletionLogLikelihood(_lambda, VocabularySize, Topics, scored, gamma);
+
     public LocalStepResult LocalStep(SparseBatch batch, ReadOnlySpan<float> alpha, LocalStepOptions options,
         Span<float> gamma, bool accumulateStatistics, bool computeBound)
     {
@@ -158,13 +165,13 @@ internal sealed partial class CpuBackend : ILdaBackend
     /// aligned, γ (K) written into <paramref name="gamma"/>. Computes exactly what <see cref="LocalStep"/> computes
     /// for the same document; thread-safe (scratch comes from the pool). Returns the iterations taken.
     /// </summary>
-    public int InferDocument(ReadOnlySpan<int> termIds, ReadOnlySpan<float> counts, float[] alpha, LocalStepOptions options, Span<float> gamma)
+    public int LocalStepDocument(ReadOnlySpan<int> termIds, ReadOnlySpan<float> counts, float[] alpha, LocalStepOptions options, Span<float> gamma)
     {
         int k = Topics;
         if (alpha.Length != k) throw new ArgumentException("alpha must have K entries.", nameof(alpha));
         if (gamma.Length < k) throw new ArgumentException("gamma must hold K entries.", nameof(gamma));
         if (termIds.Length != counts.Length) throw new ArgumentException("termIds and counts must have the same length.", nameof(counts));
-        if (VocabularySize == 0 && termIds.Length > 0) throw new InvalidOperationException("SetLambda must be called before InferDocument.");
+        if (VocabularySize == 0 && termIds.Length > 0) throw new InvalidOperationException("SetLambda must be called before LocalStepDocument.");
         var step = new DocumentEStep(null, alpha, options, _expElogBeta!, [], k, MathMode, computeBound: false, 0);
         var scratch = RentScratch(termIds.Length);
         double bound = 0;

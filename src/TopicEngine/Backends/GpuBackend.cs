@@ -220,6 +220,20 @@ internal sealed class GpuBackend : ILdaBackend
     }
 
     /// <inheritdoc/>
+    public double TopicWordBound(float eta) => LdaMath.TopicWordBound(DownloadLambda(), VocabularySize, Topics, eta, Environment.ProcessorCount);
+
+    public double SumElogBeta() => DirichletPriors.SumElogBeta(DownloadLambda(), VocabularySize, Topics, Environment.ProcessorCount);
+
+    public double CompletionLogLikelihood(SparseBatch scored, ReadOnlySpan<float> gamma) =>
+        LdaMath.CompletionLogLikelihood(DownloadLambda(), VocabularySize, Topics, scored, gamma);
+
+    private float[] DownloadLambda()
+    {
+        var lambda = new float[(long)VocabularySize * Topics];
+        GetLambda(lambda);
+        return lambda;
+    }
+
     public void GetLambda(Span<float> lambda)
     {
         lock (_gate)

@@ -147,5 +147,12 @@ internal sealed class ReferenceBackend : ILdaBackend
 
     public void GetLambda(Span<float> lambda) => _lambda.CopyTo(lambda);
 
+    public double TopicWordBound(float eta) => LdaMath.TopicWordBound(_lambda, VocabularySize, Topics, eta, threads: 1);
+
+    public double SumElogBeta() => DirichletPriors.SumElogBeta(_lambda, VocabularySize, Topics, threads: 1);
+
+    public double CompletionLogLikelihood(SparseBatch scored, ReadOnlySpan<float> gamma) =>
+        LdaMath.CompletionLogLikelihood(_lambda, VocabularySize, Topics, scored, gamma);
+
     public void Dispose() { }
 }

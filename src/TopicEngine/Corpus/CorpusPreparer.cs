@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using TopicEngine.Output;
+using TopicEngine.Storage;
 using TopicEngine.Text;
 
 namespace TopicEngine.Corpus;

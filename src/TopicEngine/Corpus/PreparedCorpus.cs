@@ -1,4 +1,4 @@
-using TopicEngine.Output;
+using TopicEngine.Storage;
 using TopicEngine.Text;
 
 namespace TopicEngine.Corpus;

@@ -45,4 +45,35 @@ internal interface ILdaBackend : IDisposable
 
     /// <summary>Copies the current λ (V×K, term-major) into <paramref name="lambda"/>.</summary>
     void GetLambda(Span<float> lambda);
+
+    /// <summary>
+    /// The local step of ONE document on the calling thread, without statistics or bound: <paramref name="termIds"/>
+    /// ascending and distinct, <paramref name="counts"/> aligned, γ (K) written into <paramref name="gamma"/>; the same γ as
+    /// <see cref="LocalStep"/> gives that document. Thread-safe. Returns the iterations taken. The default runs a
+    /// one-document batch; the CPU backend overrides it without allocating.
+    /// </summary>
+    int LocalStepDocument(ReadOnlySpan<int> termIds, ReadOnlySpan<float> counts, float[] alpha, LocalStepOptions options, Span<float> gamma)
+    {
+        var batch = new SparseBatch(["document"], [0, termIds.Length], termIds.ToArray(), counts.ToArray());
+        return (int)LocalStep(batch, alpha, options, gamma, accumulateStatistics: false, computeBound: false).Iterations;
+    }
+
+    /// <summary>
+    /// The β part of the ELBO for the current λ (Hoffman et al. 2010, eq. 3), with Elogβ_kw = ψ(λ_kw) − ψ(Σ_w λ_kw):
+    /// <code>Σ_k Σ_w [(η − λ_kw) Elogβ_kw + lnΓ(λ_kw) − lnΓ(η)] + Σ_k [lnΓ(Vη) − lnΓ(Σ_w λ_kw)]</code>
+    /// Sums in double; deterministic for a given λ.
+    /// </summary>
+    double TopicWordBound(float eta);
+
+    /// <summary>Σ_k Σ_w Elogβ_kw = Σ_kw ψ(λ_kw) − V Σ_k ψ(Σ_w λ_kw) for the current λ: what the η Newton step needs
+    /// (<see cref="DirichletPriors.UpdateEta"/>). Sums in double; deterministic for a given λ.</summary>
+    double SumElogBeta();
+
+    /// <summary>
+    /// The scoring half of document completion against the current λ: for every document d of <paramref name="scored"/>,
+    /// Σ_i n_di · log Σ_k θ_dk E[β_k,w_di], with θ_d = γ_d / Σ_k γ_dk (from <paramref name="gamma"/>, DocumentCount×K
+    /// row-major) and E[β_kw] = λ_kw / Σ_v λ_kv; a probability below double.Epsilon counts as double.Epsilon. Returns the
+    /// sum over the batch (natural log).
+    /// </summary>
+    double CompletionLogLikelihood(SparseBatch scored, ReadOnlySpan<float> gamma);
 }

@@ -78,6 +78,39 @@ internal static class LdaMath
         return beta;
     }
 
+    /// <summary>
+    /// The scoring half of document completion (<see cref="ILdaBackend.CompletionLogLikelihood"/>):
+    /// Σ_d Σ_i n_di · log Σ_k θ_dk E[β_k,w_di] with θ_d = γ_d / Σγ_d and E[β_kw] = λ_kw / Σ_v λ_kv, in double.
+    /// <paramref name="lambda"/>: V×K, term-major; <paramref name="gamma"/>: DocumentCount×K, row-major.
+    /// </summary>
+    public static double CompletionLogLikelihood(ReadOnlySpan<float> lambda, int vocabularySize, int topics, Corpus.SparseBatch scored, ReadOnlySpan<float> gamma)
+    {
+        int k = topics;
+        if (gamma.Length < scored.DocumentCount * k) throw new ArgumentException("gamma must hold DocumentCount×K.", nameof(gamma));
+        var sums = TopicSums(lambda, vocabularySize, k);
+        var weight = new double[k];   // θ_dk / Σ_v λ_kv
+        double total = 0;
+        for (int d = 0; d < scored.DocumentCount; d++)
+        {
+            var ids = scored.DocumentTerms(d);
+            if (ids.Length == 0) continue;
+            var counts = scored.DocumentCounts(d);
+            var g = gamma.Slice(d * k, k);
+            double gammaSum = 0;
+            foreach (var x in g) gammaSum += x;
+            for (int t = 0; t < k; t++) weight[t] = g[t] / gammaSum / sums[t];
+            for (int i = 0; i < ids.Length; i++)
+            {
+                if ((uint)ids[i] >= (uint)vocabularySize) throw new TopicEngineException($"term id {ids[i]} is outside the vocabulary of {vocabularySize} terms.");
+                var row = lambda.Slice(ids[i] * k, k);
+                double p = 0;
+                for (int t = 0; t < k; t++) p += weight[t] * row[t];
+                total += counts[i] * Math.Log(Math.Max(p, double.Epsilon));
+            }
+        }
+        return total;
+    }
+
     /// <summary>Elogθ = ψ(γ) − ψ(Σγ) in double (Dirichlet expectation of one row).</summary>
     public static void DirichletExpectation(ReadOnlySpan<float> gamma, Span<double> elog)
     {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using TopicEngine.Corpus;
 using TopicEngine.Inference;
-using TopicEngine.Output;
+using TopicEngine.Storage;
 using TopicEngine.Text;
 
 namespace TopicEngine.Model;
@@ -51,7 +51,7 @@ internal static class InferJob
         if (System.IO.Directory.Exists(output)) throw new TopicEngineException($"--out '{request.OutputPath}' is a folder; name a .parquet file");
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(output)!);
 
-        using var analyzer = new TextAnalyzer(TopicModel.ReadAnalyzer(model));
+        using var analyzer = new TextAnalyzer(model.ReadAnalyzer() ?? new AnalyzerSettings());
         var builder = new BatchBuilder(analyzer, model.Vocabulary, threads: request.Threads);
         var report = new ReadReport();
         using var backend = request.BackendFactory(k);

@@ -1,4 +1,5 @@
-using TopicEngine.Output;
+using TopicEngine.Corpus;
+using TopicEngine.Storage;
 
 namespace TopicEngine.Model;
 

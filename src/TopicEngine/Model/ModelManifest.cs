@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using TopicEngine.Output;
+using TopicEngine.Storage;
 
 namespace TopicEngine.Model;
 

@@ -115,6 +115,24 @@ internal sealed record ModelSnapshot
             DocumentsSeen, trainer.Seconds, TrainingLog, trainer.HeldOutLog, trainer.Converged);
     }
 
+    /// <summary>The analyzer settings recorded in model.json, validated; null for a model fitted on pre-counted input
+    /// (UCI, LDA-C), which records none. <paramref name="directory"/> names the model in the error.</summary>
+    public AnalyzerSettings? ReadAnalyzer(string? directory = null)
+    {
+        if (Analyzer is null) return null;
+        try
+        {
+            var settings = Analyzer.Deserialize<AnalyzerSettings>() ?? throw new JsonException("null");
+            settings.Validate();
+            return settings;
+        }
+        catch (JsonException e)
+        {
+            string file = directory is null ? ModelManifest.FileName : Path.Combine(directory, ModelManifest.FileName);
+            throw new TopicEngineException($"{file}: the analyzer settings cannot be read ({e.Message}); fit the model again", e);
+        }
+    }
+
     /// <summary>model.json's <c>trainer</c> object.</summary>
     private sealed record TrainerJson(
         [property: JsonPropertyName("completed_passes")] int CompletedPasses,

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using TopicEngine.Corpus;
 using TopicEngine.Inference;
-using TopicEngine.Output;
+using TopicEngine.Storage;
 using TopicEngine.Text;
 
 namespace TopicEngine.Model;
@@ -62,7 +62,7 @@ internal static class UpdateJob
     {
         var total = Stopwatch.StartNew();
         var model = await ModelDirectory.LoadAsync(request.ModelDirectory, cancellationToken);
-        var analyzer = ReadAnalyzer(model, request.ModelDirectory);
+        var analyzer = model.ReadAnalyzer(request.ModelDirectory);
         string output = request.OutputDirectory ?? request.ModelDirectory;
         string working = AtomicFile.TemporarySibling(output) + ".update";
         try
@@ -116,21 +116,6 @@ internal static class UpdateJob
         finally
         {
             AtomicFile.TryDeleteDirectory(working);
-        }
-    }
-
-    private static AnalyzerSettings? ReadAnalyzer(ModelSnapshot model, string directory)
-    {
-        if (model.Analyzer is null) return null;
-        try
-        {
-            var settings = model.Analyzer.Deserialize<AnalyzerSettings>() ?? throw new JsonException("null");
-            settings.Validate();
-            return settings;
-        }
-        catch (JsonException e)
-        {
-            throw new TopicEngineException($"{Path.Combine(directory, ModelManifest.FileName)}: the analyzer settings cannot be read ({e.Message}); fit the model again", e);
         }
     }
 }

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace TopicEngine.Output;
+namespace TopicEngine.Storage;
 
 /// <summary>
 /// Reads a 2-D NumPy <c>.npy</c> array of float32 or float64 (little-endian, C order), the format

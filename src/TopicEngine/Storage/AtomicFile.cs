@@ -1,4 +1,4 @@
-namespace TopicEngine.Output;
+namespace TopicEngine.Storage;
 
 /// <summary>
 /// Writes files and directories so that a reader never sees a half-written one: the content goes

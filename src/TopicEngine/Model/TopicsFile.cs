@@ -1,9 +1,10 @@
 using Parquet;
 using Parquet.Schema;
-using TopicEngine.Model;
 using TopicEngine.Text;
 
-namespace TopicEngine.Output;
+using TopicEngine.Storage;
+
+namespace TopicEngine.Model;
 
 /// <summary>
 /// <c>topics.parquet</c>: each topic's most probable terms, one row per (topic, rank), sorted by

@@ -3,7 +3,7 @@ using System.IO.Compression;
 using Parquet;
 using Parquet.Schema;
 
-namespace TopicEngine.Output;
+namespace TopicEngine.Storage;
 
 /// <summary>
 /// Parquet.Net conventions shared by every artefact: <see cref="CompressionLevel.Optimal"/>

@@ -2,7 +2,9 @@ using System.Collections;
 using Parquet;
 using Parquet.Schema;
 
-namespace TopicEngine.Output;
+using TopicEngine.Storage;
+
+namespace TopicEngine.Model;
 
 /// <summary>
 /// <c>lambda.parquet</c>: the variational topic-word parameter λ, dense — one row per (term, topic),

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 
-namespace TopicEngine.Output;
+namespace TopicEngine.Storage;
 
 /// <summary>A file's SHA-256 (lower-case hex) and size in bytes, as model.json records them.</summary>
 internal sealed record FileChecksum(

@@ -2,7 +2,9 @@ using Parquet;
 using Parquet.Schema;
 using TopicEngine.Inference;
 
-namespace TopicEngine.Output;
+using TopicEngine.Storage;
+
+namespace TopicEngine.Model;
 
 /// <summary>One row of <c>doc_topics.parquet</c>.</summary>
 internal sealed record DocTopicsRow(string DocKey, int TopicId, float Probability, float[] Theta, float[] Gamma, float Entropy, long TokenCount);

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 
-namespace TopicEngine.Output;
+using TopicEngine.Storage;
+
+namespace TopicEngine.Model;
 
 /// <summary>Reads <c>doc_topics.parquet</c> (as <see cref="DocTopicsWriter"/> writes it) row group by row group.</summary>
 internal static class DocTopicsFile

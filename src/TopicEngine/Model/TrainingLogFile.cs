@@ -2,7 +2,9 @@ using Parquet;
 using Parquet.Schema;
 using TopicEngine.Inference;
 
-namespace TopicEngine.Output;
+using TopicEngine.Storage;
+
+namespace TopicEngine.Model;
 
 /// <summary>
 /// <c>training_log.parquet</c>: columns <c>step</c> int64, <c>docs_seen</c> int64, <c>rho</c> float,

@@ -3,7 +3,9 @@ using Parquet;
 using Parquet.Schema;
 using TopicEngine.Text;
 
-namespace TopicEngine.Output;
+using TopicEngine.Storage;
+
+namespace TopicEngine.Corpus;
 
 /// <summary>
 /// <c>vocabulary.parquet</c>: one row per term in id order, columns <c>term_id</c> int32,
