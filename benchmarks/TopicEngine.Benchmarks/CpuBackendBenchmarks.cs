@@ -69,7 +69,8 @@ public class CpuBackendBenchmarks
         var batches = corpus.ReadBatches(BatchSize).ToArray();
         var memory = new BatchList(batches, Vocabulary);
         var options = new TrainingOptions { Topics = topics, Passes = 1, BatchSize = BatchSize, HoldoutFraction = 0, EvalEvery = 0 };
-        var result = new SviTrainer(options, k => new CpuBackend(k)).Fit(memory);
+        using var backend = new CpuBackend(topics);
+        var result = new SviTrainer(options).Fit(backend, memory);
         return (batches, result.Lambda, result.Alpha);
     }
 

@@ -152,9 +152,9 @@ public sealed class BenchCommandTests
     {
         // The timed passes start from λ's seeded start whether or not a warm-up ran first: same iterations.
         var corpus = SyntheticLda.Generate(new SyntheticLdaOptions { Documents = 90, VocabularySize = 30, Topics = 3, DocumentLength = 12, Seed = 2 }).Corpus;
-        var benchmark = new PassBenchmark(corpus, k => new TopicEngine.Backends.CpuBackend(k, threads: 1));
-        var cold = benchmark.Run(new PassBenchmarkSettings { Topics = 4, BatchSize = 16, WarmupDocuments = 0, Passes = 2 });
-        var warm = benchmark.Run(new PassBenchmarkSettings { Topics = 4, BatchSize = 16, WarmupDocuments = 40, WarmupSeconds = 0, Passes = 2 });
+        var benchmark = new TrainingBenchmark(corpus, k => new TopicEngine.Backends.CpuBackend(k, threads: 1));
+        var cold = benchmark.Run(new TrainingBenchmarkSettings { Topics = 4, BatchSize = 16, WarmupDocuments = 0, Passes = 2 });
+        var warm = benchmark.Run(new TrainingBenchmarkSettings { Topics = 4, BatchSize = 16, WarmupDocuments = 40, WarmupSeconds = 0, Passes = 2 });
         Assert.Equal(cold.Passes.Select(p => p.Iterations), warm.Passes.Select(p => p.Iterations));
         Assert.Equal(48, warm.WarmupDocuments);   // whole batches: 3 × 16 ≥ 40
         Assert.True(cold.FirstPassIncludesCompilation);

@@ -12,7 +12,9 @@ public sealed class EvaluationDocumentCompletionTests
     {
         // tokens: A A A B B C → positions 0..5; even (observed): A(0) A(2) B(4); odd (scored): A(1) B(3) C(5)
         var batch = new SparseBatch(["d", "empty", "one"], [0, 3, 3, 4], [7, 2, 9, 4], [3f, 2f, 1f, 1f]);
-        var (observed, scoredTerms, scoredCounts, scoredOffsets) = DocumentCompletion.Split(batch);
+        var (observed, scored) = DocumentCompletion.Split(batch);
+        int[] scoredTerms = scored.TermIds, scoredOffsets = scored.DocumentOffsets;
+        var scoredCounts = scored.Counts.Select(c => (int)c).ToArray();
         Assert.Equal([7, 2], observed.DocumentTerms(0).ToArray());
         Assert.Equal([2f, 1f], observed.DocumentCounts(0).ToArray());
         Assert.Equal([7, 2, 9], scoredTerms[scoredOffsets[0]..scoredOffsets[1]]);

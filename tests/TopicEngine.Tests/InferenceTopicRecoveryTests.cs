@@ -21,7 +21,7 @@ public sealed class InferenceTopicRecoveryTests
             Topics = 10, VocabularySize = 1000, Documents = 3000, DocumentLength = 150, Seed = 11, ZipfExponent = 0,
         });
         var options = new TrainingOptions { Topics = 10, Passes = 10, BatchSize = 128, Kappa = 0.7, Tau0 = 1, Seed = 5, HoldoutFraction = 0.05, EvalEvery = 0 };
-        var result = new SviTrainer(options, k => new CpuBackend(k, threads: 2)).Fit(truth.Corpus);
+        var result = new TestTrainer(options, k => new CpuBackend(k, threads: 2)).Fit(truth.Corpus);
         var learned = LdaMath.ExpectedTopicWord(result.Lambda, 1000, 10);
         var matches = HungarianAssignment.MatchByCosine(truth.TopicWord, learned, 10, 1000);
         Assert.Equal(Enumerable.Range(0, 10), matches.Select(m => m.Learned).Order());

@@ -7,7 +7,7 @@ namespace TopicEngine.Tests;
 
 public sealed class InferenceTrainerTests
 {
-    private static SviTrainer Trainer(TrainingOptions options, int threads = 2) =>
+    private static TestTrainer Trainer(TrainingOptions options, int threads = 2) =>
         new(options, k => new CpuBackend(k, threads));
 
     private static InMemoryCorpus SmallCorpus(int seed = 5) => BackendContractTests.RandomCorpus(40, 80, seed, maxDistinctTerms: 12);

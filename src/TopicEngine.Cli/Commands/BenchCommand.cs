@@ -55,7 +55,7 @@ internal static class BenchCommand
             bool asJson = parseResult.GetValue(json);
             bool live = Terminal.IsInteractive && !asJson;   // live progress and a table; never mixed into JSON
             int threads = parseResult.GetValue(training.Threads);
-            var settings = new PassBenchmarkSettings
+            var settings = new TrainingBenchmarkSettings
             {
                 Topics = topicList[0],
                 Passes = parseResult.GetValue(passes),
@@ -107,7 +107,7 @@ internal static class BenchCommand
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"corpus: {prepared.Directory} ({corpusInfo.Documents:N0} documents, {corpusInfo.Tokens:N0} tokens, {corpusInfo.NonZeros:N0} non-zeros, V={corpusInfo.Vocabulary:N0})"));
 
-            var benchmark = new PassBenchmark(prepared, k => choice.CreateBackend(k, threads));
+            var benchmark = new TrainingBenchmark(prepared, k => choice.CreateBackend(k, threads));
             var rows = new List<BenchRow>();
             foreach (int k in topicList)
             {
@@ -165,7 +165,7 @@ internal static class BenchCommand
     }
 
     /// <summary>Warm-up and timed passes for one K, with progress on stderr (plain) or a progress bar (terminal).</summary>
-    private static PassBenchmarkResult Time(PassBenchmark benchmark, PassBenchmarkSettings settings, int documents, bool live, CancellationToken ct)
+    private static TrainingBenchmarkResult Time(TrainingBenchmark benchmark, TrainingBenchmarkSettings settings, int documents, bool live, CancellationToken ct)
     {
         void PassDone(int pass, PassTiming t) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"K={settings.Topics} pass {pass}/{settings.Passes}: {t.Seconds:F2} s (local {t.LocalSeconds:F2} s, global {t.GlobalSeconds:F2} s, wall {t.WallSeconds:F2} s), {t.Tokens / t.Seconds:N0} tokens/s"));
@@ -233,10 +233,10 @@ internal static class BenchCommand
     private sealed record MemoryPlan(int Topics, int VocabularySize, long HostBytes, long PeakHostBytes, long DeviceBytes, string Where,
         long HostAvailable, long DeviceAvailable)
     {
-        public static MemoryPlan For(DeviceChoice choice, int vocabularySize, int batchSize, PassBenchmarkSettings settings)
+        public static MemoryPlan For(DeviceChoice choice, int vocabularySize, int batchSize, TrainingBenchmarkSettings settings)
         {
             int k = settings.Topics;
-            long bench = PassBenchmark.HostBytes(vocabularySize, batchSize, k);
+            long bench = TrainingBenchmark.HostBytes(vocabularySize, batchSize, k);
             long available = AvailableHostBytes();
             if (choice.Accelerator is { } accelerator)
                 return new MemoryPlan(k, vocabularySize, bench, bench, GpuBackend.ModelBytes(vocabularySize, k),
@@ -347,7 +347,7 @@ internal sealed record BenchRow(
     [property: JsonPropertyName("host_memory_bytes")] long HostMemoryBytes,
     [property: JsonPropertyName("device_memory_bytes")] long DeviceMemoryBytes)
 {
-    public static BenchRow Of(PassBenchmarkResult r, long hostBytes, long deviceBytes) =>
+    public static BenchRow Of(TrainingBenchmarkResult r, long hostBytes, long deviceBytes) =>
         new(r.Topics, r.Backend, r.Passes.Count, r.BatchSize, r.SecondsPerPass, r.TokensPerSecond, r.NonZerosPerSecond, r.LocalSecondsPerPass,
             r.GlobalSecondsPerPass, r.WallSecondsPerPass, r.Passes.Select(p => p.Seconds).ToArray(), r.IterationsPerDocument,
             r.WarmupDocuments, r.WarmupSeconds, r.FirstPassIncludesCompilation, hostBytes, deviceBytes);

@@ -26,6 +26,7 @@ namespace TopicEngine;
 public sealed class TopicModel : IDisposable
 {
     private readonly CpuBackend _backend;       // holds λ and expElogβ (V×K, term-major), set once
+    private readonly LocalStepRunner _runner;
     private readonly TextAnalyzer _analyzer;
     private readonly Vocabulary _vocabulary;
     private readonly float[] _alpha;
@@ -44,6 +45,7 @@ public sealed class TopicModel : IDisposable
         _analyzer = new TextAnalyzer(Analyzer);
         _backend = new CpuBackend(snapshot.Topics, options.Threads);
         _backend.SetLambda(snapshot.Lambda, snapshot.VocabularySize);
+        _runner = new LocalStepRunner(_backend, _localOptions);
         Alpha = new ReadOnlyCollection<float>(_alpha.ToArray());
     }
 
@@ -116,7 +118,7 @@ public sealed class TopicModel : IDisposable
             counter.CopyKnown(scratch.Ids.AsSpan(0, n), scratch.IntCounts.AsSpan(0, n));
             for (int i = 0; i < n; i++) scratch.Counts[i] = scratch.IntCounts[i];
             var gamma = new float[_alpha.Length];
-            _backend.LocalStepDocument(scratch.Ids.AsSpan(0, n), scratch.Counts.AsSpan(0, n), _alpha, _localOptions, gamma);
+            _runner.Document(scratch.Ids.AsSpan(0, n), scratch.Counts.AsSpan(0, n), _alpha, gamma);
             return new TopicMixture(gamma, counter.Tokens - counter.UnknownTokens, counter.UnknownTokens);
         }
         finally

@@ -43,8 +43,8 @@ internal static class GpuKernelCheck
 
         var gpuGamma = new float[documents * topics];
         var referenceGamma = new float[documents * topics];
-        var gpuResult = gpu.LocalStep(batch, alpha, Options, gpuGamma, accumulateStatistics: true, computeBound: true);
-        var referenceResult = reference.LocalStep(batch, alpha, Options, referenceGamma, accumulateStatistics: true, computeBound: true);
+        var gpuResult = new LocalStepRunner(gpu, Options).Step(batch, alpha, gpuGamma, new LocalStepRequest(AccumulateStatistics: true, ComputeBound: true));
+        var referenceResult = new LocalStepRunner(reference, Options).Step(batch, alpha, referenceGamma, new LocalStepRequest(AccumulateStatistics: true, ComputeBound: true));
         results.Add(Compare("EStep (γ)", gpuGamma, referenceGamma));
         results.Add(Compare("DocumentBound", [gpuResult.DocumentBound], [referenceResult.DocumentBound]));
 
@@ -52,7 +52,7 @@ internal static class GpuKernelCheck
         gpu.GetStatistics(gpuStatistics);
         var statisticsProbe = new ReferenceBackend(topics);
         statisticsProbe.SetLambda(lambda, vocabulary);
-        statisticsProbe.LocalStep(batch, alpha, Options, new float[documents * topics], accumulateStatistics: true, computeBound: false);
+        new LocalStepRunner(statisticsProbe, Options).Step(batch, alpha, new float[documents * topics], new LocalStepRequest(AccumulateStatistics: true, ComputeBound: false));
         statisticsProbe.GlobalStep(rho: 1f, eta: 0f, scale: 1f);   // λ ← s exactly
         var referenceStatistics = new float[lambda.Length];
         statisticsProbe.GetLambda(referenceStatistics);

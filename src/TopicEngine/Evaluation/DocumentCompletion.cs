@@ -65,31 +65,63 @@ internal static class DocumentCompletion
             }
         }
         backend.SetLambda(lambda, vocabularySize);
-
-        options ??= LocalStepOptions.Default;
-        double logLikelihood = 0;
-        long tokens = 0;
-        int documents = 0;
-        var theta = new double[topics];
-        foreach (var batch in heldOut.ReadBatches(batchSize))
+        var runner = new LocalStepRunner(backend, options ?? LocalStepOptions.Default);
+        return Score(runner, heldOut, alpha.ToArray(), batchSize, (scored, gamma) =>
         {
-            var (observed, scoredTerms, scoredCounts, scoredOffsets) = Split(batch);
-            var gamma = new float[batch.DocumentCount * topics];
-            backend.LocalStep(observed, alpha, options, gamma, accumulateStatistics: false, computeBound: false);
-            for (int d = 0; d < batch.DocumentCount; d++)
+            // Σ_d Σ_i n_di log Σ_k θ_dk β_k,w_di with the given β (K×V), θ_d = γ_d / Σγ_d
+            var theta = new double[topics];
+            double logLikelihood = 0;
+            for (int d = 0; d < scored.DocumentCount; d++)
             {
-                if (scoredOffsets[d + 1] == scoredOffsets[d]) continue;
+                var ids = scored.DocumentTerms(d);
+                if (ids.Length == 0) continue;
+                var counts = scored.DocumentCounts(d);
                 double gammaSum = 0;
                 for (int t = 0; t < topics; t++) gammaSum += gamma[d * topics + t];
                 for (int t = 0; t < topics; t++) theta[t] = gamma[d * topics + t] / gammaSum;
-                for (int i = scoredOffsets[d]; i < scoredOffsets[d + 1]; i++)
+                for (int i = 0; i < ids.Length; i++)
                 {
-                    int w = scoredTerms[i];
                     double p = 0;
-                    for (int t = 0; t < topics; t++) p += theta[t] * beta[t * vocabularySize + w];
-                    logLikelihood += scoredCounts[i] * Math.Log(Math.Max(p, double.Epsilon));
-                    tokens += scoredCounts[i];
+                    for (int t = 0; t < topics; t++) p += theta[t] * beta[t * vocabularySize + ids[i]];
+                    logLikelihood += counts[i] * Math.Log(Math.Max(p, double.Epsilon));
                 }
+            }
+            return logLikelihood;
+        });
+    }
+
+    /// <summary>
+    /// Document completion against the λ a backend holds (a fit's held-out evaluation): θ from the observed halves by the
+    /// backend's local step against its own expElogβ, the scored halves by <see cref="ILdaBackend.CompletionLogLikelihood"/>
+    /// (E[β] = λ / Σλ); λ never leaves the backend.
+    /// </summary>
+    public static DocumentCompletionResult ScoreOnBackend(LocalStepRunner runner, IBatchSource heldOut, float[] alpha, int batchSize) =>
+        Score(runner, heldOut, alpha, batchSize, runner.Backend.CompletionLogLikelihood);
+
+    /// <summary>Score of the scored halves of a batch given the γ of the observed halves (DocumentCount×K).</summary>
+    internal delegate double ScoredHalfLogLikelihood(SparseBatch scored, ReadOnlySpan<float> gamma);
+
+    private static DocumentCompletionResult Score(LocalStepRunner runner, IBatchSource heldOut, float[] alpha, int batchSize,
+        ScoredHalfLogLikelihood logLikelihoodOf)
+    {
+        double logLikelihood = 0;
+        long tokens = 0;
+        int documents = 0;
+        var scoredHalves = new System.Collections.Concurrent.ConcurrentQueue<SparseBatch>();   // filled by the runner's reader, in order
+        var observedHalves = heldOut.ReadBatches(batchSize).Select(batch =>
+        {
+            var (observed, scored) = Split(batch);
+            scoredHalves.Enqueue(scored);
+            return observed;
+        });
+        foreach (var output in runner.Run(observedHalves, alpha))
+        {
+            if (!scoredHalves.TryDequeue(out var scored)) throw new InvalidOperationException("the scored halves fell out of step with the observed ones.");
+            logLikelihood += logLikelihoodOf(scored, output.Gamma.Span);
+            for (int d = 0; d < scored.DocumentCount; d++)
+            {
+                if (scored.DocumentOffsets[d + 1] == scored.DocumentOffsets[d]) continue;
+                foreach (var c in scored.DocumentCounts(d)) tokens += (long)c;
                 documents++;
             }
         }
@@ -108,7 +140,7 @@ internal static class DocumentCompletion
     /// Term i with count c_i occupies token positions P_i .. P_i + c_i − 1 (P_i = Σ_{j&lt;i} c_j); even positions are
     /// observed: ⌈c_i/2⌉ of them when P_i is even, ⌊c_i/2⌋ when odd. Counts are rounded to whole tokens.
     /// </summary>
-    internal static (SparseBatch Observed, int[] ScoredTerms, int[] ScoredCounts, int[] ScoredOffsets) Split(SparseBatch batch)
+    internal static (SparseBatch Observed, SparseBatch Scored) Split(SparseBatch batch)
     {
         int docs = batch.DocumentCount;
         var observedOffsets = new int[docs + 1];
@@ -116,7 +148,7 @@ internal static class DocumentCompletion
         var observedTerms = new List<int>(batch.NonZeroCount);
         var observedCounts = new List<float>(batch.NonZeroCount);
         var scoredTerms = new List<int>(batch.NonZeroCount);
-        var scoredCounts = new List<int>(batch.NonZeroCount);
+        var scoredCounts = new List<float>(batch.NonZeroCount);
         for (int d = 0; d < docs; d++)
         {
             var ids = batch.DocumentTerms(d);
@@ -135,6 +167,6 @@ internal static class DocumentCompletion
             scoredOffsets[d + 1] = scoredTerms.Count;
         }
         var observedBatch = new SparseBatch(batch.Keys, observedOffsets, observedTerms.ToArray(), observedCounts.ToArray());
-        return (observedBatch, scoredTerms.ToArray(), scoredCounts.ToArray(), scoredOffsets);
+        return (observedBatch, new SparseBatch(batch.Keys, scoredOffsets, scoredTerms.ToArray(), scoredCounts.ToArray()));
     }
 }

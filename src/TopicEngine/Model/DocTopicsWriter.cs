@@ -85,7 +85,7 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Adds a batch of the trainer's final local step (<see cref="SviTrainer.InferDocumentTopics"/>).</summary>
+    /// <summary>Adds a batch of the trainer's final local step (<see cref="ThetaPass"/>).</summary>
     public Task WriteAsync(DocumentTopicsBatch batch, CancellationToken cancellationToken = default)
     {
         if (batch.Topics != Topics) throw new ArgumentException($"the batch has K={batch.Topics}, the file K={Topics}.", nameof(batch));

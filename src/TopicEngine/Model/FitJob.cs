@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TopicEngine.Corpus;
+using TopicEngine.Evaluation;
 using TopicEngine.Inference;
 using TopicEngine.Text;
 
@@ -42,15 +43,23 @@ internal static class FitJob
         var total = Stopwatch.StartNew();
         if (request.Corpus.VocabularySize != request.Vocabulary.Count)
             throw new ArgumentException("The corpus and the vocabulary disagree on V.", nameof(request));
-        var trainer = new SviTrainer(request.Options, request.BackendFactory);
+        var trainer = new SviTrainer(request.Options);
         var resume = request.ResumeDirectory is { } from
             ? FitCheckpoint.ResumeState(await FitCheckpoint.LoadAsync(from, cancellationToken), request, from) : null;
         var checkpoints = request.Options.CheckpointEvery > 0 ? new CheckpointWriter(request.OutputDirectory, request.Options,
             state => FitCheckpoint.Snapshot(request, state, TrainingData.TrainingDocuments(request.Corpus.DocumentCount, request.Options))) : null;
+        using var backend = request.BackendFactory(request.Options.Topics);
+        var hooks = new TrainingHooks
+        {
+            Progress = progress,
+            Checkpoint = checkpoints is null ? null : checkpoints.Write,
+            HeldOutEvaluation = new HeldOutEvaluation(trainer.LocalOptions),
+            ResumeFrom = resume,
+        };
         TrainingResult result;
         try
         {
-            result = await Task.Run(() => trainer.Fit(request.Corpus, progress, cancellationToken, resume, checkpoints is null ? null : checkpoints.Write), cancellationToken);
+            result = await Task.Run(() => trainer.Fit(backend, request.Corpus, hooks, cancellationToken), cancellationToken);
         }
         finally
         {
@@ -62,11 +71,10 @@ internal static class FitJob
         await ModelDirectory.SaveAsync(request.OutputDirectory, snapshot, new ModelSaveOptions(request.TopTerms),
             async (writer, ct) =>
             {
-                foreach (var batch in trainer.InferDocumentTopics(result, request.Corpus))
-                {
-                    ct.ThrowIfCancellationRequested();
+                // the backend still holds the fitted λ: the final θ pass needs no upload
+                var runner = new LocalStepRunner(backend, trainer.LocalOptions);
+                foreach (var batch in ThetaPass.Run(runner, request.Corpus.ReadBatches(ThetaPass.DefaultBatchSize), result.Alpha, ct))
                     await writer.WriteAsync(batch, ct);
-                }
             }, cancellationToken);
         return new FitOutcome(result, snapshot, trainingTime, total.Elapsed);
     }

@@ -56,47 +56,18 @@ internal static class InferJob
         var report = new ReadReport();
         using var backend = request.BackendFactory(k);
         backend.SetLambda(model.Lambda, model.VocabularySize);
+        var runner = new LocalStepRunner(backend, request.LocalOptions);
         long documents = 0, tokens = 0;
         await using (var writer = await DocTopicsWriter.CreateAsync(output, k, cancellationToken))
         {
-            // Analysis of batch n+1 (reader + BatchBuilder, on its own task) overlaps the local step of batch n.
-            using var batches = new System.Collections.Concurrent.BlockingCollection<SparseBatch>(boundedCapacity: 2);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var producer = Task.Run(() =>
+            // The runner analyses batch n+1 (reader + BatchBuilder, on its own thread) while the backend infers batch n.
+            var batches = request.Sources.SelectMany(source => builder.Batches(source, request.BatchSize, report));
+            foreach (var batch in ThetaPass.Run(runner, batches, model.Alpha, cancellationToken))
             {
-                try
-                {
-                    foreach (var source in request.Sources)
-                        foreach (var batch in builder.Batches(source, request.BatchSize, report))
-                            batches.Add(batch, stop.Token);
-                }
-                finally { batches.CompleteAdding(); }
-            }, stop.Token);
-            try
-            {
-                foreach (var batch in batches.GetConsumingEnumerable(stop.Token))
-                {
-                    var gamma = new float[batch.DocumentCount * k];
-                    backend.LocalStep(batch, model.Alpha, request.LocalOptions, gamma, accumulateStatistics: false, computeBound: false);
-                    var counts = new long[batch.DocumentCount];
-                    for (int d = 0; d < batch.DocumentCount; d++)
-                    {
-                        double sum = 0;
-                        foreach (var c in batch.DocumentCounts(d)) sum += c;
-                        counts[d] = (long)Math.Round(sum);
-                        tokens += counts[d];
-                    }
-                    await writer.WriteAsync(batch.Keys, gamma, counts, cancellationToken);
-                    documents += batch.DocumentCount;
-                }
+                await writer.WriteAsync(batch, cancellationToken);
+                documents += batch.Keys.Length;
+                foreach (var t in batch.TokenCounts) tokens += t;
             }
-            catch
-            {
-                stop.Cancel();
-                try { await producer; } catch (Exception) { /* the consumer's failure is the one to report */ }
-                throw;
-            }
-            await producer; // surfaces a reader's error (bad file, bad record)
             if (documents == 0)
                 throw new TopicEngineException($"no documents in {string.Join(", ", request.Sources.Select(s => s.Path))}");
             await writer.CompleteAsync(cancellationToken);

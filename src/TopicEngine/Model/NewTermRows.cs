@@ -35,12 +35,16 @@ internal static class NewTermRows
         backend.SetLambda(lambda, oldVocabularySize);
         var elogTheta = new double[k];
         var expElogTheta = new double[k];
-        foreach (var batch in trainingBatches)
+        var whole = new System.Collections.Concurrent.ConcurrentQueue<SparseBatch>();   // filled by the runner's reader, in order
+        var knownOnly = trainingBatches.Select(batch =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var known = KnownTermsOnly(batch, oldVocabularySize);
-            var gamma = new float[batch.DocumentCount * k];
-            backend.LocalStep(known, alpha, options, gamma, accumulateStatistics: false, computeBound: false);
+            whole.Enqueue(batch);
+            return KnownTermsOnly(batch, oldVocabularySize);
+        });
+        foreach (var output in new LocalStepRunner(backend, options).Run(knownOnly, alpha, cancellationToken: cancellationToken))
+        {
+            if (!whole.TryDequeue(out var batch)) throw new InvalidOperationException("the batches fell out of step.");
+            var gamma = output.Gamma.Span;
             for (int d = 0; d < batch.DocumentCount; d++)
             {
                 var terms = batch.DocumentTerms(d);
@@ -49,7 +53,7 @@ internal static class NewTermRows
                 foreach (int w in terms) any |= w >= oldVocabularySize;
                 if (!any) continue;
                 // φ_dk = exp(Elogθ_dk) / Σ_j exp(Elogθ_dj)
-                LdaMath.DirichletExpectation(gamma.AsSpan(d * k, k), elogTheta);
+                LdaMath.DirichletExpectation(gamma.Slice(d * k, k), elogTheta);
                 double norm = 0;
                 for (int t = 0; t < k; t++) norm += expElogTheta[t] = Math.Exp(elogTheta[t]);
                 for (int i = 0; i < terms.Length; i++)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using TopicEngine.Corpus;
+using TopicEngine.Evaluation;
 using TopicEngine.Inference;
 using TopicEngine.Storage;
 using TopicEngine.Text;
@@ -80,13 +81,13 @@ internal static class UpdateJob
             int newTraining = corpus.DocumentCount - heldOut.Count(h => h);
             long d = Math.Max(0, model.CorpusDocuments) + newTraining;
 
-            var trainer = new SviTrainer(options, request.BackendFactory);
+            var trainer = new SviTrainer(options);
+            using var backend = request.BackendFactory(model.Topics);
             var result = await Task.Run(() =>
             {
                 var lambda = model.Lambda;
                 if (corpus.NewTerms > 0)
                 {
-                    using var backend = request.BackendFactory(model.Topics);
                     lambda = NewTermRows.Grow(model.Lambda, model.VocabularySize, corpus.VocabularySize, model.Alpha, model.Eta,
                         TrainingData.TrainingBatches(corpus, heldOut, options.ResolveBatchSize(newTraining), null), backend,
                         new LocalStepOptions(options.MaxIterations, options.Tolerance), (double)d / newTraining, cancellationToken);
@@ -94,7 +95,13 @@ internal static class UpdateJob
                 var start = new TrainerState(model.Topics, corpus.VocabularySize, lambda, model.Alpha, model.Eta, model.Steps,
                     CompletedPasses: 0, BatchesDoneInPass: 0, model.DocumentsSeen,
                     model.TrainingLog.Count > 0 ? model.TrainingLog[^1].Seconds : 0, model.TrainingLog, [], Converged: false);
-                return trainer.Fit(corpus, progress, cancellationToken, start, checkpoint: null, corpusDocuments: d);
+                return trainer.Fit(backend, corpus, new TrainingHooks
+                {
+                    Progress = progress,
+                    HeldOutEvaluation = new HeldOutEvaluation(trainer.LocalOptions),
+                    ResumeFrom = start,
+                    CorpusDocuments = d,
+                }, cancellationToken);
             }, cancellationToken);
             var trainingTime = total.Elapsed - countingTime;
 
@@ -104,11 +111,9 @@ internal static class UpdateJob
             await ModelDirectory.SaveAsync(output, snapshot, new ModelSaveOptions(request.TopTerms),
                 async (writer, ct) =>
                 {
-                    foreach (var batch in trainer.InferDocumentTopics(result, corpus))
-                    {
-                        ct.ThrowIfCancellationRequested();
+                    var runner = new LocalStepRunner(backend, trainer.LocalOptions);   // holds the updated λ
+                    foreach (var batch in ThetaPass.Run(runner, corpus.ReadBatches(ThetaPass.DefaultBatchSize), result.Alpha, ct))
                         await writer.WriteAsync(batch, ct);
-                    }
                 }, cancellationToken);
             return new UpdateOutcome(result, snapshot, corpus.DocumentCount, corpus.TokenCount, corpus.NewTerms, d,
                 countingTime, trainingTime, total.Elapsed);
