@@ -17,7 +17,7 @@ public sealed class InferenceTrainerTests
     {
         var options = new TrainingOptions
         {
-            Topics = 4, Mode = TrainingMode.Batch, Passes = 12, HoldoutFraction = 0, MaxIterations = 1000, Tolerance = 1e-6f, Seed = 3,
+            Topics = 4, Mode = TrainingMode.Batch, Passes = 12, HoldoutFraction = 0, LocalStep = new(MaxIterations: 1000, Tolerance: 1e-6f), Seed = 3,
         };
         var result = Trainer(options).Fit(SmallCorpus());
         var elbo = result.State.Log.Select(r => r.ElboPerWord).ToArray();

@@ -23,8 +23,8 @@ internal static class InferCommand
         device.AcceptOnlyFromAmong("auto", "cuda", "opencl", "cpu");
         var threads = new Option<int>("--threads") { Description = "CPU threads (0 = all cores).", DefaultValueFactory = _ => 0 };
         var batchSize = new Option<int>("--batch-size") { Description = "Documents analysed and inferred together.", DefaultValueFactory = _ => 1024 };
-        var maxIterations = new Option<int>("--max-iterations") { Description = "Most local-step iterations per document (as in fit).", DefaultValueFactory = _ => new InferenceOptions().MaxIterations };
-        var tolerance = new Option<float>("--tolerance") { Description = "Local step stops when mean |Δγ| falls below this (as in fit).", DefaultValueFactory = _ => new InferenceOptions().Tolerance };
+        var maxIterations = new Option<int>("--max-iterations") { Description = "Most local-step iterations per document (as in fit).", DefaultValueFactory = _ => LocalStepOptions.DefaultMaxIterations };
+        var tolerance = new Option<float>("--tolerance") { Description = "Local step stops when mean |Δγ| falls below this (as in fit).", DefaultValueFactory = _ => LocalStepOptions.DefaultTolerance };
 
         var command = new Command("infer", "Infer the topic mixture (θ, γ, dominant topic, entropy) of new documents under a saved model.");
         command.Add(model);
@@ -39,8 +39,7 @@ internal static class InferCommand
             if (input.UsesDefaultCorpus(parseResult)) throw new TopicEngineException("infer needs --input (the new documents)");
             var settings = new InferenceOptions
             {
-                MaxIterations = parseResult.GetValue(maxIterations),
-                Tolerance = parseResult.GetValue(tolerance),
+                LocalStep = new LocalStepOptions(parseResult.GetValue(maxIterations), parseResult.GetValue(tolerance)),
                 Threads = parseResult.GetValue(threads),
             };
             settings.Validate();
@@ -57,7 +56,7 @@ internal static class InferCommand
 
             string outPath = parseResult.GetValue(output)!;
             var request = new InferRequest(snapshot, sources, outPath, k => choice.CreateBackend(k, settings.Threads),
-                new LocalStepOptions(settings.MaxIterations, settings.Tolerance), parseResult.GetValue(batchSize), settings.Threads);
+                settings.LocalStep, parseResult.GetValue(batchSize), settings.Threads);
             var r = await InferJob.RunAsync(request, ct);
 
             var invariant = CultureInfo.InvariantCulture;

@@ -21,8 +21,8 @@ internal sealed class TrainingFlags
     public Option<double> Tau0 { get; } = new("--tau0") { Description = "Learning-rate delay τ0 ≥ 0.", DefaultValueFactory = _ => Defaults.Tau0 };
     public Option<string> Alpha { get; } = new("--alpha") { Description = "Document-topic prior: symmetric (1/K), asymmetric, auto (learned) or a number.", DefaultValueFactory = _ => "symmetric" };
     public Option<string> Eta { get; } = new("--eta") { Description = "Topic-word prior: symmetric (1/K), auto (learned) or a number.", DefaultValueFactory = _ => "symmetric" };
-    public Option<int> MaxIterations { get; } = new("--max-iterations") { Description = "Most local-step iterations per document.", DefaultValueFactory = _ => Defaults.MaxIterations };
-    public Option<float> Tolerance { get; } = new("--tolerance") { Description = "Local step stops when mean |Δγ| falls below this.", DefaultValueFactory = _ => Defaults.Tolerance };
+    public Option<int> MaxIterations { get; } = new("--max-iterations") { Description = "Most local-step iterations per document.", DefaultValueFactory = _ => Defaults.LocalStep.MaxIterations };
+    public Option<float> Tolerance { get; } = new("--tolerance") { Description = "Local step stops when mean |Δγ| falls below this.", DefaultValueFactory = _ => Defaults.LocalStep.Tolerance };
     public Option<double> Holdout { get; } = new("--holdout") { Description = "Fraction of documents held out (chosen by seed) for document-completion perplexity.", DefaultValueFactory = _ => Defaults.HoldoutFraction };
     public Option<int> Seed { get; } = new("--seed") { Description = "Random seed (λ initialisation, held-out choice).", DefaultValueFactory = _ => Defaults.Seed };
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (0 = all cores). Same seed and threads give the same model.", DefaultValueFactory = _ => 0 };
@@ -58,8 +58,7 @@ internal sealed class TrainingFlags
             Tau0 = parseResult.GetValue(Tau0),
             Alpha = PriorSetting.Parse(parseResult.GetValue(Alpha)!, "--alpha"),
             Eta = PriorSetting.Parse(parseResult.GetValue(Eta)!, "--eta"),
-            MaxIterations = parseResult.GetValue(MaxIterations),
-            Tolerance = parseResult.GetValue(Tolerance),
+            LocalStep = new LocalStepOptions(parseResult.GetValue(MaxIterations), parseResult.GetValue(Tolerance)),
             HoldoutFraction = parseResult.GetValue(Holdout),
             Seed = parseResult.GetValue(Seed),
             Threads = parseResult.GetValue(Threads),

@@ -53,8 +53,7 @@ internal static class UpdateCommand
                     : int.TryParse(passes, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n
                     : throw new TopicEngineException($"--passes must be a positive number or auto, not '{passes}'"),
                 BatchSize = parseResult.GetValue(batchSize) ?? (manifest.BatchSize > 0 ? manifest.BatchSize : null),   // null: auto
-                MaxIterations = parseResult.GetValue(training.MaxIterations),
-                Tolerance = parseResult.GetValue(training.Tolerance),
+                LocalStep = new LocalStepOptions(parseResult.GetValue(training.MaxIterations), parseResult.GetValue(training.Tolerance)),
                 HoldoutFraction = parseResult.GetValue(training.Holdout),
                 Seed = parseResult.GetValue(training.Seed),
                 Threads = parseResult.GetValue(training.Threads),

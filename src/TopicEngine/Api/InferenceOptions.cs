@@ -1,3 +1,5 @@
+using TopicEngine.Inference;
+
 namespace TopicEngine;
 
 /// <summary>
@@ -7,11 +9,9 @@ namespace TopicEngine;
 /// </summary>
 public sealed record InferenceOptions
 {
-    /// <summary>Most local-step iterations per document (<c>--max-iterations</c>). Default 100.</summary>
-    public int MaxIterations { get; init; } = 100;
-
-    /// <summary>The local step stops when mean |Δγ| falls below this (<c>--tolerance</c>). Default 1e-3.</summary>
-    public float Tolerance { get; init; } = 1e-3f;
+    /// <summary>The local step's iteration cap and tolerance (<c>--max-iterations</c>, <c>--tolerance</c>); the defaults
+    /// are <c>fit</c>'s.</summary>
+    public LocalStepOptions LocalStep { get; init; } = LocalStepOptions.Default;
 
     /// <summary>Threads <see cref="TopicModel.Infer(IEnumerable{string})"/> spreads documents over; 0 means all cores. Default 0.</summary>
     public int Threads { get; init; }
@@ -19,8 +19,7 @@ public sealed record InferenceOptions
     /// <summary>Throws <see cref="TopicEngineException"/> naming the setting when a value is out of range.</summary>
     public void Validate()
     {
-        if (MaxIterations <= 0) throw new TopicEngineException($"MaxIterations (--max-iterations) must be at least 1, not {MaxIterations}");
-        if (!(Tolerance >= 0) || float.IsInfinity(Tolerance)) throw new TopicEngineException($"Tolerance (--tolerance) must be a non-negative number, not {Tolerance}");
+        LocalStep.Validate();
         if (Threads < 0) throw new TopicEngineException($"Threads (--threads) must be 0 (all cores) or positive, not {Threads}");
     }
 }

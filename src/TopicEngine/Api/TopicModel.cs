@@ -40,7 +40,7 @@ public sealed class TopicModel : IDisposable
         Options = options;
         _vocabulary = snapshot.Vocabulary;
         _alpha = snapshot.Alpha.ToArray();
-        _localOptions = new LocalStepOptions(options.MaxIterations, options.Tolerance);
+        _localOptions = options.LocalStep;
         Analyzer = snapshot.ReadAnalyzer() ?? new AnalyzerSettings();
         _analyzer = new TextAnalyzer(Analyzer);
         _backend = new CpuBackend(snapshot.Topics, options.Threads);

@@ -45,7 +45,7 @@ public sealed record TopicTrainerOptions
 /// call is an independent fit; a trainer holds no state between calls and may be shared); use the returned
 /// <see cref="TopicModel"/> and dispose it.</para>
 /// </summary>
-public sealed class TopicTrainer
+public sealed partial class TopicTrainer
 {
     /// <summary>Creates a trainer; the options are checked here.</summary>
     /// <param name="options">The settings; null takes the defaults of <c>fit</c>.</param>
@@ -123,8 +123,7 @@ public sealed class TopicTrainer
         }
         return await TopicModel.LoadAsync(full, new InferenceOptions
         {
-            MaxIterations = training.MaxIterations,
-            Tolerance = training.Tolerance,
+            LocalStep = training.LocalStep,
             Threads = training.Threads,
         }, cancellationToken);
     }

@@ -84,12 +84,15 @@ internal static class DeviceSelector
 {
     private static int s_resolverInstalled;
 
-    /// <summary>Parses a <c>--device</c> value.</summary>
+    /// <summary>The <c>--device</c> values, in the order <c>--help</c> lists them.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["auto", "cuda", "opencl", "cpu"];
+
+    /// <summary>Parses a <c>--device</c> value (one of <see cref="Names"/>).</summary>
     public static DeviceKind Parse(string value) => value.Trim().ToLowerInvariant() switch
     {
         "auto" => DeviceKind.Auto,
-        "cuda" or "gpu" => DeviceKind.Cuda,
-        "opencl" or "cl" => DeviceKind.OpenCL,
+        "cuda" => DeviceKind.Cuda,
+        "opencl" => DeviceKind.OpenCL,
         "cpu" => DeviceKind.Cpu,
         _ => throw new TopicEngineException($"unknown --device '{value}'; use auto, cuda, opencl or cpu"),
     };

@@ -1,7 +1,7 @@
 namespace TopicEngine.Corpus;
 
 /// <summary>Input formats (<c>--format</c>).</summary>
-internal enum CorpusFormat
+public enum CorpusFormat
 {
     /// <summary>Decide from the file name or folder layout.</summary>
     Auto,

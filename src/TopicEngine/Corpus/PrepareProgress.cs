@@ -1,7 +1,7 @@
 namespace TopicEngine.Corpus;
 
 /// <summary>Where a <see cref="CorpusPreparer"/> run stands: the phase ("analysing", "pruning", "writing") and what it has done so far.</summary>
-internal readonly record struct PrepareProgress(string Phase, long Documents, long Tokens, TimeSpan Elapsed);
+public readonly record struct PrepareProgress(string Phase, long Documents, long Tokens, TimeSpan Elapsed);
 
 /// <summary>What a <see cref="CorpusPreparer"/> run produced (counts after pruning unless named otherwise).</summary>
 internal sealed record PrepareResult(string Directory, CorpusManifest Manifest, TimeSpan Elapsed)

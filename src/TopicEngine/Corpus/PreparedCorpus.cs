@@ -47,8 +47,11 @@ internal sealed class PreparedCorpus : IBatchSource
     public AnalyzerSettings AnalyzerSettings => Manifest.Analyzer;
 
     /// <summary>True when every source was already counted (UCI, LDA-C, synthetic): no text was analysed.</summary>
-    public bool IsPreCounted => Manifest.Sources.Count > 0
-        && Manifest.Sources.All(s => s.Format is "uci" or "ldac" or "synthetic");
+    public bool IsPreCounted => IsPreCountedManifest(Manifest);
+
+    /// <summary>True when every source of <paramref name="manifest"/> was pre-counted (UCI, LDA-C, synthetic).</summary>
+    public static bool IsPreCountedManifest(CorpusManifest manifest) => manifest.Sources.Count > 0
+        && manifest.Sources.All(s => s.Format is "uci" or "ldac" or "synthetic");
 
     /// <summary>The analyzer settings a model fitted on this corpus records: null for pre-counted input,
     /// so that <c>update</c> and <c>infer</c> know the model's terms came from another tool's tokenizer.</summary>

@@ -1,7 +1,7 @@
 namespace TopicEngine.Corpus;
 
 /// <summary>What to do with a record that does not parse (<c>--on-error</c>).</summary>
-internal enum OnError
+public enum OnError
 {
     /// <summary>Stop with an error naming the file and line (the default).</summary>
     Fail,
@@ -10,7 +10,7 @@ internal enum OnError
 }
 
 /// <summary>How bytes become text (<c>--encoding</c>).</summary>
-internal enum InputEncoding
+public enum InputEncoding
 {
     /// <summary>Strict UTF-8: invalid bytes are an error naming the file (the default).</summary>
     Utf8,
@@ -21,7 +21,7 @@ internal enum InputEncoding
 }
 
 /// <summary>Options shared by every corpus reader.</summary>
-internal sealed record ReaderOptions
+public sealed record ReaderOptions
 {
     /// <summary>Field (JSONL, Parquet) or column (CSV) holding the text (<c>--text-field</c>).</summary>
     public string TextField { get; init; } = "text";
@@ -29,8 +29,10 @@ internal sealed record ReaderOptions
     /// <summary>Field or column holding the document key (<c>--id-field</c>); null keys records by file and line.</summary>
     public string? IdField { get; init; }
 
+    /// <summary>What to do with a record that does not parse (<c>--on-error</c>). Default: fail.</summary>
     public OnError OnError { get; init; } = OnError.Fail;
 
+    /// <summary>How bytes become text (<c>--encoding</c>). Default: strict UTF-8.</summary>
     public InputEncoding Encoding { get; init; } = InputEncoding.Utf8;
 }
 

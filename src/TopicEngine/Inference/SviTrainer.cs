@@ -53,7 +53,7 @@ internal sealed class SviTrainer
     public TrainingOptions Options { get; }
 
     /// <summary>The local-step settings of the fit.</summary>
-    public LocalStepOptions LocalOptions => new(Options.MaxIterations, Options.Tolerance);
+    public LocalStepOptions LocalOptions => Options.LocalStep;
 
     /// <summary>
     /// Trains on <paramref name="corpus"/> with <paramref name="backend"/> (K topics). λ is copied off the backend once,

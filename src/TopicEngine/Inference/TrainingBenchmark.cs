@@ -35,7 +35,7 @@ internal sealed record TrainingBenchmarkSettings
     public int Threads { get; init; }
 
     /// <summary>Local-step iteration cap and tolerance.</summary>
-    public LocalStepOptions LocalStep { get; init; } = new(Defaults.MaxIterations, Defaults.Tolerance);
+    public LocalStepOptions LocalStep { get; init; } = Defaults.LocalStep;
 
     /// <summary>κ and τ0 of ρ_t = (τ0 + t)^(−κ).</summary>
     public double Kappa { get; init; } = Defaults.Kappa;
@@ -122,7 +122,7 @@ internal sealed class TrainingBenchmark(IBatchSource corpus, Func<int, ILdaBacke
         var options = new TrainingOptions
         {
             Topics = k, Passes = settings.Passes, BatchSize = batchSize, Kappa = settings.Kappa, Tau0 = settings.Tau0,
-            MaxIterations = settings.LocalStep.MaxIterations, Tolerance = settings.LocalStep.Tolerance,
+            LocalStep = settings.LocalStep,
             HoldoutFraction = 0, Seed = settings.Seed, Threads = settings.Threads, EvalEvery = 0,
         };
 

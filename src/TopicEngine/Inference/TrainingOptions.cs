@@ -64,11 +64,8 @@ public sealed record TrainingOptions
     /// <summary>Topic-word prior η (<c>--eta</c>): symmetric (1/K), auto or a value; default 1/K.</summary>
     public PriorSetting Eta { get; init; } = PriorSetting.Symmetric;
 
-    /// <summary>Most local-step iterations per document (<c>--max-iterations</c>).</summary>
-    public int MaxIterations { get; init; } = 100;
-
-    /// <summary>The local step stops when mean |Δγ| falls below this (<c>--tolerance</c>).</summary>
-    public float Tolerance { get; init; } = 1e-3f;
+    /// <summary>The local step's iteration cap and tolerance (<c>--max-iterations</c>, <c>--tolerance</c>).</summary>
+    public LocalStepOptions LocalStep { get; init; } = LocalStepOptions.Default;
 
     /// <summary>Fraction of documents held out for document-completion perplexity, chosen by <see cref="Seed"/> (<c>--holdout</c>).</summary>
     public double HoldoutFraction { get; init; } = 0.05;
@@ -100,8 +97,7 @@ public sealed record TrainingOptions
         if (Eta.Kind == PriorKind.Asymmetric) throw new TopicEngineException("--eta must be symmetric, auto or a positive number; asymmetric applies to --alpha only.");
         if (Alpha.Kind == PriorKind.Fixed && !(Alpha.Value > 0 && float.IsFinite(Alpha.Value))) throw new TopicEngineException($"--alpha must be positive, not {Alpha.Value}.");
         if (Eta.Kind == PriorKind.Fixed && !(Eta.Value > 0 && float.IsFinite(Eta.Value))) throw new TopicEngineException($"--eta must be positive, not {Eta.Value}.");
-        if (MaxIterations <= 0) throw new TopicEngineException($"--max-iterations must be at least 1, not {MaxIterations}.");
-        if (!(Tolerance >= 0) || float.IsInfinity(Tolerance)) throw new TopicEngineException($"--tolerance must be a non-negative number, not {Tolerance}.");
+        LocalStep.Validate();
         if (!(HoldoutFraction >= 0 && HoldoutFraction < 1)) throw new TopicEngineException($"--holdout must be in [0, 1), not {HoldoutFraction}.");
         if (MaxHoldoutDocuments < 0) throw new TopicEngineException($"the held-out document cap must not be negative, not {MaxHoldoutDocuments}.");
         if (Threads < 0) throw new TopicEngineException($"--threads must be 0 (all cores) or positive, not {Threads}.");

@@ -97,8 +97,8 @@ internal static class FitCheckpoint
         yield return ("--tau0", o.Tau0.ToString("R", c));
         yield return ("--alpha", o.Alpha.ToString());
         yield return ("--eta", o.Eta.ToString());
-        yield return ("--max-iterations", o.MaxIterations.ToString(c));
-        yield return ("--tolerance", o.Tolerance.ToString("R", c));
+        yield return ("--max-iterations", o.LocalStep.MaxIterations.ToString(c));
+        yield return ("--tolerance", o.LocalStep.Tolerance.ToString("R", c));
         yield return ("--holdout", o.HoldoutFraction.ToString("R", c));
         yield return ("--seed", o.Seed.ToString(c));
         yield return ("--threads", (o.Threads == 0 ? Environment.ProcessorCount : o.Threads).ToString(c));

@@ -90,7 +90,7 @@ internal static class UpdateJob
                 {
                     lambda = NewTermRows.Grow(model.Lambda, model.VocabularySize, corpus.VocabularySize, model.Alpha, model.Eta,
                         TrainingData.TrainingBatches(corpus, heldOut, options.ResolveBatchSize(newTraining), null), backend,
-                        new LocalStepOptions(options.MaxIterations, options.Tolerance), (double)d / newTraining, cancellationToken);
+                        options.LocalStep, (double)d / newTraining, cancellationToken);
                 }
                 var start = new TrainerState(model.Topics, corpus.VocabularySize, lambda, model.Alpha, model.Eta, model.Steps,
                     CompletedPasses: 0, BatchesDoneInPass: 0, model.DocumentsSeen,

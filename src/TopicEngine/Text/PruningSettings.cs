@@ -7,7 +7,7 @@ namespace TopicEngine.Text;
 /// keep a term seen in at least <see cref="MinDf"/> documents and in at most the fraction
 /// <see cref="MaxDf"/> of them, then the <see cref="KeepN"/> with the highest document frequency.
 /// </summary>
-internal sealed record PruningSettings
+public sealed record PruningSettings
 {
     /// <summary>Fewest documents a kept term appears in (<c>--min-df</c>); 0 also keeps terms a source declares but never uses (ids then match its vocabulary file).</summary>
     [JsonPropertyName("min_df")]
@@ -24,6 +24,7 @@ internal sealed record PruningSettings
     /// <summary>No pruning at all (every term seen once or more is kept).</summary>
     public static PruningSettings None { get; } = new() { MinDf = 1, MaxDf = 1.0, KeepN = int.MaxValue };
 
+    /// <summary>Throws <see cref="TopicEngineException"/> naming the flag when a value is out of range.</summary>
     public void Validate()
     {
         if (MinDf < 0) throw new TopicEngineException($"--min-df must be at least 0, not {MinDf}");

@@ -1,0 +1,26 @@
+namespace TopicEngine;
+
+/// <summary>A prepared corpus folder as <c>corpus.json</c> describes it (counts after pruning unless named otherwise).</summary>
+/// <param name="Directory">The folder (full path).</param>
+/// <param name="Documents">Documents, empty ones included.</param>
+/// <param name="Tokens">Tokens the vocabulary keeps.</param>
+/// <param name="NonZeros">(document, term) pairs.</param>
+/// <param name="VocabularySize">Terms kept, V.</param>
+/// <param name="TokensBeforePruning">Tokens analysed.</param>
+/// <param name="VocabularySizeBeforePruning">Terms seen.</param>
+/// <param name="EmptyDocuments">Documents with no token left.</param>
+/// <param name="SkippedRecords">Records skipped under <c>--on-error skip</c>.</param>
+/// <param name="Latin1Files">Files read as Latin-1 under <c>--encoding auto</c>.</param>
+/// <param name="IsPreCounted">True for UCI or LDA-C input (no analyzer settings apply).</param>
+public sealed record CorpusSummary(string Directory, long Documents, long Tokens, long NonZeros, int VocabularySize, long TokensBeforePruning,
+    int VocabularySizeBeforePruning, long EmptyDocuments, long SkippedRecords, long Latin1Files, bool IsPreCounted)
+{
+    /// <summary>Wall time of the preparation that wrote it (zero when only opened).</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Tokens analysed per second of <see cref="Elapsed"/>.</summary>
+    public double TokensPerSecond => TokensBeforePruning / Math.Max(Elapsed.TotalSeconds, 1e-9);
+
+    /// <summary>The first records skipped under <c>--on-error skip</c>, with their reasons.</summary>
+    public IReadOnlyList<string> SkipExamples { get; init; } = [];
+}
