@@ -1,46 +1,44 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Spectre.Console;
-using TopicEngine.Model;
-using TopicEngine.Text;
 
 namespace TopicEngine.Cli;
 
 /// <summary>Prints the most probable terms of every topic as a table, CSV or JSON.</summary>
 internal static class TopicTable
 {
-    public static void Print(TopicTerm[][] topics, Vocabulary vocabulary, int top, string format = "table")
+    public static void Print(IReadOnlyList<Topic> topics, int top, string format = "table")
     {
         switch (format)
         {
             case "csv":
                 Console.WriteLine("topic_id,rank,term_id,term,probability");
                 foreach (var topic in topics)
-                    foreach (var t in topic.Take(top))
+                    foreach (var (t, rank) in topic.Words.Take(top).Select((t, i) => (t, i + 1)))
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"{t.Topic},{t.Rank},{t.TermId},{Csv(vocabulary.Term(t.TermId))},{t.Probability:G6}"));
+                            $"{topic.Id},{rank},{t.TermId},{Csv(t.Term)},{t.Probability:G6}"));
                 break;
             case "json":
                 var rows = topics.Select(topic => new
                 {
-                    topic_id = topic.Length > 0 ? topic[0].Topic : 0,
-                    terms = topic.Take(top).Select(t => new { term_id = t.TermId, term = vocabulary.Term(t.TermId), probability = t.Probability }),
+                    topic_id = topic.Id,
+                    terms = topic.Words.Take(top).Select(t => new { term_id = t.TermId, term = t.Term, probability = t.Probability }),
                 });
                 Console.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
                 break;
             default:
                 var table = new Table().Border(TableBorder.Simple).AddColumn("topic").AddColumn("top terms");
-                for (int k = 0; k < topics.Length; k++)
-                    table.AddRow(k.ToString(CultureInfo.InvariantCulture),
-                        Markup.Escape(string.Join(" ", topics[k].Take(top).Select(t => vocabulary.Term(t.TermId)))));
+                foreach (var topic in topics)
+                    table.AddRow(topic.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(Terms(topic, top)));
                 if (Terminal.IsInteractive) AnsiConsole.Write(table);
                 else
-                    for (int k = 0; k < topics.Length; k++)
-                        Console.WriteLine($"topic {k,3}: {string.Join(" ", topics[k].Take(top).Select(t => vocabulary.Term(t.TermId)))}");
+                    foreach (var topic in topics)
+                        Console.WriteLine($"topic {topic.Id,3}: {Terms(topic, top)}");
                 break;
         }
     }
+
+    private static string Terms(Topic topic, int top) => string.Join(" ", topic.Words.Take(top).Select(t => t.Term));
 
     private static string Csv(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

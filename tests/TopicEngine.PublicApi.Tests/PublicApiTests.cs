@@ -40,8 +40,7 @@ public sealed class PublicApiTests : IDisposable
     private static TopicTrainer Trainer() => new(new TopicTrainerOptions
     {
         Training = new TrainingOptions { Topics = 3, Passes = 5, BatchSize = 10, Seed = 2, Threads = 2, HoldoutFraction = 0 },
-        MinDf = 2,
-        MaxDf = 0.9,
+        Pruning = new TopicEngine.Text.PruningSettings { MinDf = 2, MaxDf = 0.9 },
         Device = "cpu",
     });
 

@@ -1,8 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using TopicEngine.Corpus;
-using TopicEngine.Storage;
-using TopicEngine.Model;
 
 namespace TopicEngine.Cli.Commands;
 
@@ -14,6 +11,7 @@ namespace TopicEngine.Cli.Commands;
 internal sealed class CorpusArgument
 {
     public CorpusInputOptions Input { get; } = new();
+
     public Option<string?> Prepared { get; } = new("--corpus") { Description = "A prepared corpus folder (from prepare); skips analysis." };
 
     public void AddTo(Command command)
@@ -32,30 +30,31 @@ internal sealed class CorpusArgument
         {
             if ((parseResult.GetValue(Input.Input) ?? []).Length > 0)
                 throw new TopicEngineException("give either --corpus (a prepared folder) or --input, not both");
-            var opened = PreparedCorpus.Open(prepared);
-            log.WriteLine($"corpus: {opened.Directory} ({opened.DocumentCount:N0} documents, {opened.TokenCount:N0} tokens, vocabulary {opened.VocabularySize:N0})");
+            var opened = TopicCorpus.Open(prepared);
+            log.WriteLine($"corpus: {opened.Directory} ({opened.Documents:N0} documents, {opened.Tokens:N0} tokens, vocabulary {opened.VocabularySize:N0})");
             return new OpenedCorpus(opened, null);
         }
-
-        var sources = Input.Sources(parseResult);
+        var input = Input.Corpus(parseResult);
         string full = Path.GetFullPath(besides);
         string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.corpus-{Guid.NewGuid():N}"[..^24]);
-        var preparer = new CorpusPreparer(Input.Analyzer(parseResult), Input.Pruning(parseResult));
-        var result = await preparer.PrepareAsync(sources, temp, null, cancellationToken);
-        var m = result.Manifest;
+        var options = new CorpusOptions { Analyzer = Input.Analyzer(parseResult), Pruning = Input.Pruning(parseResult) };
+        var m = await TopicCorpus.PrepareAsync(input, temp, options, null, cancellationToken);
         log.WriteLine($"documents: {m.Documents}, tokens: {m.Tokens}, vocabulary: {m.VocabularySize}");
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analysed in {result.Elapsed.TotalSeconds:F1} s ({result.TokensPerSecond:N0} tokens/s)"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analysed in {m.Elapsed.TotalSeconds:F1} s ({m.TokensPerSecond:N0} tokens/s)"));
         if (m.SkippedRecords > 0)
-            Console.Error.WriteLine($"skipped {m.SkippedRecords} records that did not parse (first: {result.SkipExamples.FirstOrDefault()})");
-        return new OpenedCorpus(PreparedCorpus.Open(result.Directory), result.Directory);
+            Console.Error.WriteLine($"skipped {m.SkippedRecords} records that did not parse (first: {m.SkipExamples.FirstOrDefault()})");
+        return new OpenedCorpus(m, m.Directory);
     }
 }
 
 /// <summary>A corpus a command trains on, and the temporary folder to remove afterwards (if any).</summary>
-internal sealed record OpenedCorpus(PreparedCorpus Corpus, string? TemporaryDirectory) : IDisposable
+internal sealed record OpenedCorpus(CorpusSummary Corpus, string? TemporaryDirectory) : IDisposable
 {
+    /// <summary>The prepared folder as an input of the trainer.</summary>
+    public CorpusInput Input => CorpusInput.FromPrepared(Corpus.Directory);
+
     public void Dispose()
     {
-        if (TemporaryDirectory is not null) AtomicFile.TryDeleteDirectory(TemporaryDirectory);
+        if (TemporaryDirectory is not null) TopicCorpus.DeleteQuietly(TemporaryDirectory);
     }
 }

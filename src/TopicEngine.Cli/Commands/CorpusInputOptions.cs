@@ -6,28 +6,34 @@ namespace TopicEngine.Cli.Commands;
 
 /// <summary>
 /// The flags every command that reads raw input shares (<c>prepare</c>, <c>fit</c>, <c>update</c>,
-/// <c>infer</c>): where the corpus is, how to read it, how to analyse it and how to prune the
-/// vocabulary. Create one per command; <see cref="AddTo"/> registers the flags.
+/// <c>infer</c>, <c>evaluate</c>): where the corpus is, how to read it, how to analyse it and how to prune the
+/// vocabulary. Each maps to one property of <see cref="ReaderOptions"/>, <see cref="AnalyzerSettings"/> or
+/// <see cref="PruningSettings"/>, whose defaults they show. Create one per command; <see cref="AddTo"/> registers the flags.
 /// </summary>
 internal sealed class CorpusInputOptions
 {
+    private static readonly ReaderOptions ReaderDefaults = new();
+    private static readonly AnalyzerSettings AnalyzerDefaults = new();
+    private static readonly PruningSettings PruningDefaults = new();
+
     public Option<string[]> Input { get; } = new("--input", "-i")
     {
         Description = "Input file or folder (repeatable). Without it: the .NET API reference shipped with the SDK.",
         AllowMultipleArgumentsPerToken = true,
     };
-    public Option<string> Format { get; } = new("--format") { Description = $"Input format: {CorpusSources.FormatNames}.", DefaultValueFactory = _ => "auto" };
-    public Option<string> TextField { get; } = new("--text-field") { Description = "JSONL/Parquet field or CSV column holding the text.", DefaultValueFactory = _ => "text" };
+
+    public Option<string> Format { get; } = new("--format") { Description = $"Input format: {CorpusInput.FormatNames}.", DefaultValueFactory = _ => "auto" };
+    public Option<string> TextField { get; } = new("--text-field") { Description = "JSONL/Parquet field or CSV column holding the text.", DefaultValueFactory = _ => ReaderDefaults.TextField };
     public Option<string?> IdField { get; } = new("--id-field") { Description = "Field or column holding the document key (default: file:line)." };
-    public Option<string> OnErrorOption { get; } = new("--on-error") { Description = "A record that does not parse: fail (stop) or skip (count and report).", DefaultValueFactory = _ => "fail" };
-    public Option<string> Encoding { get; } = new("--encoding") { Description = "utf-8 (strict), latin1, or auto (UTF-8; a text file that is not UTF-8 is read as Latin-1).", DefaultValueFactory = _ => "utf-8" };
-    public Option<string> Language { get; } = new("--language") { Description = "Analysis language: en, de, fr, es.", DefaultValueFactory = _ => "en" };
+    public Option<string> OnErrorOption { get; } = new("--on-error") { Description = "A record that does not parse: fail (stop) or skip (count and report).", DefaultValueFactory = _ => OnErrorName(ReaderDefaults.OnError) };
+    public Option<string> Encoding { get; } = new("--encoding") { Description = "utf-8 (strict), latin1, or auto (UTF-8; a text file that is not UTF-8 is read as Latin-1).", DefaultValueFactory = _ => EncodingName(ReaderDefaults.Encoding) };
+    public Option<string> Language { get; } = new("--language") { Description = "Analysis language: en, de, fr, es.", DefaultValueFactory = _ => AnalyzerDefaults.Language };
     public Option<bool> Stem { get; } = new("--stem") { Description = "Stem words (Porter for English, Lucene's light stemmers otherwise)." };
-    public Option<int> NGrams { get; } = new("--ngrams") { Description = "Longest word n-gram to add (1 = words only, 2 adds bigrams, 3 trigrams).", DefaultValueFactory = _ => 1 };
-    public Option<int> MinLength { get; } = new("--min-length") { Description = "Shortest token kept, in characters.", DefaultValueFactory = _ => 3 };
-    public Option<int> MinDf { get; } = new("--min-df") { Description = "Drop terms found in fewer documents than this.", DefaultValueFactory = _ => 5 };
-    public Option<double> MaxDf { get; } = new("--max-df") { Description = "Drop terms found in more than this fraction of documents.", DefaultValueFactory = _ => 0.5 };
-    public Option<int> KeepN { get; } = new("--keep-n") { Description = "Keep at most this many terms (the most frequent).", DefaultValueFactory = _ => 100_000 };
+    public Option<int> NGrams { get; } = new("--ngrams") { Description = "Longest word n-gram to add (1 = words only, 2 adds bigrams, 3 trigrams).", DefaultValueFactory = _ => AnalyzerDefaults.NGrams };
+    public Option<int> MinLength { get; } = new("--min-length") { Description = "Shortest token kept, in characters.", DefaultValueFactory = _ => AnalyzerDefaults.MinTokenLength };
+    public Option<int> MinDf { get; } = new("--min-df") { Description = "Drop terms found in fewer documents than this.", DefaultValueFactory = _ => PruningDefaults.MinDf };
+    public Option<double> MaxDf { get; } = new("--max-df") { Description = "Drop terms found in more than this fraction of documents.", DefaultValueFactory = _ => PruningDefaults.MaxDf };
+    public Option<int> KeepN { get; } = new("--keep-n") { Description = "Keep at most this many terms (the most frequent).", DefaultValueFactory = _ => PruningDefaults.KeepN };
 
     public CorpusInputOptions()
     {
@@ -46,14 +52,20 @@ internal sealed class CorpusInputOptions
                 command.Add(option);
     }
 
-    /// <summary>The analysis flags; without <c>--input</c>, the default corpus's documentation boilerplate is added to the stop words.</summary>
-    public AnalyzerSettings Analyzer(ParseResult parseResult) => new()
+    /// <summary>The input and reader flags only (commands whose analysis settings and vocabulary are a model's).</summary>
+    public void AddReaderTo(Command command)
+    {
+        foreach (var option in new Option[] { Input, Format, TextField, IdField, OnErrorOption, Encoding })
+            command.Add(option);
+    }
+
+    /// <summary>The analysis flags (the library adds the default corpus's boilerplate stop words without <c>--input</c>).</summary>
+    public AnalyzerSettings Analyzer(ParseResult parseResult) => AnalyzerDefaults with
     {
         Language = parseResult.GetValue(Language)!,
         Stem = parseResult.GetValue(Stem),
         NGrams = parseResult.GetValue(NGrams),
         MinTokenLength = parseResult.GetValue(MinLength),
-        ExtraStopWords = UsesDefaultCorpus(parseResult) ? DefaultCorpus.BoilerplateStopWords : [],
     };
 
     /// <summary>True when no <c>--input</c> was given.</summary>
@@ -66,7 +78,7 @@ internal sealed class CorpusInputOptions
         KeepN = parseResult.GetValue(KeepN),
     };
 
-    public ReaderOptions Reader(ParseResult parseResult) => new()
+    public ReaderOptions Reader(ParseResult parseResult) => ReaderDefaults with
     {
         TextField = parseResult.GetValue(TextField)!,
         IdField = parseResult.GetValue(IdField),
@@ -74,16 +86,18 @@ internal sealed class CorpusInputOptions
         Encoding = parseResult.GetValue(Encoding) switch { "latin1" => InputEncoding.Latin1, "auto" => InputEncoding.Auto, _ => InputEncoding.Utf8 },
     };
 
-    /// <summary>The sources the input flags name, or the embedded default (announced on stdout) when there are none.</summary>
-    public IReadOnlyList<CorpusSource> Sources(ParseResult parseResult)
+    /// <summary>The raw input the flags name, or the embedded default (announced on stdout) when there is none.</summary>
+    public CorpusInput Corpus(ParseResult parseResult)
     {
-        var inputs = parseResult.GetValue(Input) ?? [];
         if (UsesDefaultCorpus(parseResult))
         {
-            var corpus = DefaultCorpus.Locate();
-            Console.WriteLine($"corpus: {corpus.Describe()}");
-            return [corpus];
+            Console.WriteLine($"corpus: {CorpusInput.DescribeEmbeddedDefault()}");
+            return CorpusInput.EmbeddedDefault;
         }
-        return CorpusSources.Open(inputs, CorpusSources.ParseFormat(parseResult.GetValue(Format)!), Reader(parseResult));
+        return CorpusInput.FromPaths(parseResult.GetValue(Input)!, CorpusInput.ParseFormat(parseResult.GetValue(Format)!), Reader(parseResult));
     }
+
+    private static string OnErrorName(OnError value) => value == OnError.Skip ? "skip" : "fail";
+
+    private static string EncodingName(InputEncoding value) => value switch { InputEncoding.Latin1 => "latin1", InputEncoding.Auto => "auto", _ => "utf-8" };
 }

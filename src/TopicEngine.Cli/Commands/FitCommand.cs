@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using TopicEngine.Model;
 
 namespace TopicEngine.Cli.Commands;
 
@@ -17,7 +16,7 @@ internal static class FitCommand
         var training = new TrainingFlags();
         var output = new Option<string>("--out", "-o") { Description = "Model directory to write (required unless --resume)." };
         var checkpoints = new CheckpointFlags();
-        var top = new Option<int>("--top") { Description = "Terms per topic to print.", DefaultValueFactory = _ => 10 };
+        var top = new Option<int>("--top") { Description = "Terms per topic to print.", DefaultValueFactory = _ => new TopicTrainerOptions().ReportTerms };
         var full = new Option<bool>("--full") { Description = "Write every term of every topic to topics.parquet (default: top 50)." };
         var command = new Command("fit", "Fit an LDA model by stochastic variational inference and write the model directory.");
         corpus.AddTo(command);
@@ -30,21 +29,21 @@ internal static class FitCommand
         {
             var options = checkpoints.Apply(training.Options(parseResult), parseResult);
             string outDir = checkpoints.OutputDirectory(parseResult, output);
+            int topTerms = parseResult.GetValue(top);
+            var trainer = new TopicTrainer(new TopicTrainerOptions
+            {
+                Training = options,
+                TopTerms = parseResult.GetValue(full) ? null : new TopicTrainerOptions().TopTerms,
+                ReportTerms = topTerms,
+            });
             using var device = training.SelectDevice(parseResult);
             using var opened = await corpus.OpenAsync(parseResult, outDir, ct);
-            var prepared = opened.Corpus;
-            var request = new FitRequest(prepared, prepared.Vocabulary, prepared.ModelAnalyzerSettings, options,
-                k => device.CreateBackend(k, options.Threads), outDir, parseResult.GetValue(full) ? null : ModelSaveOptions.DefaultTopTerms,
-                parseResult.GetValue(checkpoints.Resume));
-            var outcome = await TrainingProgressView.RunAsync("training", progress => FitJob.RunAsync(request, progress, ct));
-
-            var r = outcome.Result;
-            double tokensPerSecond = r.TrainingTokens * (double)r.State.CompletedPasses / Math.Max(r.State.Seconds, 1e-9);
-            var invariant = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Create(invariant,
-                $"trained {r.TrainingDocuments:N0} documents ({r.HeldOutDocuments:N0} held out), {r.State.CompletedPasses} passes, {r.State.Step} updates in {r.State.Seconds:F1} s on {r.Backend}: {tokensPerSecond:N0} tokens/s"));
-            Console.WriteLine($"wrote {Path.GetFullPath(outDir)}");
-            TrainingSummary.PrintTopicsAndPerplexity(outcome.Snapshot, r, parseResult.GetValue(top));
+            var r = await TrainingProgressView.RunAsync("training",
+                progress => trainer.FitCorpusAsync(opened.Input, outDir, device, parseResult.GetValue(checkpoints.Resume), progress, ct));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"trained {r.TrainingDocuments:N0} documents ({r.HeldOutDocuments:N0} held out), {r.Passes} passes, {r.Steps} updates in {r.TrainingSeconds:F1} s on {r.Backend}: {r.TokensPerSecond:N0} tokens/s"));
+            Console.WriteLine($"wrote {r.ModelDirectory}");
+            TrainingSummary.PrintTopicsAndPerplexity(r, topTerms);
             return 0;
         }, cancellationToken));
         return command;

@@ -18,7 +18,7 @@ internal static class PrepareCommand
         var corpus = new CorpusInputOptions();
         var output = new Option<string>("--out", "-o") { Description = "Folder to write (corpus.bin, vocabulary.parquet, corpus.json).", Required = true };
         var threads = new Option<int>("--threads") { Description = "Analysis threads (0 = all cores).", DefaultValueFactory = _ => 0 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Documents read and analysed together (bounds memory).", DefaultValueFactory = _ => CorpusPreparer.DefaultChunkDocuments };
+        var batchSize = new Option<int>("--batch-size") { Description = "Documents read and analysed together (bounds memory).", DefaultValueFactory = _ => new CorpusOptions().ChunkDocuments };
         var command = new Command("prepare", "Analyse a corpus once: vocabulary, pruning and a counted cache that fit reads.");
         corpus.AddTo(command);
         command.Add(output);
@@ -31,14 +31,13 @@ internal static class PrepareCommand
 
     private static async Task<int> RunAsync(CorpusInputOptions corpus, ParseResult parseResult, string output, int threads, int batchSize, CancellationToken cancellationToken)
     {
-        var preparer = new CorpusPreparer(corpus.Analyzer(parseResult), corpus.Pruning(parseResult), threads, batchSize);
-        var sources = corpus.Sources(parseResult);
-
-        PrepareResult result;
+        var options = new CorpusOptions { Analyzer = corpus.Analyzer(parseResult), Pruning = corpus.Pruning(parseResult), Threads = threads, ChunkDocuments = batchSize };
+        var input = corpus.Corpus(parseResult);
+        CorpusSummary m;
         if (Terminal.IsInteractive)
         {
-            result = await AnsiConsole.Status().StartAsync("analysing", async context =>
-                await preparer.PrepareAsync(sources, output, new Progress<PrepareProgress>(p => context.Status(Describe(p))), cancellationToken));
+            m = await AnsiConsole.Status().StartAsync("analysing", async context =>
+                await TopicCorpus.PrepareAsync(input, output, options, new Progress<PrepareProgress>(p => context.Status(Describe(p))), cancellationToken));
         }
         else
         {
@@ -49,19 +48,17 @@ internal static class PrepareCommand
                 last = p.Elapsed;
                 Console.Error.WriteLine(Describe(p));
             });
-            result = await preparer.PrepareAsync(sources, output, progress, cancellationToken);
+            m = await TopicCorpus.PrepareAsync(input, output, options, progress, cancellationToken);
         }
-
-        var m = result.Manifest;
         var invariant = CultureInfo.InvariantCulture;
         Console.WriteLine($"documents: {m.Documents}, tokens: {m.Tokens}, vocabulary: {m.VocabularySize}");
         Console.WriteLine(string.Create(invariant,
-            $"time: {result.Elapsed.TotalSeconds:F1} s, {result.TokensPerSecond:N0} tokens/s ({m.TokensBeforePruning:N0} tokens analysed, {m.VocabularySizeBeforePruning:N0} terms before pruning, {m.EmptyDocuments} empty documents)"));
+            $"time: {m.Elapsed.TotalSeconds:F1} s, {m.TokensPerSecond:N0} tokens/s ({m.TokensBeforePruning:N0} tokens analysed, {m.VocabularySizeBeforePruning:N0} terms before pruning, {m.EmptyDocuments} empty documents)"));
         if (m.SkippedRecords > 0)
-            Console.Error.WriteLine($"skipped {m.SkippedRecords} records that did not parse (first: {result.SkipExamples.FirstOrDefault()})");
+            Console.Error.WriteLine($"skipped {m.SkippedRecords} records that did not parse (first: {m.SkipExamples.FirstOrDefault()})");
         if (m.Latin1Files > 0)
             Console.Error.WriteLine($"read {m.Latin1Files} files that were not valid UTF-8 as Latin-1 (--encoding auto)");
-        Console.WriteLine($"wrote {result.Directory}");
+        Console.WriteLine($"wrote {m.Directory}");
         return 0;
     }
 

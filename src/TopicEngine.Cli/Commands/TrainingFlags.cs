@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using TopicEngine.Backends;
 using TopicEngine.Inference;
 
 namespace TopicEngine.Cli.Commands;
@@ -14,25 +13,32 @@ internal sealed class TrainingFlags
     private static readonly TrainingOptions Defaults = new();
 
     public Option<int> Topics { get; } = new("--topics", "-k") { Description = "Number of topics K.", DefaultValueFactory = _ => Defaults.Topics };
-    public Option<string> Mode { get; } = new("--mode") { Description = "online (stochastic VI, mini-batches) or batch (one update per pass).", DefaultValueFactory = _ => "online" };
-    public Option<string> Passes { get; } = new("--passes") { Description = "Passes over the corpus, or auto (stop when the held-out bound improves by < 0.1%, at most 50).", DefaultValueFactory = _ => Defaults.Passes?.ToString(CultureInfo.InvariantCulture) ?? "auto" };
-    public Option<string> BatchSize { get; } = new("--batch-size") { Description = $"Documents per mini-batch |B|, or auto (D/10 within [{TrainingOptions.MinAutoBatchSize}, {TrainingOptions.MaxAutoBatchSize}]).", DefaultValueFactory = _ => "auto" };
+    public Option<string> Mode { get; } = new("--mode") { Description = "online (stochastic VI, mini-batches) or batch (one update per pass).", DefaultValueFactory = _ => Defaults.Mode.ToString().ToLowerInvariant() };
+    public Option<string> Passes { get; } = new("--passes") { Description = string.Create(CultureInfo.InvariantCulture, $"Passes over the corpus, or auto (stop when the held-out bound improves by < {Defaults.AutoPassesThreshold:P1}, at most {Defaults.MaxAutoPasses})."), DefaultValueFactory = _ => Defaults.Passes?.ToString(CultureInfo.InvariantCulture) ?? "auto" };
+    public Option<string> BatchSize { get; } = new("--batch-size") { Description = $"Documents per mini-batch |B|, or auto (D/10 within [{TrainingOptions.MinAutoBatchSize}, {TrainingOptions.MaxAutoBatchSize}]).", DefaultValueFactory = _ => Defaults.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "auto" };
     public Option<double> Kappa { get; } = new("--kappa") { Description = "Learning-rate decay κ in (0.5, 1]: ρ_t = (τ0 + t)^(−κ).", DefaultValueFactory = _ => Defaults.Kappa };
-    public Option<double> Tau0 { get; } = new("--tau0") { Description = "Learning-rate delay τ0 ≥ 0.", DefaultValueFactory = _ => Defaults.Tau0 };
-    public Option<string> Alpha { get; } = new("--alpha") { Description = "Document-topic prior: symmetric (1/K), asymmetric, auto (learned) or a number.", DefaultValueFactory = _ => "symmetric" };
-    public Option<string> Eta { get; } = new("--eta") { Description = "Topic-word prior: symmetric (1/K), auto (learned) or a number.", DefaultValueFactory = _ => "symmetric" };
+    public Option<double> Tau0 { get; } = new("--tau0") { Description = "Learning-rate delay τ0 ≥ 1 (so that ρ_0 ≤ 1).", DefaultValueFactory = _ => Defaults.Tau0 };
+    public Option<string> Alpha { get; } = new("--alpha") { Description = "Document-topic prior: symmetric (1/K), asymmetric, auto (learned) or a number.", DefaultValueFactory = _ => Defaults.Alpha.ToString() };
+    public Option<string> Eta { get; } = new("--eta") { Description = "Topic-word prior: symmetric (1/K), auto (learned) or a number.", DefaultValueFactory = _ => Defaults.Eta.ToString() };
     public Option<int> MaxIterations { get; } = new("--max-iterations") { Description = "Most local-step iterations per document.", DefaultValueFactory = _ => Defaults.LocalStep.MaxIterations };
     public Option<float> Tolerance { get; } = new("--tolerance") { Description = "Local step stops when mean |Δγ| falls below this.", DefaultValueFactory = _ => Defaults.LocalStep.Tolerance };
     public Option<double> Holdout { get; } = new("--holdout") { Description = "Fraction of documents held out (chosen by seed) for document-completion perplexity.", DefaultValueFactory = _ => Defaults.HoldoutFraction };
     public Option<int> Seed { get; } = new("--seed") { Description = "Random seed (λ initialisation, held-out choice).", DefaultValueFactory = _ => Defaults.Seed };
-    public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (0 = all cores). Same seed and threads give the same model.", DefaultValueFactory = _ => 0 };
+    public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (0 = all cores). Same seed and threads give the same model.", DefaultValueFactory = _ => Defaults.Threads };
     public Option<int> EvalEvery { get; } = new("--eval-every") { Description = "Log the ELBO every N mini-batches (0: end of pass only).", DefaultValueFactory = _ => Defaults.EvalEvery };
-    public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA, then OpenCL, else CPU), cuda, opencl or cpu.", DefaultValueFactory = _ => "auto" };
+    public Option<string> Device { get; } = DeviceOption();
 
     public TrainingFlags()
     {
-        Mode.AcceptOnlyFromAmong("online", "batch");
-        Device.AcceptOnlyFromAmong("auto", "cuda", "opencl", "cpu");
+        Mode.AcceptOnlyFromAmong([.. Enum.GetNames<TrainingMode>().Select(n => n.ToLowerInvariant())]);
+    }
+
+    /// <summary><c>--device</c>, accepting exactly the names the library takes.</summary>
+    public static Option<string> DeviceOption()
+    {
+        var option = new Option<string>("--device") { Description = "auto (CUDA, then OpenCL, else CPU), cuda, opencl or cpu.", DefaultValueFactory = _ => ComputeDevice.Names[0] };
+        option.AcceptOnlyFromAmong([.. ComputeDevice.Names]);
+        return option;
     }
 
     public void AddTo(Command command, bool topics = true)
@@ -44,21 +50,17 @@ internal sealed class TrainingFlags
 
     public TrainingOptions Options(ParseResult parseResult)
     {
-        string passes = parseResult.GetValue(Passes)!;
-        int? passCount = passes.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
-            : int.TryParse(passes, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n
-            : throw new TopicEngineException($"--passes must be a positive number or auto, not '{passes}'");
-        var options = new TrainingOptions
+        var options = Defaults with
         {
             Topics = parseResult.GetValue(Topics),
-            Mode = parseResult.GetValue(Mode) == "batch" ? TrainingMode.Batch : TrainingMode.Online,
-            Passes = passCount,
+            Mode = Enum.Parse<TrainingMode>(parseResult.GetValue(Mode)!, ignoreCase: true),
+            Passes = PassesValue(parseResult),
             BatchSize = ParseBatchSize(parseResult.GetValue(BatchSize)!),
             Kappa = parseResult.GetValue(Kappa),
             Tau0 = parseResult.GetValue(Tau0),
             Alpha = PriorSetting.Parse(parseResult.GetValue(Alpha)!, "--alpha"),
             Eta = PriorSetting.Parse(parseResult.GetValue(Eta)!, "--eta"),
-            LocalStep = new LocalStepOptions(parseResult.GetValue(MaxIterations), parseResult.GetValue(Tolerance)),
+            LocalStep = LocalStep(parseResult),
             HoldoutFraction = parseResult.GetValue(Holdout),
             Seed = parseResult.GetValue(Seed),
             Threads = parseResult.GetValue(Threads),
@@ -66,6 +68,18 @@ internal sealed class TrainingFlags
         };
         options.Validate();
         return options;
+    }
+
+    /// <summary><c>--max-iterations</c> and <c>--tolerance</c>.</summary>
+    public LocalStepOptions LocalStep(ParseResult parseResult) => new(parseResult.GetValue(MaxIterations), parseResult.GetValue(Tolerance));
+
+    /// <summary><c>--passes</c>: a count, or null for auto.</summary>
+    public int? PassesValue(ParseResult parseResult)
+    {
+        string passes = parseResult.GetValue(Passes)!;
+        return passes.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
+            : int.TryParse(passes, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n
+            : throw new TopicEngineException($"--passes must be a positive number or auto, not '{passes}'");
     }
 
     /// <summary>The <c>--batch-size</c> value: a size, or null for auto.</summary>
@@ -76,12 +90,15 @@ internal sealed class TrainingFlags
         : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n
         : throw new TopicEngineException($"--batch-size must be a positive number or auto, not '{text}'");
 
-    /// <summary>Chooses the device and says on stderr which one, with any fallback warning.</summary>
-    public DeviceChoice SelectDevice(ParseResult parseResult)
+    /// <summary>Opens the device and says on stderr which one, with any fallback warning.</summary>
+    public ComputeDevice SelectDevice(ParseResult parseResult) => OpenDevice(parseResult.GetValue(Device)!);
+
+    /// <summary>Opens the device named <paramref name="name"/> and says on stderr which one, with any fallback warning.</summary>
+    public static ComputeDevice OpenDevice(string name)
     {
-        var choice = DeviceSelector.Select(DeviceSelector.Parse(parseResult.GetValue(Device)!));
-        if (choice.Warning is not null) Console.Error.WriteLine($"warning: {choice.Warning}");
-        Console.Error.WriteLine($"device: {choice.Description}");
-        return choice;
+        var device = ComputeDevice.Open(name);
+        if (device.Warning is not null) Console.Error.WriteLine($"warning: {device.Warning}");
+        Console.Error.WriteLine($"device: {device.Description}");
+        return device;
     }
 }

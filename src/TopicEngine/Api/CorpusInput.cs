@@ -34,7 +34,10 @@ public sealed record CorpusInput
     public static CorpusInput EmbeddedDefault { get; } = new();
 
     /// <summary>True when neither paths nor a prepared folder are given: the embedded default corpus.</summary>
-    public bool IsEmbeddedDefault => PreparedDirectory is null && Paths.Count == 0;
+    public bool IsEmbeddedDefault => PreparedDirectory is null && Paths.Count == 0 && Sources is null;
+
+    /// <summary>Readers given directly by the library (documents in memory), instead of <see cref="Paths"/>.</summary>
+    internal IReadOnlyList<CorpusSource>? Sources { get; init; }
 
     /// <summary>The <c>--format</c> values.</summary>
     public static string FormatNames => CorpusSources.FormatNames;
@@ -59,6 +62,6 @@ public sealed record CorpusInput
     internal IReadOnlyList<CorpusSource> OpenSources()
     {
         if (PreparedDirectory is not null) throw new InvalidOperationException("a prepared corpus has no raw sources.");
-        return IsEmbeddedDefault ? [DefaultCorpus.Locate()] : CorpusSources.Open(Paths, Format, Reader);
+        return Sources ?? (IsEmbeddedDefault ? [DefaultCorpus.Locate()] : CorpusSources.Open(Paths, Format, Reader));
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
 using System.Text.Json;
 using TopicEngine.Backends;
+using TopicEngine.Corpus;
 using TopicEngine.Inference;
 using TopicEngine.Model;
 using TopicEngine.Text;
@@ -41,7 +42,9 @@ public sealed class TopicModel : IDisposable
         _vocabulary = snapshot.Vocabulary;
         _alpha = snapshot.Alpha.ToArray();
         _localOptions = options.LocalStep;
-        Analyzer = snapshot.ReadAnalyzer() ?? new AnalyzerSettings();
+        var recorded = snapshot.ReadAnalyzer();
+        FittedOnPreCountedInput = recorded is null;
+        Analyzer = recorded ?? new AnalyzerSettings();
         _analyzer = new TextAnalyzer(Analyzer);
         _backend = new CpuBackend(snapshot.Topics, options.Threads);
         _backend.SetLambda(snapshot.Lambda, snapshot.VocabularySize);
@@ -96,6 +99,53 @@ public sealed class TopicModel : IDisposable
     /// <summary>How text is turned into terms: the settings the model was trained with (defaults for a model fitted
     /// on pre-counted input, which records none).</summary>
     public AnalyzerSettings Analyzer { get; }
+
+    /// <summary>True when the model was fitted on pre-counted input (UCI, LDA-C) and so records no analyzer settings: raw text
+    /// is then analysed with the defaults, which may not match the other tool's tokenizer.</summary>
+    public bool FittedOnPreCountedInput { get; }
+
+    /// <summary>
+    /// Infers the topic mixture of every document of <paramref name="input"/> and writes them, one row per document with the
+    /// columns of doc_topics.parquet (<c>doc_key</c>, <c>topic_id</c>, <c>probability</c>, <c>theta</c>, <c>gamma</c>,
+    /// <c>entropy</c>, <c>token_count</c>), to the Parquet file <paramref name="outputPath"/>, atomically (<c>topic-engine infer</c>).
+    /// Documents stream through the model's analyzer in batches of <paramref name="batchSize"/> while the previous batch is
+    /// inferred; pre-counted input (UCI, LDA-C) maps by term name. The model is not changed.
+    /// </summary>
+    /// <param name="input">The new documents (raw paths; not a prepared folder, not the embedded default).</param>
+    /// <param name="outputPath">The .parquet file to write.</param>
+    /// <param name="device">Where the local step runs; null: this model's CPU backend (<see cref="InferenceOptions.Threads"/>).</param>
+    /// <param name="batchSize">Documents analysed and inferred together.</param>
+    /// <param name="cancellationToken">Stops; nothing is written then.</param>
+    /// <exception cref="TopicEngineException">No input, bad input, or an output path that is a folder.</exception>
+    public async Task<InferenceReport> InferToFileAsync(CorpusInput input, string outputPath, ComputeDevice? device = null,
+        int batchSize = 1024, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputPath);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (input.IsEmbeddedDefault || input.PreparedDirectory is not null) throw new TopicEngineException("infer needs --input (the new documents)");
+        var sources = input.OpenSources();
+        string? warning = FittedOnPreCountedInput && sources.Any(s => s.Format is not (CorpusFormat.Uci or CorpusFormat.Ldac))
+            ? "the model was fitted on pre-counted input and records no analyzer settings; text is analysed with the defaults" : null;
+        ILdaBackend? deviceBackend = null;
+        try
+        {
+            var runner = _runner;
+            if (device is not null && device.Kind != "cpu")
+            {
+                deviceBackend = device.Choice.CreateBackend(TopicCount, Options.Threads);
+                deviceBackend.SetLambda(_backend.Lambda, VocabularySize);
+                runner = new LocalStepRunner(deviceBackend, _localOptions);
+            }
+            var request = new InferRequest(_vocabulary, _alpha, Analyzer, sources, outputPath, runner, batchSize, Options.Threads);
+            var r = await InferJob.RunAsync(request, cancellationToken);
+            return new InferenceReport(r.Documents, r.Tokens, r.UnknownTokens, r.SkippedRecords, r.Backend, r.Elapsed, Path.GetFullPath(outputPath)) { Warning = warning };
+        }
+        finally
+        {
+            deviceBackend?.Dispose();
+        }
+    }
 
     /// <summary>
     /// The topic mixture of one document. Thread-safe; allocation-light (the analysis and the local step use pooled

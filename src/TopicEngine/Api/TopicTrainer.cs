@@ -2,6 +2,7 @@ using TopicEngine.Backends;
 using TopicEngine.Corpus;
 using TopicEngine.Inference;
 using TopicEngine.Model;
+using TopicEngine.Storage;
 using TopicEngine.Text;
 
 namespace TopicEngine;
@@ -20,14 +21,9 @@ public sealed record TopicTrainerOptions
     /// model so that <see cref="TopicModel.Infer(string)"/> analyses new documents the same way.</summary>
     public AnalyzerSettings Analyzer { get; init; } = new();
 
-    /// <summary>Drop terms found in fewer documents than this (<c>--min-df</c>). Default 5.</summary>
-    public int MinDf { get; init; } = 5;
-
-    /// <summary>Drop terms found in more than this fraction of documents (<c>--max-df</c>). Default 0.5.</summary>
-    public double MaxDf { get; init; } = 0.5;
-
-    /// <summary>Keep at most this many terms, the most frequent (<c>--keep-n</c>). Default 100,000.</summary>
-    public int KeepN { get; init; } = 100_000;
+    /// <summary>Which terms the vocabulary keeps (<c>--min-df</c>, <c>--max-df</c>, <c>--keep-n</c>); for an update with
+    /// <see cref="UpdateOptions.GrowVocabulary"/>, which new terms are added.</summary>
+    public PruningSettings Pruning { get; init; } = new();
 
     /// <summary>Where training runs (<c>--device</c>): <c>auto</c> (first CUDA, then OpenCL, else the CPU), <c>cuda</c>,
     /// <c>opencl</c> or <c>cpu</c>. Default <c>auto</c>.</summary>
@@ -35,6 +31,20 @@ public sealed record TopicTrainerOptions
 
     /// <summary>Terms per topic written to topics.parquet; null writes every term (<c>--full</c>). Default 50.</summary>
     public int? TopTerms { get; init; } = ModelSaveOptions.DefaultTopTerms;
+
+    /// <summary>Terms per topic in a <see cref="TrainingReport"/> (<c>--top</c>). Default 10.</summary>
+    public int ReportTerms { get; init; } = 10;
+
+    /// <summary>Throws <see cref="TopicEngineException"/> naming the flag when a setting is out of range.</summary>
+    public void Validate()
+    {
+        Training.Validate();
+        Analyzer.Validate();
+        Pruning.Validate();
+        DeviceSelector.Parse(Device);
+        if (TopTerms is < 1) throw new TopicEngineException($"the terms per topic written must be at least 1, not {TopTerms}");
+        if (ReportTerms < 1) throw new TopicEngineException($"--top must be at least 1, not {ReportTerms}");
+    }
 }
 
 /// <summary>
@@ -53,16 +63,11 @@ public sealed partial class TopicTrainer
     public TopicTrainer(TopicTrainerOptions? options = null)
     {
         Options = options ?? new TopicTrainerOptions();
-        Options.Training.Validate();
-        Options.Analyzer.Validate();
-        Pruning.Validate();
-        DeviceSelector.Parse(Options.Device);
+        Options.Validate();
     }
 
     /// <summary>The settings every fit of this trainer uses.</summary>
     public TopicTrainerOptions Options { get; }
-
-    private PruningSettings Pruning => new() { MinDf = Options.MinDf, MaxDf = Options.MaxDf, KeepN = Options.KeepN };
 
     /// <summary>
     /// Fits a model on raw texts and writes it to <paramref name="outputDirectory"/>. The texts are read once,
@@ -79,7 +84,7 @@ public sealed partial class TopicTrainer
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        return FitSourcesAsync([new TextSequenceSource(texts)], outputDirectory, progress, cancellationToken);
+        return FitAndLoadAsync(new CorpusInput { Sources = [new TextSequenceSource(texts)] }, outputDirectory, progress, cancellationToken);
     }
 
     /// <summary>
@@ -93,40 +98,120 @@ public sealed partial class TopicTrainer
     /// <param name="cancellationToken">Stops the fit; nothing is written then.</param>
     /// <returns>The written model, loaded.</returns>
     /// <exception cref="TopicEngineException">A missing input, a record that does not parse (named by file and line), or another clear error.</exception>
-    public Task<TopicModel> FitFilesAsync(IEnumerable<string> inputs, string outputDirectory,
+    public async Task<TopicModel> FitFilesAsync(IEnumerable<string> inputs, string outputDirectory,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return FitSourcesAsync(CorpusSources.Open(inputs.ToList(), CorpusFormat.Auto, new ReaderOptions()), outputDirectory, progress, cancellationToken);
+        var input = CorpusInput.FromPaths(inputs);
+        if (input.IsEmbeddedDefault) throw new TopicEngineException("no input files given");
+        return await FitAndLoadAsync(input, outputDirectory, progress, cancellationToken);
     }
 
-    private async Task<TopicModel> FitSourcesAsync(IReadOnlyList<CorpusSource> sources, string outputDirectory,
-        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private async Task<TopicModel> FitAndLoadAsync(CorpusInput input, string outputDirectory, IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
     {
+        var report = await FitCorpusAsync(input, outputDirectory, progress: progress, cancellationToken: cancellationToken);
+        return await LoadAsync(report.ModelDirectory, cancellationToken);
+    }
+
+    /// <summary>
+    /// Fits a model on <paramref name="input"/> as <c>topic-engine fit</c> does and writes it to <paramref name="outputDirectory"/>
+    /// (whole or not at all): raw input is analysed and pruned first (into a temporary folder beside the output, removed at
+    /// the end), a prepared folder is read as it is; then SVI on <paramref name="device"/>, the final θ pass, and the save.
+    /// With <see cref="TrainingOptions.CheckpointEvery"/> the output holds a loadable checkpoint while training;
+    /// <paramref name="resumeFrom"/> continues the fit checkpointed there (same corpus and options, λ then equals the
+    /// uninterrupted fit's bit for bit).
+    /// </summary>
+    /// <param name="input">The documents (raw paths, a prepared folder, or the embedded default).</param>
+    /// <param name="outputDirectory">The model directory to write.</param>
+    /// <param name="device">The device to train on; null opens <see cref="TopicTrainerOptions.Device"/> for this call.</param>
+    /// <param name="resumeFrom">A model directory holding a checkpoint of this same fit, or null.</param>
+    /// <param name="progress">Receives a report after every global step and every pass.</param>
+    /// <param name="cancellationToken">Stops the fit; the output keeps its previous content (or the last checkpoint).</param>
+    /// <exception cref="TopicEngineException">Bad input, an empty corpus, a vocabulary pruned to nothing, a checkpoint of
+    /// another fit, or another clear error.</exception>
+    public async Task<TrainingReport> FitCorpusAsync(CorpusInput input, string outputDirectory, ComputeDevice? device = null,
+        string? resumeFrom = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(outputDirectory);
         var training = Options.Training;
         string full = Path.GetFullPath(outputDirectory);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.corpus-{Guid.NewGuid():N}");
+        string? temporary = null;
+        using var opened = device is null ? ComputeDevice.Open(Options.Device) : null;
+        var compute = (device ?? opened)!.Choice;
         try
         {
-            var preparer = new CorpusPreparer(Options.Analyzer, Pruning, training.Threads);
-            var prepared = await preparer.PrepareAsync(sources, temp, null, cancellationToken);
-            var corpus = PreparedCorpus.Open(prepared.Directory);
-            using var device = DeviceSelector.Select(DeviceSelector.Parse(Options.Device));
+            string prepared = input.PreparedDirectory ?? (temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.corpus-{Guid.NewGuid():N}"));
+            if (input.PreparedDirectory is null)
+                await TopicCorpus.PrepareAsync(input, prepared, new CorpusOptions { Analyzer = Options.Analyzer, Pruning = Options.Pruning, Threads = training.Threads },
+                    null, cancellationToken);
+            var corpus = PreparedCorpus.Open(prepared);
             var request = new FitRequest(corpus, corpus.Vocabulary, corpus.ModelAnalyzerSettings, training,
-                k => device.CreateBackend(k, training.Threads), full, Options.TopTerms);
-            await FitJob.RunAsync(request, progress, cancellationToken);
+                k => compute.CreateBackend(k, training.Threads), full, Options.TopTerms, resumeFrom);
+            var outcome = await FitJob.RunAsync(request, progress, cancellationToken);
+            return Report(full, outcome.Result, outcome.Snapshot);
         }
         finally
         {
-            Storage.AtomicFile.TryDeleteDirectory(temp);
+            if (temporary is not null) AtomicFile.TryDeleteDirectory(temporary);
         }
-        return await TopicModel.LoadAsync(full, new InferenceOptions
-        {
-            LocalStep = training.LocalStep,
-            Threads = training.Threads,
-        }, cancellationToken);
     }
+
+    /// <summary>
+    /// Folds new documents (and, with <see cref="UpdateOptions.GrowVocabulary"/>, new words) into the saved model in
+    /// <paramref name="modelDirectory"/> by continuing online SVI from its λ, α, η and step counter, as
+    /// <c>topic-engine update</c> does. Raw text is analysed with the model's own analyzer settings; the model is replaced
+    /// atomically when the new one is complete (or written to <see cref="UpdateOptions.OutputDirectory"/>).
+    /// </summary>
+    /// <exception cref="TopicEngineException">A damaged model, bad input, or input the model cannot read (raw text for a
+    /// model fitted on pre-counted input).</exception>
+    public async Task<UpdateReport> UpdateAsync(string modelDirectory, CorpusInput newDocuments, UpdateOptions? options = null,
+        ComputeDevice? device = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        ArgumentNullException.ThrowIfNull(newDocuments);
+        options ??= new UpdateOptions();
+        if (newDocuments.PreparedDirectory is not null || newDocuments.IsEmbeddedDefault)
+            throw new TopicEngineException("update needs the new documents as --input files or folders");
+        var manifest = await ModelDirectory.VerifyAsync(modelDirectory, cancellationToken);
+        var training = Options.Training with
+        {
+            Topics = manifest.Topics, Kappa = manifest.Kappa, Tau0 = manifest.Tau0,
+            BatchSize = options.BatchSize ?? (manifest.BatchSize > 0 ? manifest.BatchSize : null),   // null: auto
+        };
+        training.Validate();
+        using var opened = device is null ? ComputeDevice.Open(Options.Device) : null;
+        var compute = (device ?? opened)!.Choice;
+        var request = new UpdateRequest(modelDirectory, newDocuments.OpenSources(), training, k => compute.CreateBackend(k, training.Threads),
+            options.OutputDirectory, options.GrowVocabulary ? Options.Pruning : null, Options.TopTerms);
+        var outcome = await UpdateJob.RunAsync(request, progress, cancellationToken);
+        var report = Report(Path.GetFullPath(options.OutputDirectory ?? modelDirectory), outcome.Result, outcome.Snapshot);
+        return new UpdateReport
+        {
+            ModelDirectory = report.ModelDirectory, Backend = report.Backend, TrainingDocuments = report.TrainingDocuments,
+            HeldOutDocuments = report.HeldOutDocuments, TrainingTokens = report.TrainingTokens, Passes = report.Passes, Steps = report.Steps,
+            TrainingSeconds = outcome.TrainingTime.TotalSeconds, HeldOutPerplexity = report.HeldOutPerplexity, Topics = report.Topics,
+            NewDocuments = outcome.NewDocuments, NewTokens = outcome.NewTokens, NewTerms = outcome.NewTerms, CorpusDocuments = outcome.CorpusDocuments,
+            StepsBefore = manifest.Steps, CountingTime = outcome.CountingTime, TrainingTime = outcome.TrainingTime, TotalTime = outcome.TotalTime,
+        };
+    }
+
+    private TrainingReport Report(string directory, TrainingResult result, ModelSnapshot snapshot)
+    {
+        var topics = TopTerms.Compute(snapshot.Lambda, snapshot.Topics, snapshot.VocabularySize, Options.ReportTerms)
+            .Select((terms, k) => new Topic(k, terms.Select(t => new TopicWord(t.TermId, snapshot.Vocabulary.Term(t.TermId), t.Probability)).ToArray()))
+            .ToArray();
+        return new TrainingReport
+        {
+            ModelDirectory = directory, Backend = result.Backend, TrainingDocuments = result.TrainingDocuments,
+            HeldOutDocuments = result.HeldOutDocuments, TrainingTokens = result.TrainingTokens, Passes = result.State.CompletedPasses,
+            Steps = result.State.Step, TrainingSeconds = result.State.Seconds, HeldOutPerplexity = result.HeldOutPerplexity, Topics = topics,
+        };
+    }
+
+    private Task<TopicModel> LoadAsync(string directory, CancellationToken cancellationToken) =>
+        TopicModel.LoadAsync(directory, new InferenceOptions { LocalStep = Options.Training.LocalStep, Threads = Options.Training.Threads }, cancellationToken);
 
     /// <summary>Documents given as strings in memory (or a lazy sequence), keyed by 1-based position.</summary>
     private sealed class TextSequenceSource(IEnumerable<string> texts) : CorpusSource("(documents)", CorpusFormat.Text)

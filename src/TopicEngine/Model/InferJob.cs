@@ -7,19 +7,21 @@ using TopicEngine.Text;
 namespace TopicEngine.Model;
 
 /// <summary>What one <c>infer</c> run needs.</summary>
-/// <param name="Model">The loaded model (unchanged by inference).</param>
+/// <param name="Vocabulary">The model's vocabulary.</param>
+/// <param name="Alpha">The model's α.</param>
+/// <param name="Analyzer">The model's analyzer settings (the defaults for a model fitted on pre-counted input).</param>
 /// <param name="Sources">The new documents: raw text (analysed with the model's settings) or pre-counted (mapped by term name).</param>
 /// <param name="OutputPath">The Parquet file to write (doc_topics schema), atomically.</param>
-/// <param name="BackendFactory">Builds a backend for K topics (CPU on all cores, or a GPU).</param>
-/// <param name="LocalOptions">Local-step settings (those of the fit, by default).</param>
+/// <param name="Runner">The local step against the model's λ (a CPU backend on all cores, or a GPU), λ set; unchanged.</param>
 /// <param name="BatchSize">Documents analysed and inferred together.</param>
 /// <param name="Threads">Analysis threads; 0 means all cores.</param>
 internal sealed record InferRequest(
-    ModelSnapshot Model,
+    Vocabulary Vocabulary,
+    float[] Alpha,
+    AnalyzerSettings Analyzer,
     IReadOnlyList<CorpusSource> Sources,
     string OutputPath,
-    Func<int, ILdaBackend> BackendFactory,
-    LocalStepOptions LocalOptions,
+    LocalStepRunner Runner,
     int BatchSize = 1024,
     int Threads = 0);
 
@@ -45,24 +47,20 @@ internal static class InferJob
         if (request.BatchSize <= 0) throw new TopicEngineException($"--batch-size must be at least 1, not {request.BatchSize}");
         if (request.Sources.Count == 0) throw new TopicEngineException("no input to infer; pass --input");
         var clock = Stopwatch.StartNew();
-        var model = request.Model;
-        int k = model.Topics;
+        int k = request.Alpha.Length;
         string output = Path.GetFullPath(request.OutputPath);
         if (System.IO.Directory.Exists(output)) throw new TopicEngineException($"--out '{request.OutputPath}' is a folder; name a .parquet file");
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(output)!);
 
-        using var analyzer = new TextAnalyzer(model.ReadAnalyzer() ?? new AnalyzerSettings());
-        var builder = new BatchBuilder(analyzer, model.Vocabulary, threads: request.Threads);
+        using var analyzer = new TextAnalyzer(request.Analyzer);
+        var builder = new BatchBuilder(analyzer, request.Vocabulary, threads: request.Threads);
         var report = new ReadReport();
-        using var backend = request.BackendFactory(k);
-        backend.SetLambda(model.Lambda, model.VocabularySize);
-        var runner = new LocalStepRunner(backend, request.LocalOptions);
         long documents = 0, tokens = 0;
         await using (var writer = await DocTopicsWriter.CreateAsync(output, k, cancellationToken))
         {
             // The runner analyses batch n+1 (reader + BatchBuilder, on its own thread) while the backend infers batch n.
             var batches = request.Sources.SelectMany(source => builder.Batches(source, request.BatchSize, report));
-            foreach (var batch in ThetaPass.Run(runner, batches, model.Alpha, cancellationToken))
+            foreach (var batch in ThetaPass.Run(request.Runner, batches, request.Alpha, cancellationToken))
             {
                 await writer.WriteAsync(batch, cancellationToken);
                 documents += batch.Keys.Length;
@@ -72,6 +70,6 @@ internal static class InferJob
                 throw new TopicEngineException($"no documents in {string.Join(", ", request.Sources.Select(s => s.Path))}");
             await writer.CompleteAsync(cancellationToken);
         }
-        return new InferOutcome(documents, tokens, builder.UnknownTokens, report.Skipped, backend.Name, clock.Elapsed);
+        return new InferOutcome(documents, tokens, builder.UnknownTokens, report.Skipped, request.Runner.Backend.Name, clock.Elapsed);
     }
 }

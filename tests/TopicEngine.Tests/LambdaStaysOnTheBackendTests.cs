@@ -1,0 +1,93 @@
+using TopicEngine.Backends;
+using TopicEngine.Corpus;
+using TopicEngine.Inference;
+using TopicEngine.Model;
+using TopicEngine.Text;
+
+namespace TopicEngine.Tests;
+
+/// <summary>
+/// λ stays on the backend during a fit (issue 9): the ELBO's β part, the η Newton step and the held-out evaluation are
+/// backend operations, so a whole fit — logged every step, η and α learned, held-out documents scored every pass, the
+/// final θ pass and the save — copies λ off the backend exactly once, for the save. Run on the CPU backend and on the GPU
+/// backend over ILGPU's CPU accelerator.
+/// </summary>
+public sealed class LambdaStaysOnTheBackendTests(SmallGroupTestAccelerator device) : IClassFixture<SmallGroupTestAccelerator>
+{
+    private static readonly TrainingOptions Options = new()
+    {
+        Topics = 3, Passes = 2, BatchSize = 8, EvalEvery = 1, HoldoutFraction = 0.2, Alpha = PriorSetting.Auto, Eta = PriorSetting.Auto,
+        LocalStep = new(MaxIterations: 20), Seed = 3, Threads = 2,
+    };
+
+    [Fact]
+    public Task AFitOnTheCpuBackendCopiesLambdaOffItOnceForTheSave() => FitCopiesLambdaOnce(k => new CpuBackend(k, threads: 2));
+
+    [Fact]
+    public Task AFitOnTheGpuBackendCopiesLambdaOffItOnceForTheSave() => FitCopiesLambdaOnce(k => new GpuBackend(device.Accelerator, k));
+
+    [Fact]
+    public async Task EveryCheckpointCopiesLambdaOnceMore()
+    {
+        var counting = new List<CountingBackend>();
+        using var dir = new TempDirectory();
+        var (corpus, vocabulary) = Corpus();
+        // 8 training documents (2 of 10 held out) in batches of 2: 4 steps per pass, 2 passes. Checkpoints after steps 2 and 6
+        // (inside a pass; steps 4 and 8 end a pass) and at the end of both passes: 4, then the save.
+        var options = Options with { BatchSize = 2, CheckpointEvery = 2 };
+        await FitJob.RunAsync(new FitRequest(corpus, vocabulary, null, options, k => Counted(new CpuBackend(k, threads: 2), counting), dir.File("model")));
+        Assert.Equal(4 + 1, counting.Single().GetLambdaCalls);
+    }
+
+    private async Task FitCopiesLambdaOnce(Func<int, ILdaBackend> create)
+    {
+        var counting = new List<CountingBackend>();
+        using var dir = new TempDirectory();
+        var (corpus, vocabulary) = Corpus();
+        var outcome = await FitJob.RunAsync(new FitRequest(corpus, vocabulary, null, Options, k => Counted(create(k), counting), dir.File("model")));
+        var backend = Assert.Single(counting);   // one backend for training, held-out evaluation and the final θ pass
+        Assert.Equal(1, backend.GetLambdaCalls);
+        Assert.Equal(2, outcome.Result.State.HeldOutLog.Count);
+        Assert.True(outcome.Result.State.Log.Count >= 4, "every step logged");
+        Assert.True(backend.TopicWordBoundCalls >= 4 && backend.SumElogBetaCalls >= 4 && backend.CompletionCalls >= 2);
+        if (backend.Inner is GpuBackend gpu) Assert.Equal(1, gpu.LambdaDownloads);
+    }
+
+    private static CountingBackend Counted(ILdaBackend inner, List<CountingBackend> all)
+    {
+        var backend = new CountingBackend(inner);
+        all.Add(backend);
+        return backend;
+    }
+
+    private static (InMemoryCorpus Corpus, Vocabulary Vocabulary) Corpus()
+    {
+        var corpus = BackendContractTests.RandomCorpus(12, 10, seed: 4, maxDistinctTerms: 6);
+        var vocabulary = new Vocabulary();
+        for (int w = 0; w < 12; w++) vocabulary.Add("term" + w);
+        return (corpus, vocabulary);
+    }
+
+    /// <summary>Passes everything to <see cref="Inner"/> and counts the calls that read all of λ.</summary>
+    private sealed class CountingBackend(ILdaBackend inner) : ILdaBackend
+    {
+        public ILdaBackend Inner => inner;
+        public int GetLambdaCalls { get; private set; }
+        public int TopicWordBoundCalls { get; private set; }
+        public int SumElogBetaCalls { get; private set; }
+        public int CompletionCalls { get; private set; }
+
+        public string Name => inner.Name;
+        public int Topics => inner.Topics;
+        public int VocabularySize => inner.VocabularySize;
+        public void SetLambda(ReadOnlySpan<float> lambda, int vocabularySize) => inner.SetLambda(lambda, vocabularySize);
+        public LocalStepResult LocalStep(SparseBatch batch, ReadOnlySpan<float> alpha, LocalStepOptions options, Span<float> gamma,
+            bool accumulateStatistics, bool computeBound) => inner.LocalStep(batch, alpha, options, gamma, accumulateStatistics, computeBound);
+        public void GlobalStep(float rho, float eta, float scale) => inner.GlobalStep(rho, eta, scale);
+        public void GetLambda(Span<float> lambda) { GetLambdaCalls++; inner.GetLambda(lambda); }
+        public double TopicWordBound(float eta) { TopicWordBoundCalls++; return inner.TopicWordBound(eta); }
+        public double SumElogBeta() { SumElogBetaCalls++; return inner.SumElogBeta(); }
+        public double CompletionLogLikelihood(SparseBatch scored, ReadOnlySpan<float> gamma) { CompletionCalls++; return inner.CompletionLogLikelihood(scored, gamma); }
+        public void Dispose() => inner.Dispose();
+    }
+}
