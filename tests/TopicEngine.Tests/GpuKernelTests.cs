@@ -16,7 +16,7 @@ public sealed class GpuKernelTests(GpuTestAccelerator device) : IClassFixture<Gp
     {
         var results = GpuKernelCheck.Run(device.Accelerator, topics, vocabulary: 23, documents: 6, seed: topics);
 
-        Assert.Equal(6, results.Count);
+        Assert.Equal(9, results.Count);
         foreach (var result in results)
             Assert.True(result.Passed, $"{result.Kernel}: max abs {result.MaxAbsoluteDifference:g3}, max rel {result.MaxRelativeDifference:g3}");
     }
