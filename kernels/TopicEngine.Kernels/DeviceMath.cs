@@ -83,4 +83,28 @@ internal static class DeviceMath
         for (int w = 0; w < warps; w++) sum += scratch[w];
         return sum;
     }
+
+    /// <summary>Sum of <paramref name="value"/> over the warp in double, the same in every lane
+    /// (butterfly as <see cref="WarpSum(float)"/>).</summary>
+    public static double WarpSum(double value)
+    {
+        for (int mask = Warp.WarpSize / 2; mask > 0; mask >>= 1)
+            value += Warp.ShuffleXor(value, mask);
+        return value;
+    }
+
+    /// <summary>Sum of <paramref name="value"/> over the group in double, returned to every thread;
+    /// warps are added in warp order, so the result does not depend on timing.
+    /// <paramref name="scratch"/>: one double per warp in shared memory. Contains one barrier; the
+    /// caller must put a barrier between two uses of the same scratch.</summary>
+    public static double GroupSum(double value, ArrayView<double> scratch)
+    {
+        value = WarpSum(value);
+        if (Warp.IsFirstLane) scratch[Warp.WarpIdx] = value;
+        Group.Barrier();
+        int warps = Group.DimX / Warp.WarpSize;
+        double sum = 0;
+        for (int w = 0; w < warps; w++) sum += scratch[w];
+        return sum;
+    }
 }

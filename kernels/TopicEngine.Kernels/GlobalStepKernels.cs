@@ -7,7 +7,7 @@ namespace TopicEngine.Kernels;
 /// Kernels of the global step, two passes over the V×K model plus one over K:
 /// (1) <see cref="BlendAndPartialRowSums"/>: λ ← (1 − ρ) λ + ρ (η + scale · s) (Hoffman et al.
 /// 2010, eq. 7), s ← 0, and each group's share of the row sums Σ_w λ_kw;
-/// (2) <see cref="DigammaOfRowSums"/>: ψ(Σ_w λ_kw) from the partial sums, added in a fixed order;
+/// (2) <see cref="DigammaOfRowSums"/>: Σ_w λ_kw and ψ of it from the partial sums, added in a fixed order;
 /// (3) <see cref="ExpElogBeta"/>: expElogβ_wk = exp(ψ(λ_wk) − ψ(Σ_w λ_kw)).
 /// Row sums are reduced without atomics, so the same device gives the same λ every run.
 /// </summary>
@@ -75,16 +75,19 @@ internal static class GlobalStepKernels
         }
     }
 
-    /// <summary>ψ(Σ_w λ_wk) for topic k = index, summing the groups' partial sums in group order.</summary>
+    /// <summary>Σ_w λ_wk and ψ(Σ_w λ_wk) for topic k = index, summing the groups' partial sums in
+    /// group order. The row sums stay on the device for the model sums (<see cref="ModelSumKernels"/>).</summary>
     public static void DigammaOfRowSums(
         Index1D topic,                   // k
         ArrayView<float> partialSums,    // groups×K
+        ArrayView<float> rowSums,        // out Σ_w λ_wk: K
         ArrayView<float> psiRowSums,     // out ψ(Σ_w λ_wk): K
         int topics,                      // K
         int groups)                      // number of partial rows
     {
         float sum = 0f;
         for (int g = 0; g < groups; g++) sum += partialSums[g * topics + topic];
+        rowSums[topic] = sum;
         psiRowSums[topic] = DeviceMath.Digamma(sum);
     }
 

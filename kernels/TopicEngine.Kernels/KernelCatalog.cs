@@ -17,6 +17,9 @@ internal static class KernelCatalog
         Explicit(typeof(GlobalStepKernels), nameof(GlobalStepKernels.BlendAndPartialRowSums)),
         Implicit(typeof(GlobalStepKernels), nameof(GlobalStepKernels.DigammaOfRowSums)),
         Implicit(typeof(GlobalStepKernels), nameof(GlobalStepKernels.ExpElogBeta)),
+        Explicit(typeof(ModelSumKernels), nameof(ModelSumKernels.TopicWordBoundPartials)),
+        Explicit(typeof(ModelSumKernels), nameof(ModelSumKernels.DigammaPartials)),
+        Explicit(typeof(ModelSumKernels), nameof(ModelSumKernels.CompletionLogLikelihood)),
     ];
 
     private static KernelEntry Explicit(Type type, string name) => new(name, Find(type, name), true);

@@ -18,11 +18,20 @@ public abstract class BackendContractTests
     /// <summary>Allowed |a − b| / max(|b|, 1) against the reference for γ, statistics and λ; the bound uses it relative to |b|.</summary>
     protected virtual double RelativeTolerance => 1e-4;
 
+    /// <summary>Allowed |a − b| / |b| of <see cref="ILdaBackend.TopicWordBound"/>, <see cref="ILdaBackend.SumElogBeta"/> and
+    /// <see cref="ILdaBackend.CompletionLogLikelihood"/> against the reference. 0 demands the same double bit for bit:
+    /// the CPU backends call the same host functions (<c>LdaMath</c>, <c>DirichletPriors</c>) as the reference.</summary>
+    protected virtual double ModelSumTolerance => 0;
+
     /// <summary>Rounds of the first-use race test; a slow backend (ILGPU's CPU accelerator) may lower it.</summary>
     protected virtual int ConcurrencyRounds => 100;
 
     /// <summary>Shapes that break vectorised code.</summary>
     public static TheoryData<int> TopicCounts => new() { 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33 };
+
+    /// <summary>K for the reductions over λ: one topic, fewer topics than a (simulated) warp, and counts just past
+    /// multiples of 16 and 32.</summary>
+    public static TheoryData<int> ModelSumTopicCounts => new() { 1, 3, 17, 33 };
 
     /// <summary>Local-step settings for the comparisons: run (nearly) to convergence. A backend on a
     /// slow simulator may stop earlier (its γ then differs from the reference by about the tolerance).</summary>
@@ -105,6 +114,129 @@ public abstract class BackendContractTests
         reference.GetLambda(expectedStatistics);
         backend.GetLambda(actualStatistics);
         AssertClose(expectedStatistics, actualStatistics, "statistics");
+    }
+
+    private void AssertModelSum(double expected, double actual, string what)
+    {
+        Assert.True(double.IsFinite(actual), $"{what} is {actual}");
+        if (ModelSumTolerance == 0)
+        {
+            Assert.True(expected.Equals(actual), $"{what}: expected {expected:R}, got {actual:R} (must be bit-identical)");
+            return;
+        }
+        double error = Math.Abs(expected - actual) / Math.Abs(expected);
+        Assert.True(error <= ModelSumTolerance, $"{what}: expected {expected:R}, got {actual:R} (relative error {error:g3})");
+    }
+
+    /// <summary>γ drawn from [0.05, 5.05): DocumentCount×K, row-major.</summary>
+    private static float[] RandomGamma(int documents, int topics, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, documents * topics).Select(_ => (float)(0.05 + 5 * random.NextDouble())).ToArray();
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelSumTopicCounts))]
+    public void TopicWordBoundMatchesReference(int topics)
+    {
+        const int v = 40;
+        var lambda = RandomLambda(v, topics, seed: 300 + topics);
+        using var reference = new ReferenceBackend(topics);
+        using var backend = CreateBackend(topics);
+        reference.SetLambda(lambda, v);
+        backend.SetLambda(lambda, v);
+
+        foreach (float eta in new[] { 0.01f, 1f / topics, 2f })
+            AssertModelSum(reference.TopicWordBound(eta), backend.TopicWordBound(eta), $"TopicWordBound(η = {eta})");
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelSumTopicCounts))]
+    public void SumElogBetaMatchesReference(int topics)
+    {
+        const int v = 40;
+        var lambda = RandomLambda(v, topics, seed: 500 + topics);
+        using var reference = new ReferenceBackend(topics);
+        using var backend = CreateBackend(topics);
+        reference.SetLambda(lambda, v);
+        backend.SetLambda(lambda, v);
+
+        AssertModelSum(reference.SumElogBeta(), backend.SumElogBeta(), "SumElogBeta");
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelSumTopicCounts))]
+    public void CompletionLogLikelihoodMatchesReference(int topics)
+    {
+        const int v = 40;
+        var corpus = RandomCorpus(v, 10, seed: 600 + topics);   // document 0 is empty, document 1 has one token
+        var scored = corpus.Slice(0, corpus.DocumentCount);
+        var gamma = RandomGamma(scored.DocumentCount, topics, seed: 700 + topics);
+        var lambda = RandomLambda(v, topics, seed: 800 + topics);
+        using var reference = new ReferenceBackend(topics);
+        using var backend = CreateBackend(topics);
+        reference.SetLambda(lambda, v);
+        backend.SetLambda(lambda, v);
+
+        AssertModelSum(reference.CompletionLogLikelihood(scored, gamma), backend.CompletionLogLikelihood(scored, gamma), "completion of the batch");
+        var oneToken = corpus.Slice(1, 1);
+        Assert.Equal(1, oneToken.NonZeroCount);
+        AssertModelSum(reference.CompletionLogLikelihood(oneToken, gamma.AsSpan(topics, topics)),
+            backend.CompletionLogLikelihood(oneToken, gamma.AsSpan(topics, topics)), "completion of the one-token document");
+        Assert.Equal(0, backend.CompletionLogLikelihood(corpus.Slice(0, 1), gamma.AsSpan(0, topics)));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(17)]
+    public void ModelSumsFollowLambdaAfterAGlobalStep(int topics)
+    {
+        // The backend's own λ after a step, scored by the host functions: a backend that keeps row sums or
+        // a copy of λ must refresh them in GlobalStep.
+        const int v = 30;
+        const float eta = 0.05f;
+        var corpus = RandomCorpus(v, 8, seed: 900 + topics, maxDistinctTerms: 8);
+        var batch = corpus.Slice(0, corpus.DocumentCount);
+        var gamma = new float[batch.DocumentCount * topics];
+        using var backend = CreateBackend(topics);
+        backend.SetLambda(RandomLambda(v, topics, seed: 901), v);
+        backend.LocalStep(batch, Alpha(topics, 902), Converged, gamma, accumulateStatistics: true, computeBound: false);
+        backend.GlobalStep(0.6f, eta, 3f);
+        var lambda = new float[v * topics];
+        backend.GetLambda(lambda);
+
+        AssertModelSum(LdaMath.TopicWordBound(lambda, v, topics, eta, threads: 1), backend.TopicWordBound(eta), "TopicWordBound");
+        AssertModelSum(DirichletPriors.SumElogBeta(lambda, v, topics, threads: 1), backend.SumElogBeta(), "SumElogBeta");
+        AssertModelSum(LdaMath.CompletionLogLikelihood(lambda, v, topics, batch, gamma), backend.CompletionLogLikelihood(batch, gamma), "completion");
+    }
+
+    [Fact]
+    public void ModelSumsRepeatBitForBit()
+    {
+        const int v = 25, topics = 17;
+        var corpus = RandomCorpus(v, 6, seed: 950);
+        var scored = corpus.Slice(0, corpus.DocumentCount);
+        var gamma = RandomGamma(scored.DocumentCount, topics, seed: 951);
+        using var backend = CreateBackend(topics);
+        backend.SetLambda(RandomLambda(v, topics, seed: 952), v);
+
+        Assert.Equal(backend.TopicWordBound(0.1f), backend.TopicWordBound(0.1f));
+        Assert.Equal(backend.SumElogBeta(), backend.SumElogBeta());
+        Assert.Equal(backend.CompletionLogLikelihood(scored, gamma), backend.CompletionLogLikelihood(scored, gamma));
+    }
+
+    [Fact]
+    public void CompletionLogLikelihoodRejectsATermOutsideTheVocabulary()
+    {
+        const int v = 10, topics = 3;
+        using var backend = CreateBackend(topics);
+        backend.SetLambda(RandomLambda(v, topics, 1), v);
+        var scored = new SparseBatch(["inside", "outside"], [0, 1, 3], [2, 4, v], [1f, 1f, 2f]);
+
+        var error = Assert.Throws<TopicEngineException>(() => backend.CompletionLogLikelihood(scored, RandomGamma(2, topics, 2)));
+
+        Assert.Contains($"term id {v}", error.Message);
+        Assert.Contains($"outside the vocabulary of {v} terms", error.Message);
     }
 
     [Theory]

@@ -1,4 +1,8 @@
+using ILGPU;
+using ILGPU.Runtime;
 using TopicEngine.Backends;
+using TopicEngine.Inference;
+using TopicEngine.Kernels;
 
 namespace TopicEngine.Tests;
 
@@ -16,8 +20,64 @@ public sealed class GpuKernelTests(GpuTestAccelerator device) : IClassFixture<Gp
     {
         var results = GpuKernelCheck.Run(device.Accelerator, topics, vocabulary: 23, documents: 6, seed: topics);
 
-        Assert.Equal(6, results.Count);
+        Assert.Equal(9, results.Count);
         foreach (var result in results)
             Assert.True(result.Passed, $"{result.Kernel}: max abs {result.MaxAbsoluteDifference:g3}, max rel {result.MaxRelativeDifference:g3}");
+    }
+
+    [Fact]
+    public void Device_LogGamma_and_Digamma_match_SpecialFunctions_from_tiny_to_huge_x()
+    {
+        // Below, across and above the recurrence's threshold 6, near the zeros of lnΓ (1, 2), and huge.
+        float[] x = [1e-6f, 0.01f, 0.3f, 1f, 1.5f, 2f, 3.7f, 5.99f, 6f, 6.01f, 17.5f, 123.4f, 1e4f, 1e6f, 1e15f, 1e30f];
+        var (logGamma, digamma) = RunSpecialFunctions(x);
+
+        for (int i = 0; i < x.Length; i++)
+        {
+            double expectedLogGamma = SpecialFunctions.LogGamma((double)x[i]);
+            double expectedDigamma = SpecialFunctions.Digamma((double)x[i]);
+            // float evaluation: relative 1e-5, or absolute 1e-5 where the value passes through 0
+            Assert.True(Math.Abs(logGamma[i] - expectedLogGamma) <= 1e-5 * Math.Max(1, Math.Abs(expectedLogGamma)),
+                $"lnΓ({x[i]}): device {logGamma[i]}, host {expectedLogGamma}");
+            Assert.True(Math.Abs(digamma[i] - expectedDigamma) <= 1e-5 * Math.Max(1, Math.Abs(expectedDigamma)),
+                $"ψ({x[i]}): device {digamma[i]}, host {expectedDigamma}");
+        }
+    }
+
+    [Fact]
+    public void Device_LogGamma_and_Digamma_keep_the_host_edges_at_0_NaN_negative_and_infinity()
+    {
+        float[] x = [0f, float.NaN, -1.5f, float.PositiveInfinity];
+        var (logGamma, digamma) = RunSpecialFunctions(x);
+
+        Assert.Equal([float.PositiveInfinity, float.NaN, float.NaN, float.PositiveInfinity], logGamma);
+        Assert.Equal([float.NegativeInfinity, float.NaN, float.NaN, float.PositiveInfinity], digamma);
+    }
+
+    private (float[] LogGamma, float[] Digamma) RunSpecialFunctions(float[] x)
+    {
+        var accelerator = device.Accelerator;
+        var kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(DeviceMathTestKernels.LogGammaAndDigamma);
+        using var input = accelerator.Allocate1D(x);
+        using var logGamma = accelerator.Allocate1D<float>(x.Length);
+        using var digamma = accelerator.Allocate1D<float>(x.Length);
+        kernel(x.Length, input.View, logGamma.View, digamma.View);
+        accelerator.Synchronize();
+        return (logGamma.GetAsArray1D(), digamma.GetAsArray1D());
+    }
+}
+
+/// <summary>Kernels that exist only for tests (public: ILGPU's CPU accelerator calls them from a dynamic assembly).</summary>
+public static class DeviceMathTestKernels
+{
+    /// <summary>lnΓ(x) and ψ(x) of <see cref="DeviceMath"/> for every x.</summary>
+    public static void LogGammaAndDigamma(
+        Index1D i,                       // element
+        ArrayView<float> x,              // inputs
+        ArrayView<float> logGamma,       // out lnΓ(x)
+        ArrayView<float> digamma)        // out ψ(x)
+    {
+        logGamma[i] = DeviceMath.LogGamma(x[i]);
+        digamma[i] = DeviceMath.Digamma(x[i]);
     }
 }

@@ -10,7 +10,9 @@ namespace TopicEngine.Backends;
 /// The <see cref="ILdaBackend"/> contract on an ILGPU accelerator (CUDA, OpenCL, or ILGPU's CPU
 /// accelerator in tests). λ, expElogβ and the statistics stay on the device for the whole fit
 /// (V×K, term-major); only γ and per-document scalars come back per batch, and λ only on
-/// <see cref="GetLambda"/>. Kernels (<c>kernels/TopicEngine.Kernels</c>) are loaded once.
+/// <see cref="GetLambda"/>: the β bound, Σ Elogβ and document completion are reduced on the device
+/// (one double per group or document comes back, added on the host in a fixed order).
+/// Kernels (<c>kernels/TopicEngine.Kernels</c>) are loaded once.
 /// Statistics are summed in 64-bit fixed point, so the same input on the same device gives
 /// byte-identical λ (float atomics would make the sum depend on thread-group timing).
 /// <para>A batch is processed in chunks of at most <c>chunkDocuments</c> documents through two
@@ -29,6 +31,9 @@ internal sealed class GpuBackend : ILdaBackend
 
     private const int MaxBlendGroups = 1024;
 
+    /// <summary>Most groups of the V×K sums (<see cref="ModelSumKernels"/>): one double each comes back.</summary>
+    private const int MaxSumGroups = 1024;
+
     private readonly Accelerator _accelerator;
     private readonly AcceleratorStream _computeStream;
     private readonly AcceleratorStream _copyStream;
@@ -45,14 +50,21 @@ internal sealed class GpuBackend : ILdaBackend
         ArrayView<float>, ArrayView<float>, int> _boundKernel;
     private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<long>, ArrayView<float>,
         GlobalStepSettings> _blendKernel;
-    private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int> _digammaKernel;
+    private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> _digammaKernel;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> _expElogBetaKernel;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<double>, int, int, float, double> _topicWordBoundKernel;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<double>, int, int> _digammaPartialsKernel;
+    private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<double>, int> _completionKernel;
 
     private MemoryBuffer1D<float, Stride1D.Dense>? _lambda;       // λ: V×K, term-major
     private MemoryBuffer1D<float, Stride1D.Dense>? _expElogBeta;  // exp(Elogβ): V×K, term-major
     private MemoryBuffer1D<long, Stride1D.Dense>? _statistics;    // s · 2³²: V×K, term-major, fixed point (order-independent sums)
     private MemoryBuffer1D<float, Stride1D.Dense>? _partialSums;  // blend groups×K
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _rowSums;      // Σ_w λ_wk: K
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _psiRowSums;   // ψ(Σ_w λ_wk): K
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _sumPartials; // V×K sums: one per group, ≤ MaxSumGroups
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _documentLogLikelihood;   // completion ll_d: chunk documents
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _alpha;        // α: K
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _failure;        // 0, or 1 + failed document
     private readonly BatchSlot[] _slots;
@@ -87,14 +99,23 @@ internal sealed class GpuBackend : ILdaBackend
             ArrayView<float>, int>(LocalStepKernels.DocumentBound);
         _blendKernel = accelerator.LoadKernel<ArrayView<float>, ArrayView<long>, ArrayView<float>, GlobalStepSettings>(
             GlobalStepKernels.BlendAndPartialRowSums);
-        _digammaKernel = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(
+        _digammaKernel = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(
             GlobalStepKernels.DigammaOfRowSums);
         _expElogBetaKernel = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, int>(GlobalStepKernels.ExpElogBeta);
+        _topicWordBoundKernel = accelerator.LoadKernel<ArrayView<float>, ArrayView<double>, int, int, float, double>(
+            ModelSumKernels.TopicWordBoundPartials);
+        _digammaPartialsKernel = accelerator.LoadKernel<ArrayView<float>, ArrayView<double>, int, int>(
+            ModelSumKernels.DigammaPartials);
+        _completionKernel = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<double>, int>(ModelSumKernels.CompletionLogLikelihood);
 
         _computeStream = accelerator.CreateStream();
         _copyStream = accelerator.CreateStream();
+        _rowSums = accelerator.Allocate1D<float>(topics);
         _psiRowSums = accelerator.Allocate1D<float>(topics);
+        _sumPartials = accelerator.Allocate1D<double>(MaxSumGroups);
+        _documentLogLikelihood = accelerator.Allocate1D<double>(chunkDocuments);
         _alpha = accelerator.Allocate1D<float>(topics);
         _failure = accelerator.Allocate1D<int>(1);
         _slots = [new BatchSlot(accelerator, chunkDocuments, topics), new BatchSlot(accelerator, chunkDocuments, topics)];
@@ -220,18 +241,122 @@ internal sealed class GpuBackend : ILdaBackend
     }
 
     /// <inheritdoc/>
-    public double TopicWordBound(float eta) => LdaMath.TopicWordBound(DownloadLambda(), VocabularySize, Topics, eta, Environment.ProcessorCount);
-
-    public double SumElogBeta() => DirichletPriors.SumElogBeta(DownloadLambda(), VocabularySize, Topics, Environment.ProcessorCount);
-
-    public double CompletionLogLikelihood(SparseBatch scored, ReadOnlySpan<float> gamma) =>
-        LdaMath.CompletionLogLikelihood(DownloadLambda(), VocabularySize, Topics, scored, gamma);
-
-    private float[] DownloadLambda()
+    /// <remarks>On the device: Σ_kw [(η − λ_kw) ψ(λ_kw) + lnΓ(λ_kw) − lnΓ(η)] (<see cref="ModelSumKernels.TopicWordBoundPartials"/>);
+    /// on the host, from the K row sums S_k: + Σ_k [lnΓ(Vη) − lnΓ(S_k) − ψ(S_k) (Vη − S_k)].</remarks>
+    public double TopicWordBound(float eta)
     {
-        var lambda = new float[(long)VocabularySize * Topics];
-        GetLambda(lambda);
-        return lambda;
+        lock (_gate)
+        {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
+            if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before TopicWordBound.");
+            int v = VocabularySize;
+            var (groups, run) = SumGroups();
+            _topicWordBoundKernel(_computeStream, SumConfig(groups), _lambda.View, _sumPartials.View, v * Topics, run,
+                eta, SpecialFunctions.LogGamma((double)eta));
+            double bound = SumPartials(groups);
+            double logGammaVEta = SpecialFunctions.LogGamma((double)v * eta);
+            foreach (double rowSum in DownloadRowSums())
+                bound += logGammaVEta - SpecialFunctions.LogGamma(rowSum) - SpecialFunctions.Digamma(rowSum) * ((double)v * eta - rowSum);
+            return bound;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>On the device: Σ_kw ψ(λ_kw) (<see cref="ModelSumKernels.DigammaPartials"/>); on the host: − V Σ_k ψ(S_k).</remarks>
+    public double SumElogBeta()
+    {
+        lock (_gate)
+        {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
+            if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before SumElogBeta.");
+            int v = VocabularySize;
+            var (groups, run) = SumGroups();
+            _digammaPartialsKernel(_computeStream, SumConfig(groups), _lambda.View, _sumPartials.View, v * Topics, run);
+            double total = SumPartials(groups);
+            foreach (double rowSum in DownloadRowSums()) total -= v * SpecialFunctions.Digamma(rowSum);
+            return total;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The scored batch and γ go up chunk by chunk through the first pipeline slot; one group per
+    /// document (<see cref="ModelSumKernels.CompletionLogLikelihood"/>) returns ll_d, added on the host in document order.</remarks>
+    /// <exception cref="TopicEngineException">A term id of <paramref name="scored"/> is not below V.</exception>
+    public double CompletionLogLikelihood(SparseBatch scored, ReadOnlySpan<float> gamma)
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        int k = Topics;
+        if (gamma.Length < (long)scored.DocumentCount * k) throw new ArgumentException("gamma must hold DocumentCount×K.", nameof(gamma));
+        lock (_gate)
+        {
+            _accelerator.Bind();   // CUDA: make the context current on this thread
+            if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before CompletionLogLikelihood.");
+            CheckTermIds(scored, VocabularySize);
+            int documents = scored.DocumentCount;
+            var slot = _slots[0];
+            var logLikelihood = new double[Math.Min(documents, _chunkDocuments)];
+            int warps = _localGroupSize / _accelerator.WarpSize;
+            double total = 0;
+            for (int first = 0; first < documents; first += _chunkDocuments)
+            {
+                Stage(scored, first, slot);
+                slot.UploadGamma(_copyStream, gamma.Slice(first * k, slot.Documents * k));
+                _copyStream.Synchronize();
+                var config = new KernelConfig(slot.Documents, _localGroupSize,
+                    SharedMemoryConfig.RequestDynamic<double>(ModelSumKernels.CompletionSharedDoubles(k, warps)));
+                _completionKernel(_computeStream, config, slot.View, _lambda.View, _rowSums.View, slot.Gamma.View,
+                    _documentLogLikelihood.View, k);
+                var chunk = logLikelihood.AsSpan(0, slot.Documents);
+                _documentLogLikelihood.View.SubView(0, slot.Documents).CopyToCPU(_computeStream, chunk);
+                _computeStream.Synchronize();
+                foreach (double ll in chunk) total += ll;
+            }
+            return total;
+        }
+    }
+
+    /// <summary>Throws when a term id of <paramref name="scored"/> is outside [0, V): the kernel would read past λ.</summary>
+    private static void CheckTermIds(SparseBatch scored, int vocabularySize)
+    {
+        for (int d = 0; d < scored.DocumentCount; d++)
+            foreach (int id in scored.DocumentTerms(d))
+                if ((uint)id >= (uint)vocabularySize)
+                    throw new TopicEngineException(
+                        $"term id {id} of scored document '{scored.Keys[d]}' is outside the vocabulary of {vocabularySize} terms; " +
+                        "score documents counted with the model's vocabulary");
+    }
+
+    /// <summary>Groups of the V×K sums and the run of entries each takes: as many groups as fill the
+    /// device (at most <see cref="MaxSumGroups"/>), each a whole number of group-strided passes.</summary>
+    private (int Groups, int Run) SumGroups()
+    {
+        long length = (long)VocabularySize * Topics;
+        int groups = (int)Math.Min(MaxSumGroups, (length + _blendGroupSize - 1) / _blendGroupSize);
+        int run = (int)((length + groups - 1) / groups);
+        return (groups, run);
+    }
+
+    private KernelConfig SumConfig(int groups) => new(groups, _blendGroupSize,
+        SharedMemoryConfig.RequestDynamic<double>(ModelSumKernels.PartialsSharedDoubles(_blendGroupSize / _accelerator.WarpSize)));
+
+    /// <summary>Downloads the groups' partial sums (queued on the compute stream) and adds them in group order.</summary>
+    private double SumPartials(int groups)
+    {
+        var partials = new double[groups];
+        _sumPartials.View.SubView(0, groups).CopyToCPU(_computeStream, partials);
+        _computeStream.Synchronize();
+        double total = 0;
+        foreach (double p in partials) total += p;
+        return total;
+    }
+
+    /// <summary>The K row sums Σ_w λ_wk kept by the last <see cref="RefreshModel"/>, widened to double.</summary>
+    private double[] DownloadRowSums()
+    {
+        var rowSums = new float[Topics];
+        _rowSums.View.CopyToCPU(_computeStream, rowSums);
+        _computeStream.Synchronize();
+        return Array.ConvertAll(rowSums, s => (double)s);
     }
 
     public void GetLambda(Span<float> lambda)
@@ -278,7 +403,7 @@ internal sealed class GpuBackend : ILdaBackend
             SharedMemoryConfig.RequestDynamic<float>(GlobalStepKernels.BlendSharedFloats(k, _blendGroupSize)));
         _blendKernel(_computeStream, blendConfig, _lambda!.View, _statistics!.View, _partialSums!.View,
             new GlobalStepSettings(k, v, termsPerGroup, rho, eta, scale));
-        _digammaKernel(_computeStream, k, _partialSums.View, _psiRowSums.View, k, _blendGroups);
+        _digammaKernel(_computeStream, k, _partialSums.View, _rowSums.View, _psiRowSums.View, k, _blendGroups);
         _expElogBetaKernel(_computeStream, v * k, _lambda.View, _psiRowSums.View, _expElogBeta!.View, k);
     }
 
@@ -356,11 +481,13 @@ internal sealed class GpuBackend : ILdaBackend
     private long ModelBytes(int vocabularySize) => ModelBytes(vocabularySize, Topics);
 
     /// <summary>Device bytes of the model for V = <paramref name="vocabularySize"/>, K = <paramref name="topics"/>:
-    /// λ and expElogβ (floats), the statistics (64-bit fixed point), the blend's partial row sums, ψ(row sums) and α.</summary>
+    /// λ and expElogβ (floats), the statistics (64-bit fixed point), the blend's partial row sums, the row sums, ψ(row sums),
+    /// α and the partials of the V×K sums (doubles).</summary>
     internal static long ModelBytes(int vocabularySize, int topics)
     {
         int groups = Math.Min(MaxBlendGroups, vocabularySize);
-        return (2L * sizeof(float) + sizeof(long)) * vocabularySize * topics + (long)groups * topics * sizeof(float) + 2L * topics * sizeof(float);
+        return (2L * sizeof(float) + sizeof(long)) * vocabularySize * topics + (long)groups * topics * sizeof(float) + 3L * topics * sizeof(float)
+            + MaxSumGroups * sizeof(double);
     }
 
     /// <summary>Throws when λ, expElogβ, statistics and both batch slots do not fit the device memory.</summary>
@@ -396,7 +523,10 @@ internal sealed class GpuBackend : ILdaBackend
             _accelerator.Bind();   // CUDA: make the context current on this thread
             FreeModel();
             foreach (var slot in _slots) slot.Dispose();
+            _rowSums.Dispose();
             _psiRowSums.Dispose();
+            _sumPartials.Dispose();
+            _documentLogLikelihood.Dispose();
             _alpha.Dispose();
             _failure.Dispose();
             _computeStream.Dispose();
@@ -472,6 +602,13 @@ internal sealed class GpuBackend : ILdaBackend
             Copy(stream, HostOffsets, Offsets, Documents + 1);
             Copy(stream, HostTermIds, TermIds, NonZeros);
             Copy(stream, HostCounts, Counts, NonZeros);
+        }
+
+        /// <summary>Copies γ of the staged chunk (Documents×K) into page-locked memory and queues its upload.</summary>
+        public void UploadGamma(AcceleratorStream stream, ReadOnlySpan<float> gamma)
+        {
+            gamma.CopyTo(HostGamma.Span);
+            Copy(stream, HostGamma, Gamma, gamma.Length);
         }
 
         /// <summary>Queues the device → host copies of the chunk's γ, iterations and (when asked) bounds.</summary>

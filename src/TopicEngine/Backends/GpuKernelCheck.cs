@@ -23,7 +23,7 @@ internal static class GpuKernelCheck
     /// enough that float and double stop at nearly the same γ.</summary>
     public static LocalStepOptions Options { get; } = new(MaxIterations: 60, Tolerance: 1e-5f);
 
-    /// <summary>Compares the six kernels (grouped as the backend launches them) on
+    /// <summary>Compares the nine kernels (grouped as the backend launches them) on
     /// <paramref name="accelerator"/> for K = <paramref name="topics"/>.</summary>
     public static IReadOnlyList<KernelCheckResult> Run(Accelerator accelerator, int topics, int vocabulary, int documents, int seed)
     {
@@ -57,6 +57,13 @@ internal static class GpuKernelCheck
         var referenceStatistics = new float[lambda.Length];
         statisticsProbe.GetLambda(referenceStatistics);
         results.Add(Compare("Statistics", gpuStatistics, referenceStatistics));
+
+        // λ is still the loaded one on both backends; the batch scored against the reference γ.
+        const float boundEta = 0.05f;
+        results.Add(Compare("TopicWordBoundPartials (β bound)", [gpu.TopicWordBound(boundEta)], [reference.TopicWordBound(boundEta)]));
+        results.Add(Compare("DigammaPartials (Σ Elogβ)", [gpu.SumElogBeta()], [reference.SumElogBeta()]));
+        results.Add(Compare("CompletionLogLikelihood", [gpu.CompletionLogLikelihood(batch, referenceGamma)],
+            [reference.CompletionLogLikelihood(batch, referenceGamma)]));
 
         const float rho = 0.7f, eta = 0.05f, scale = 3.5f;
         gpu.GlobalStep(rho, eta, scale);
