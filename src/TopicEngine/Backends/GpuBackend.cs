@@ -359,12 +359,17 @@ internal sealed class GpuBackend : ILdaBackend
         return Array.ConvertAll(rowSums, s => (double)s);
     }
 
+    /// <summary>Times λ (V×K floats) was copied from the device to the host (<see cref="GetLambda"/>); a fit does it once, for the
+    /// save, plus once per checkpoint.</summary>
+    internal int LambdaDownloads { get; private set; }
+
     public void GetLambda(Span<float> lambda)
     {
         lock (_gate)
         {
             _accelerator.Bind();   // CUDA: make the context current on this thread
             if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before GetLambda.");
+            LambdaDownloads++;
             _lambda.View.CopyToCPU(_computeStream, lambda[..(int)_lambda.Length]);
             _computeStream.Synchronize();
         }
