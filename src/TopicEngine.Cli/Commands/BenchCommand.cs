@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Spectre.Console;
-using TopicEngine.Backends;
-using TopicEngine.Corpus;
 using TopicEngine.Inference;
 using TopicEngine.Synthetic;
 
@@ -25,18 +23,20 @@ internal static class BenchCommand
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    private static readonly BenchmarkOptions Defaults = new() { Topics = 1 };
+
     internal static Command Create()
     {
         var topics = new Option<string>("--topics", "-k") { Description = "Comma-separated numbers of topics K to time, one after the other.", DefaultValueFactory = _ => "100,1000" };
-        var passes = new Option<int>("--passes") { Description = "Timed passes over the corpus per K.", DefaultValueFactory = _ => 1 };
+        var passes = new Option<int>("--passes") { Description = "Timed passes over the corpus per K.", DefaultValueFactory = _ => Defaults.Passes };
         var docs = new Option<int>("--docs") { Description = "Synthetic corpus: documents D (NYTimes has 300,000).", DefaultValueFactory = _ => 300_000 };
         var vocab = new Option<int>("--vocab") { Description = "Synthetic corpus: vocabulary size V.", DefaultValueFactory = _ => 100_000 };
         var length = new Option<double>("--doc-length") { Description = "Synthetic corpus: mean tokens per document (Poisson).", DefaultValueFactory = _ => 230 };
         var trueTopics = new Option<int>("--true-topics") { Description = "Synthetic corpus: topics of the generating model (its structure, not the K timed).", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic corpus and of λ's start.", DefaultValueFactory = _ => 1 };
         var cache = new Option<string?>("--cache") { Description = "Folder for generated corpora: one subfolder per shape and seed, reused when present (default: TEMP/topic-engine-bench)." };
-        var warmup = new Option<int>("--warmup-docs") { Description = "Documents run before timing so that JIT and GPU kernel compilation are not timed (0: the first pass includes them).", DefaultValueFactory = _ => 512 };
-        var warmupSeconds = new Option<double>("--warmup-seconds") { Description = "The warm-up also runs at least this long (repeating the first documents), so that .NET's tiered JIT has optimised the hot loops.", DefaultValueFactory = _ => 2 };
+        var warmup = new Option<int>("--warmup-docs") { Description = "Documents run before timing so that JIT and GPU kernel compilation are not timed (0: the first pass includes them).", DefaultValueFactory = _ => Defaults.WarmupDocuments };
+        var warmupSeconds = new Option<double>("--warmup-seconds") { Description = "The warm-up also runs at least this long (repeating the first documents), so that .NET's tiered JIT has optimised the hot loops.", DefaultValueFactory = _ => Defaults.WarmupSeconds };
         var json = new Option<bool>("--json") { Description = "Write the results as one JSON document on stdout." };
         var training = new TrainingFlags();
         var corpus = new CorpusArgument();
@@ -55,7 +55,7 @@ internal static class BenchCommand
             bool asJson = parseResult.GetValue(json);
             bool live = Terminal.IsInteractive && !asJson;   // live progress and a table; never mixed into JSON
             int threads = parseResult.GetValue(training.Threads);
-            var settings = new TrainingBenchmarkSettings
+            var benchmark = new BenchmarkOptions
             {
                 Topics = topicList[0],
                 Passes = parseResult.GetValue(passes),
@@ -66,7 +66,7 @@ internal static class BenchCommand
                 Threads = threads,
                 LocalStep = new LocalStepOptions(parseResult.GetValue(training.MaxIterations), parseResult.GetValue(training.Tolerance)),
             };
-            settings.Validate();
+            benchmark.Validate();
             bool external = parseResult.GetValue(corpus.Prepared) is not null || !corpus.Input.UsesDefaultCorpus(parseResult);
             var synthetic = new SyntheticLdaOptions
             {
@@ -83,53 +83,57 @@ internal static class BenchCommand
             }
             string cacheRoot = parseResult.GetValue(cache) ?? DefaultCacheRoot;
 
-            using var choice = training.SelectDevice(parseResult);
+            using var device = OpenDevice(parseResult.GetValue(training.Device)!);
             using var opened = external ? await corpus.OpenAsync(parseResult, Path.Combine(Path.GetFullPath(cacheRoot), "input"), ct, Console.Error) : null;
-            int vocabularySize = opened?.Corpus.VocabularySize ?? synthetic.VocabularySize;
-            int batchSize = settings.ResolveBatchSize(opened?.Corpus.DocumentCount ?? synthetic.Documents);
-            var memory = topicList.Distinct().Select(k => MemoryPlan.For(choice, vocabularySize, batchSize, settings with { Topics = k })).ToList();
+            var openedSummary = opened is null ? null : TopicCorpus.Open(opened.Corpus.Directory);
+            int vocabularySize = openedSummary?.VocabularySize ?? synthetic.VocabularySize;
+            int batchSize = benchmark.ResolveBatchSize(openedSummary is null ? synthetic.Documents : checked((int)openedSummary.Documents));
+            var memory = topicList.Distinct().Select(k => MemoryPlan.For(device, vocabularySize, batchSize, benchmark with { Topics = k })).ToList();
             foreach (var plan in memory) Console.Error.WriteLine(plan.Describe());
             MemoryPlan.CheckFits(memory);
 
             BenchCorpus corpusInfo;
-            PreparedCorpus prepared;
-            if (opened is not null)
-            {
-                prepared = opened.Corpus;
-                corpusInfo = BenchCorpus.Of(prepared, opened.TemporaryDirectory is null ? "prepared" : "input", generated: false, 0);
-            }
+            if (openedSummary is not null)
+                corpusInfo = BenchCorpus.Of(openedSummary, opened!.TemporaryDirectory is null ? "prepared" : "input", generated: false, 0);
             else
             {
                 var cached = await OpenOrGenerateAsync(synthetic, cacheRoot, live, ct);
-                prepared = cached.Corpus;
-                corpusInfo = BenchCorpus.Of(prepared, "synthetic", cached.Created, cached.Elapsed.TotalSeconds);
+                corpusInfo = BenchCorpus.Of(TopicCorpus.Open(cached.Directory), "synthetic", cached.Created, cached.Elapsed.TotalSeconds);
             }
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"corpus: {prepared.Directory} ({corpusInfo.Documents:N0} documents, {corpusInfo.Tokens:N0} tokens, {corpusInfo.NonZeros:N0} non-zeros, V={corpusInfo.Vocabulary:N0})"));
+                $"corpus: {corpusInfo.Directory} ({corpusInfo.Documents:N0} documents, {corpusInfo.Tokens:N0} tokens, {corpusInfo.NonZeros:N0} non-zeros, V={corpusInfo.Vocabulary:N0})"));
 
-            var benchmark = new TrainingBenchmark(prepared, k => choice.CreateBackend(k, threads));
             var rows = new List<BenchRow>();
             foreach (int k in topicList)
             {
-                var result = await Task.Run(() => Time(benchmark, settings with { Topics = k }, prepared.DocumentCount, live, ct), ct);
+                var result = await Task.Run(() => Time(corpusInfo.Directory, device, benchmark with { Topics = k }, corpusInfo.Documents, live, ct), ct);
                 var plan = memory.First(m => m.Topics == k);
                 rows.Add(BenchRow.Of(result, plan.HostBytes, plan.DeviceBytes));
             }
 
-            var device = new BenchDevice(choice.Kind, choice.Description, choice.Accelerator?.Name ?? CpuName(),
-                choice.Kind == "cpu" ? (threads == 0 ? Environment.ProcessorCount : threads) : null);
-            var report = new BenchReport(device, corpusInfo, batchSize, rows);
+            var deviceInfo = new BenchDevice(device.Kind, device.Description, memory[0].AcceleratorName ?? CpuName(),
+                device.Kind == "cpu" ? (threads == 0 ? Environment.ProcessorCount : threads) : null);
+            var report = new BenchReport(deviceInfo, corpusInfo, batchSize, rows);
             if (asJson) Console.WriteLine(JsonSerializer.Serialize(report, Json));
             else if (live) AnsiConsole.Write(Table(report));
             else
             {
-                Console.WriteLine($"device: {device.Line()}");
+                Console.WriteLine($"device: {deviceInfo.Line()}");
                 Console.WriteLine($"corpus: {corpusInfo.Line()}");
                 foreach (var row in rows) Console.WriteLine(row.Line());
             }
             return 0;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>Opens the <c>--device</c> and says on stderr which one, with any fallback warning.</summary>
+    private static ComputeDevice OpenDevice(string name)
+    {
+        var device = ComputeDevice.Open(name);
+        if (device.Warning is not null) Console.Error.WriteLine($"warning: {device.Warning}");
+        Console.Error.WriteLine($"device: {device.Description}");
+        return device;
     }
 
     /// <summary>Parses <c>--topics</c>: positive integers separated by commas.</summary>
@@ -165,27 +169,27 @@ internal static class BenchCommand
     }
 
     /// <summary>Warm-up and timed passes for one K, with progress on stderr (plain) or a progress bar (terminal).</summary>
-    private static TrainingBenchmarkResult Time(TrainingBenchmark benchmark, TrainingBenchmarkSettings settings, int documents, bool live, CancellationToken ct)
+    private static BenchmarkResult Time(string corpus, ComputeDevice device, BenchmarkOptions benchmark, long documents, bool live, CancellationToken ct)
     {
-        void PassDone(int pass, PassTiming t) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"K={settings.Topics} pass {pass}/{settings.Passes}: {t.Seconds:F2} s (local {t.LocalSeconds:F2} s, global {t.GlobalSeconds:F2} s, wall {t.WallSeconds:F2} s), {t.Tokens / t.Seconds:N0} tokens/s"));
+        void PassDone(int pass, PassTimes t) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"K={benchmark.Topics} pass {pass}/{benchmark.Passes}: {t.Seconds:F2} s (local {t.LocalSeconds:F2} s, global {t.GlobalSeconds:F2} s, wall {t.WallSeconds:F2} s), {t.Tokens / t.Seconds:N0} tokens/s"));
 
-        Console.Error.WriteLine(settings.WarmupDocuments > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"K={settings.Topics}: warm-up on the first {settings.WarmupDocuments} documents, at least {settings.WarmupSeconds:0.#} s (JIT, kernel compilation), then timing {settings.Passes} pass(es)")
-            : $"K={settings.Topics}: no warm-up: the first pass includes JIT and kernel compilation");
-        if (!live) return benchmark.Run(settings, PassDone, null, ct);
+        Console.Error.WriteLine(benchmark.WarmupDocuments > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"K={benchmark.Topics}: warm-up on the first {benchmark.WarmupDocuments} documents, at least {benchmark.WarmupSeconds:0.#} s (JIT, kernel compilation), then timing {benchmark.Passes} pass(es)")
+            : $"K={benchmark.Topics}: no warm-up: the first pass includes JIT and kernel compilation");
+        if (!live) return TopicTrainer.Benchmark(corpus, benchmark, device, PassDone, null, ct);
 
         return AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(context =>
             {
-                var task = context.AddTask($"K={settings.Topics}: warm-up", maxValue: (double)documents * settings.Passes);
+                var task = context.AddTask($"K={benchmark.Topics}: warm-up", maxValue: (double)documents * benchmark.Passes);
                 int pass = 1;
-                var result = benchmark.Run(settings,
+                var result = TopicTrainer.Benchmark(corpus, benchmark, device,
                     (p, _) => pass = p + 1,
                     done =>
                     {
-                        task.Description = $"K={settings.Topics}: pass {pass}/{settings.Passes}";
+                        task.Description = $"K={benchmark.Topics}: pass {pass}/{benchmark.Passes}";
                         task.Value = (double)documents * (pass - 1) + done;
                     }, ct);
                 task.StopTask();
@@ -231,21 +235,16 @@ internal static class BenchCommand
     /// <summary>What one K allocates: host bytes (the backend's model on the CPU, λ's start and γ), their peak (on the CPU
     /// the replaced λ and expElogβ live on for a moment when λ is reset after the warm-up) and device bytes (GPU).</summary>
     private sealed record MemoryPlan(int Topics, int VocabularySize, long HostBytes, long PeakHostBytes, long DeviceBytes, string Where,
-        long HostAvailable, long DeviceAvailable)
+        long HostAvailable, long DeviceAvailable, string? AcceleratorName)
     {
-        public static MemoryPlan For(DeviceChoice choice, int vocabularySize, int batchSize, TrainingBenchmarkSettings settings)
+        public static MemoryPlan For(ComputeDevice device, int vocabularySize, int batchSize, BenchmarkOptions benchmark)
         {
-            int k = settings.Topics;
-            long bench = TrainingBenchmark.HostBytes(vocabularySize, batchSize, k);
-            long available = AvailableHostBytes();
-            if (choice.Accelerator is { } accelerator)
-                return new MemoryPlan(k, vocabularySize, bench, bench, GpuBackend.ModelBytes(vocabularySize, k),
-                    $"{choice.Kind} device '{accelerator.Name}'", available, accelerator.MemorySize);
-            int threads = settings.Threads == 0 ? Environment.ProcessorCount : settings.Threads;
-            long host = bench + CpuBackend.ModelBytes(vocabularySize, k, threads);
-            long replaced = settings.WarmupDocuments > 0 ? 2L * vocabularySize * k * sizeof(float) : 0;
-            return new MemoryPlan(k, vocabularySize, host, host + replaced, 0,
-                $"cpu backend (λ, expElogβ and {threads} per-thread statistics buffers of V×K floats)", available, 0);
+            var m = TopicTrainer.EstimateBenchmarkMemory(device, vocabularySize, batchSize, benchmark);
+            int threads = benchmark.Threads == 0 ? Environment.ProcessorCount : benchmark.Threads;
+            string where = m.AcceleratorName is { } name ? $"{device.Kind} device '{name}'"
+                : $"cpu backend (λ, expElogβ and {threads} per-thread statistics buffers of V×K floats)";
+            return new MemoryPlan(m.Topics, m.VocabularySize, m.HostBytes, m.PeakHostBytes, m.DeviceBytes, where, AvailableHostBytes(),
+                m.DeviceMemoryBytes, m.AcceleratorName);
         }
 
         public string Describe() => DeviceBytes > 0
@@ -323,8 +322,8 @@ internal sealed record BenchCorpus(
     public string Line() => string.Create(CultureInfo.InvariantCulture,
         $"{Source}, {Documents:N0} documents, {Tokens:N0} tokens, {NonZeros:N0} non-zeros, V={Vocabulary:N0} ({Directory})");
 
-    public static BenchCorpus Of(PreparedCorpus corpus, string source, bool generated, double seconds) =>
-        new(source, corpus.Directory, corpus.Manifest.Documents, corpus.Manifest.Tokens, corpus.Manifest.NonZeros, corpus.VocabularySize, generated, seconds);
+    public static BenchCorpus Of(CorpusSummary corpus, string source, bool generated, double seconds) =>
+        new(source, corpus.Directory, corpus.Documents, corpus.Tokens, corpus.NonZeros, corpus.VocabularySize, generated, seconds);
 }
 
 /// <summary>One K's result: mean seconds per pass (local + global steps), throughput and the breakdown.</summary>
@@ -347,7 +346,7 @@ internal sealed record BenchRow(
     [property: JsonPropertyName("host_memory_bytes")] long HostMemoryBytes,
     [property: JsonPropertyName("device_memory_bytes")] long DeviceMemoryBytes)
 {
-    public static BenchRow Of(TrainingBenchmarkResult r, long hostBytes, long deviceBytes) =>
+    public static BenchRow Of(BenchmarkResult r, long hostBytes, long deviceBytes) =>
         new(r.Topics, r.Backend, r.Passes.Count, r.BatchSize, r.SecondsPerPass, r.TokensPerSecond, r.NonZerosPerSecond, r.LocalSecondsPerPass,
             r.GlobalSecondsPerPass, r.WallSecondsPerPass, r.Passes.Select(p => p.Seconds).ToArray(), r.IterationsPerDocument,
             r.WarmupDocuments, r.WarmupSeconds, r.FirstPassIncludesCompilation, hostBytes, deviceBytes);

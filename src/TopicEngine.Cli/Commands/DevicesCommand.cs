@@ -1,5 +1,4 @@
 using System.CommandLine;
-using TopicEngine.Backends;
 
 namespace TopicEngine.Cli.Commands;
 
@@ -26,9 +25,8 @@ internal static class DevicesCommand
 
     internal static int Run(bool check, TextWriter output)
     {
-        var devices = DeviceSelector.Describe();
         output.WriteLine("ILGPU devices:");
-        foreach (var d in devices)
+        foreach (var d in ComputeDevice.List())
         {
             string capability = d.ComputeCapability is null ? "" : $"  compute capability {d.ComputeCapability}";
             string note = d.Note is null ? "" : $"  — {d.Note}";
@@ -36,55 +34,32 @@ internal static class DevicesCommand
             output.WriteLine($"  {d.Kind,-6}  {d.Name}  {memory}  warp {d.WarpSize}  " +
                 $"max group {d.MaxGroupSize}  multiprocessors {d.Multiprocessors}{capability}{note}");
         }
-        using (var choice = DeviceSelector.Select(DeviceKind.Auto))
+        using (var auto = ComputeDevice.Open("auto"))
         {
-            output.WriteLine($"--device auto picks {choice.Description}");
-            if (choice.Warning is not null) output.WriteLine($"warning: {choice.Warning}");
+            output.WriteLine($"--device auto picks {auto.Description}");
+            if (auto.Warning is not null) output.WriteLine($"warning: {auto.Warning}");
         }
         return check ? Check(output) : 0;
     }
 
-    /// <summary>Runs the kernel check on every GPU <c>auto</c> could use and on ILGPU's CPU simulator.</summary>
+    /// <summary>Runs the kernel check on every GPU <c>auto</c> could use and on ILGPU's CPU simulator; one header line per
+    /// accelerator, then one line per K and kernel.</summary>
     private static int Check(TextWriter output)
     {
         bool passed = true;
-        foreach (var kind in (DeviceKind[])[DeviceKind.Cuda, DeviceKind.OpenCL])
+        string? accelerator = null;
+        foreach (var result in ComputeDevice.CheckKernels((kind, reason) => output.WriteLine($"skip {kind}: {reason}")))
         {
-            DeviceChoice choice;
-            try
+            if (result.Device != accelerator)
             {
-                choice = DeviceSelector.Select(kind);
+                accelerator = result.Device;
+                output.WriteLine($"check {accelerator}, tolerance {ComputeDevice.KernelTolerance:g} relative");
             }
-            catch (TopicEngineException e)
-            {
-                output.WriteLine($"skip {kind.ToString().ToLowerInvariant()}: {e.Message}");
-                continue;
-            }
-            using (choice)
-                passed &= CheckAccelerator(choice.Description, choice.Accelerator!, [1, 3, 17, 33, 100, 257], vocabulary: 400, documents: 64, output);
+            output.WriteLine($"  K={result.Topics,-4} {result.Kernel,-66} max abs {result.MaxAbsoluteDifference,9:0.00e+00}  " +
+                $"max rel {result.MaxRelativeDifference,9:0.00e+00}  {(result.Passed ? "PASS" : "FAIL")}");
+            passed &= result.Passed;
         }
-        var (context, simulator) = DeviceSelector.CreateSimulator();
-        using (context)
-        using (simulator)
-            passed &= CheckAccelerator("ilgpu-cpu: ILGPU CPU simulator", simulator, [1, 3, 17, 33], vocabulary: 23, documents: 6, output);
         output.WriteLine(passed ? "all kernels PASS" : "some kernels FAIL");
         return passed ? 0 : 1;
-    }
-
-    private static bool CheckAccelerator(string description, ILGPU.Runtime.Accelerator accelerator, int[] topics, int vocabulary,
-        int documents, TextWriter output)
-    {
-        output.WriteLine($"check {description}: V={vocabulary}, {documents} documents, tolerance {GpuKernelCheck.Tolerance:g} relative");
-        bool passed = true;
-        foreach (int k in topics)
-        {
-            foreach (var result in GpuKernelCheck.Run(accelerator, k, vocabulary, documents, seed: k))
-            {
-                output.WriteLine($"  K={k,-4} {result.Kernel,-66} max abs {result.MaxAbsoluteDifference,9:0.00e+00}  " +
-                    $"max rel {result.MaxRelativeDifference,9:0.00e+00}  {(result.Passed ? "PASS" : "FAIL")}");
-                passed &= result.Passed;
-            }
-        }
-        return passed;
     }
 }

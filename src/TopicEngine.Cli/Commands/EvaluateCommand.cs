@@ -1,12 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using TopicEngine.Corpus;
-using TopicEngine.Evaluation;
-using TopicEngine.Inference;
-using TopicEngine.Model;
-using TopicEngine.Storage;
-using TopicEngine.Text;
 
 namespace TopicEngine.Cli.Commands;
 
@@ -17,6 +11,8 @@ namespace TopicEngine.Cli.Commands;
 /// </summary>
 internal static class EvaluateCommand
 {
+    private static readonly EvaluationOptions Defaults = new();
+
     internal static Command Create()
     {
         var model = new Option<string?>("--model", "-m") { Description = "A model directory to score." };
@@ -25,9 +21,9 @@ internal static class EvaluateCommand
         var input = new CorpusInputOptions();
         var prepared = new Option<string?>("--corpus") { Description = "Held-out documents as a prepared folder counted with the same vocabulary (instead of --input)." };
         var reference = new Option<string?>("--reference") { Description = "Prepared corpus for NPMI co-occurrence counts (default: the held-out documents)." };
-        var top = new Option<int>("--top") { Description = "Top words per topic for NPMI and diversity.", DefaultValueFactory = _ => 10 };
+        var top = new Option<int>("--top") { Description = "Top words per topic for NPMI and diversity.", DefaultValueFactory = _ => Defaults.Top };
         var alpha = new Option<float?>("--alpha") { Description = "Document-topic prior for inferring θ (default: the model's α; 1/K for --topic-word)." };
-        var threads = new Option<int>("--threads") { Description = "CPU threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "CPU threads (0 = all cores).", DefaultValueFactory = _ => Defaults.Threads };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of lines." };
         var command = new Command("evaluate", "Held-out perplexity (document completion), NPMI coherence and diversity of a model or a topic-word matrix.");
         foreach (var option in new Option[] { model, topicWord, vocabularyFrom, prepared, reference, top, alpha, threads, json })
@@ -35,103 +31,53 @@ internal static class EvaluateCommand
         input.AddTo(command, pruning: false);
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(async ct =>
         {
-            var (topicWordMatrix, k, vocabulary, analyzer, modelAlpha) = await LoadTopicsAsync(
-                parseResult.GetValue(model), parseResult.GetValue(topicWord), parseResult.GetValue(vocabularyFrom), ct);
-            int v = vocabulary.Count;
-            IBatchSource heldOut;
-            string? preparedDir = parseResult.GetValue(prepared);
-            // raw held-out documents are counted against the vocabulary into a temporary corpus.bin (bounded memory)
-            string working = Path.Combine(Path.GetTempPath(), $"topic-engine-evaluate-{Guid.NewGuid():N}");
-            try
+            var result = await TopicEvaluator.EvaluateAsync(new EvaluationOptions
             {
-                if (preparedDir is not null)
-                {
-                    var corpus = PreparedCorpus.Open(preparedDir);
-                    RequireSameVocabulary(corpus.Vocabulary, vocabulary, preparedDir);
-                    heldOut = corpus;
-                }
-                else
-                {
-                    if ((parseResult.GetValue(input.Input) ?? []).Length == 0)
-                        throw new TopicEngineException("give the held-out documents with --input (raw) or --corpus (prepared)");
-                    heldOut = NewDocumentCorpus.Count(input.Sources(parseResult), vocabulary, analyzer, working, grow: null,
-                        parseResult.GetValue(threads), ct);
-                }
-                IBatchSource npmiReference = heldOut;
-                if (parseResult.GetValue(reference) is { } referenceDir)
-                {
-                    var corpus = PreparedCorpus.Open(referenceDir);
-                    RequireSameVocabulary(corpus.Vocabulary, vocabulary, referenceDir);
-                    npmiReference = corpus;
-                }
+                ModelDirectory = parseResult.GetValue(model),
+                TopicWordFile = parseResult.GetValue(topicWord),
+                VocabularyFrom = parseResult.GetValue(vocabularyFrom),
+                HeldOut = HeldOut(parseResult, input, parseResult.GetValue(prepared)),
+                ReferenceDirectory = parseResult.GetValue(reference),
+                Top = parseResult.GetValue(top),
+                Alpha = parseResult.GetValue(alpha),
+                Threads = parseResult.GetValue(threads),
+            }, ct);
 
-                float[] alphaValues = parseResult.GetValue(alpha) is { } a ? Enumerable.Repeat(a, k).ToArray()
-                    : modelAlpha ?? Enumerable.Repeat(1f / k, k).ToArray();
-                using var backend = new Backends.CpuBackend(k, parseResult.GetValue(threads));
-                var completion = DocumentCompletion.Evaluate(topicWordMatrix, k, v, heldOut, alphaValues, backend);
-                int n = parseResult.GetValue(top);
-                const int DiversityTop = 25;
-                var ranked = TopicCoherence.TopTerms(topicWordMatrix, k, v, Math.Max(n, DiversityTop));   // best first
-                var npmi = TopicCoherence.Npmi([.. ranked.Select(t => t[..Math.Min(n, t.Length)])], npmiReference);
-                double diversity = TopicCoherence.Diversity([.. ranked.Select(t => t[..Math.Min(DiversityTop, t.Length)])]);
-
-                var invariant = CultureInfo.InvariantCulture;
-                if (parseResult.GetValue(json))
-                {
-                    Console.WriteLine(JsonSerializer.Serialize(new
-                    {
-                        topics = k,
-                        vocabulary = v,
-                        held_out_documents = completion.Documents,
-                        held_out_tokens = completion.HeldOutTokens,
-                        perplexity = completion.Perplexity,
-                        log_likelihood_per_word = completion.LogLikelihoodPerWord,
-                        npmi = npmi.Mean,
-                        npmi_top = n,
-                        diversity,
-                    }));
-                }
-                else
-                {
-                    Console.WriteLine(string.Create(invariant, $"held-out documents: {completion.Documents:N0}, scored tokens: {completion.HeldOutTokens:N0}"));
-                    Console.WriteLine(string.Create(invariant, $"npmi (top {n}): {npmi.Mean:F4}"));
-                    Console.WriteLine(string.Create(invariant, $"diversity (top 25): {diversity:F3}"));
-                    Console.WriteLine(string.Create(invariant, $"held-out perplexity: {completion.Perplexity:F2}"));
-                }
-                return 0;
-            }
-            finally
+            var invariant = CultureInfo.InvariantCulture;
+            if (parseResult.GetValue(json))
             {
-                AtomicFile.TryDeleteDirectory(working);
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    topics = result.Topics,
+                    vocabulary = result.VocabularySize,
+                    held_out_documents = result.HeldOutDocuments,
+                    held_out_tokens = result.HeldOutTokens,
+                    perplexity = result.Perplexity,
+                    log_likelihood_per_word = result.LogLikelihoodPerWord,
+                    npmi = result.Npmi,
+                    npmi_top = result.NpmiTop,
+                    diversity = result.Diversity,
+                }));
             }
+            else
+            {
+                Console.WriteLine(string.Create(invariant, $"held-out documents: {result.HeldOutDocuments:N0}, scored tokens: {result.HeldOutTokens:N0}"));
+                Console.WriteLine(string.Create(invariant, $"npmi (top {result.NpmiTop}): {result.Npmi:F4}"));
+                Console.WriteLine(string.Create(invariant, $"diversity (top {result.DiversityTop}): {result.Diversity:F3}"));
+                Console.WriteLine(string.Create(invariant, $"held-out perplexity: {result.Perplexity:F2}"));
+            }
+            return 0;
         }, cancellationToken));
         return command;
     }
 
-    /// <summary>The topics to score as a K×V topic-major matrix, with their vocabulary, analyzer and α (null when unknown).</summary>
-    private static async Task<(float[] TopicWord, int Topics, Vocabulary Vocabulary, AnalyzerSettings? Analyzer, float[]? Alpha)> LoadTopicsAsync(
-        string? modelDir, string? topicWordPath, string? vocabularyFrom, CancellationToken ct)
+    /// <summary>The held-out documents: the prepared folder of <c>--corpus</c>, else the raw <c>--input</c> (none: the
+    /// evaluator asks for one of them).</summary>
+    private static CorpusInput HeldOut(ParseResult parseResult, CorpusInputOptions input, string? preparedDirectory)
     {
-        if ((modelDir is null) == (topicWordPath is null))
-            throw new TopicEngineException("give exactly one of --model or --topic-word");
-        if (modelDir is not null)
-        {
-            var snapshot = await ModelDirectory.LoadAsync(modelDir, ct);
-            var analyzer = snapshot.Analyzer?.Deserialize<AnalyzerSettings>();   // null: fitted on pre-counted input
-            return (LdaMath.ExpectedTopicWord(snapshot.Lambda, snapshot.VocabularySize, snapshot.Topics), snapshot.Topics, snapshot.Vocabulary, analyzer, snapshot.Alpha);
-        }
-        if (vocabularyFrom is null)
-            throw new TopicEngineException("--topic-word needs --vocabulary-from (the prepared corpus the matrix was fitted on)");
-        var (values, rows, columns) = NpyFile.ReadMatrix(topicWordPath!);
-        var corpus = PreparedCorpus.Open(vocabularyFrom);
-        if (columns != corpus.VocabularySize)
-            throw new TopicEngineException($"{topicWordPath}: {columns} columns, but the vocabulary of {vocabularyFrom} has {corpus.VocabularySize} terms");
-        return (values, rows, corpus.Vocabulary, corpus.ModelAnalyzerSettings, null);
-    }
-
-    private static void RequireSameVocabulary(Vocabulary actual, Vocabulary expected, string where)
-    {
-        if (actual.Count != expected.Count || actual.Fingerprint() != expected.Fingerprint())
-            throw new TopicEngineException($"{where}: its vocabulary differs from the model's; count the held-out documents with --input instead");
+        if (preparedDirectory is not null) return CorpusInput.FromPrepared(preparedDirectory);
+        var paths = parseResult.GetValue(input.Input) ?? [];
+        return paths.Length == 0 ? CorpusInput.EmbeddedDefault
+            : CorpusInput.FromPaths(paths, CorpusInput.ParseFormat(parseResult.GetValue(input.Format)!), input.Reader(parseResult));
     }
 }

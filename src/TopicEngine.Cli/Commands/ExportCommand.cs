@@ -1,9 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
-using TopicEngine.Corpus;
-using TopicEngine.Storage;
-using TopicEngine.Model;
 
 namespace TopicEngine.Cli.Commands;
 
@@ -21,36 +16,9 @@ internal static class ExportCommand
         var command = new Command("export", "Write a prepared corpus as UCI bag-of-words (docword.txt + vocab.txt) for other tools.") { corpus, output };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(async ct =>
         {
-            var prepared = PreparedCorpus.Open(parseResult.GetValue(corpus)!);
             string outDir = parseResult.GetValue(output)!;
-            Directory.CreateDirectory(outDir);
-            long nonZeros = prepared.Manifest.NonZeros;   // the UCI header needs it before the body
-
-            await AtomicFile.WriteAsync(Path.Combine(outDir, "docword.txt"), async (stream, token) =>
-            {
-                await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-                await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"{prepared.DocumentCount}\n{prepared.VocabularySize}\n{nonZeros}\n"));
-                int doc = 0;
-                var line = new StringBuilder();
-                foreach (var batch in prepared.ReadBatches(4096))
-                    for (int d = 0; d < batch.DocumentCount; d++)
-                    {
-                        doc++;
-                        var terms = batch.DocumentTerms(d);
-                        var counts = batch.DocumentCounts(d);
-                        line.Clear();
-                        for (int i = 0; i < terms.Length; i++)
-                            line.Append(CultureInfo.InvariantCulture, $"{doc} {terms[i] + 1} {counts[i]:R}\n");
-                        await writer.WriteAsync(line, token);
-                    }
-            }, ct);
-            await AtomicFile.WriteAsync(Path.Combine(outDir, "vocab.txt"), async (stream, token) =>
-            {
-                await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
-                for (int i = 0; i < prepared.VocabularySize; i++)
-                    await writer.WriteAsync(prepared.Vocabulary.Term(i) + "\n");
-            }, ct);
-            Console.WriteLine($"wrote {Path.Combine(outDir, "docword.txt")} ({prepared.DocumentCount:N0} documents, {prepared.VocabularySize:N0} terms, {nonZeros:N0} non-zeros) and vocab.txt");
+            var exported = await TopicCorpus.ExportUciAsync(parseResult.GetValue(corpus)!, outDir, ct);
+            Console.WriteLine($"wrote {Path.Combine(outDir, "docword.txt")} ({exported.Documents:N0} documents, {exported.VocabularySize:N0} terms, {exported.NonZeros:N0} non-zeros) and vocab.txt");
             return 0;
         }, cancellationToken));
         return command;

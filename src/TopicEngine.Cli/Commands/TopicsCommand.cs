@@ -1,5 +1,4 @@
 using System.CommandLine;
-using TopicEngine.Model;
 
 namespace TopicEngine.Cli.Commands;
 
@@ -17,8 +16,8 @@ internal static class TopicsCommand
         {
             int n = parseResult.GetValue(top);
             if (n <= 0) throw new TopicEngineException($"--top must be at least 1, not {n}");
-            var snapshot = await ModelDirectory.LoadAsync(parseResult.GetValue(model)!, ct);
-            TopicTable.Print(TopTerms.Compute(snapshot.Lambda, snapshot.Topics, snapshot.VocabularySize, n), snapshot.Vocabulary, n, parseResult.GetValue(format)!);
+            using var loaded = await TopicModel.LoadAsync(parseResult.GetValue(model)!, cancellationToken: ct);
+            TopicList.Print(loaded.Topics(n), n, parseResult.GetValue(format)!);
             return 0;
         }, cancellationToken));
         return command;
