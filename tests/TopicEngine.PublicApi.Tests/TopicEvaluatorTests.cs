@@ -15,8 +15,7 @@ public sealed class TopicEvaluatorTests : ThemedCorpusTest
         var trainer = new TopicTrainer(new TopicTrainerOptions
         {
             Training = new TrainingOptions { Topics = 3, Passes = 5, BatchSize = 10, Seed = 2, Threads = 2, HoldoutFraction = 0 },
-            MinDf = Pruning.MinDf,
-            MaxDf = Pruning.MaxDf,
+            Pruning = Pruning,
             Device = "cpu",
         });
         using var model = await trainer.FitFilesAsync([train], directory);

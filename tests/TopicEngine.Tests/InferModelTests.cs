@@ -1,3 +1,4 @@
+using TopicEngine.Text;
 using TopicEngine.Backends;
 using TopicEngine.Corpus;
 using TopicEngine.Inference;
@@ -17,8 +18,7 @@ public sealed class FittedTextModel : IDisposable
         var trainer = new TopicTrainer(new TopicTrainerOptions
         {
             Training = new TrainingOptions { Topics = 3, Passes = 4, BatchSize = 16, Seed = 3, Threads = 2, HoldoutFraction = 0.1 },
-            MinDf = 2,
-            MaxDf = 0.95,
+            Pruning = new PruningSettings { MinDf = 2, MaxDf = 0.95 },
             Device = "cpu",
         });
         Model = trainer.FitFilesAsync([_dir.File("in")], ModelDirectory).GetAwaiter().GetResult();

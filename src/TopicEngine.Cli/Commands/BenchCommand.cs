@@ -83,7 +83,7 @@ internal static class BenchCommand
             }
             string cacheRoot = parseResult.GetValue(cache) ?? DefaultCacheRoot;
 
-            using var device = OpenDevice(parseResult.GetValue(training.Device)!);
+            using var device = training.SelectDevice(parseResult);
             using var opened = external ? await corpus.OpenAsync(parseResult, Path.Combine(Path.GetFullPath(cacheRoot), "input"), ct, Console.Error) : null;
             var openedSummary = opened is null ? null : TopicCorpus.Open(opened.Corpus.Directory);
             int vocabularySize = openedSummary?.VocabularySize ?? synthetic.VocabularySize;
@@ -125,15 +125,6 @@ internal static class BenchCommand
             return 0;
         }, cancellationToken));
         return command;
-    }
-
-    /// <summary>Opens the <c>--device</c> and says on stderr which one, with any fallback warning.</summary>
-    private static ComputeDevice OpenDevice(string name)
-    {
-        var device = ComputeDevice.Open(name);
-        if (device.Warning is not null) Console.Error.WriteLine($"warning: {device.Warning}");
-        Console.Error.WriteLine($"device: {device.Description}");
-        return device;
     }
 
     /// <summary>Parses <c>--topics</c>: positive integers separated by commas.</summary>

@@ -17,7 +17,7 @@ internal static class TopicsCommand
             int n = parseResult.GetValue(top);
             if (n <= 0) throw new TopicEngineException($"--top must be at least 1, not {n}");
             using var loaded = await TopicModel.LoadAsync(parseResult.GetValue(model)!, cancellationToken: ct);
-            TopicList.Print(loaded.Topics(n), n, parseResult.GetValue(format)!);
+            TopicTable.Print(loaded.Topics(n), n, parseResult.GetValue(format)!);
             return 0;
         }, cancellationToken));
         return command;

@@ -38,6 +38,7 @@ internal static class UpdateCommand
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(async ct =>
         {
             string modelDir = parseResult.GetValue(model)!;
+            await TopicModel.VerifyAsync(modelDir, ct);   // a damaged model fails before the device is opened
             int topTerms = parseResult.GetValue(top);
             var trainer = new TopicTrainer(new TopicTrainerOptions
             {

@@ -78,6 +78,19 @@ public sealed class TopicModel : IDisposable
         return new TopicModel(Path.GetFullPath(directory), snapshot, options);
     }
 
+    /// <summary>
+    /// Checks the model directory <paramref name="directory"/> without loading λ: model.json's format version and the size
+    /// and SHA-256 of every file it lists. Cheaper than <see cref="Load"/> when only the integrity matters (e.g. before
+    /// choosing a device for an update).
+    /// </summary>
+    /// <exception cref="TopicEngineException">The directory is missing, incomplete, of another format version or damaged;
+    /// the message names the file.</exception>
+    public static async Task VerifyAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        await ModelDirectory.VerifyAsync(directory, cancellationToken);
+    }
+
     /// <summary>The directory the model was loaded from (full path).</summary>
     public string Directory { get; }
 

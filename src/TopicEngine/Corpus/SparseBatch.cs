@@ -7,7 +7,7 @@ namespace TopicEngine.Corpus;
 /// every term id is in [0, V), every count is &gt; 0, and a term appears at most once per document.
 /// Empty documents are kept (two equal offsets) so keys stay aligned with rows.
 /// </summary>
-public sealed class SparseBatch
+internal sealed class SparseBatch
 {
     /// <summary>Creates a batch over the given arrays (not copied).</summary>
     public SparseBatch(string[] keys, int[] documentOffsets, int[] termIds, float[] counts)

@@ -10,7 +10,7 @@ namespace TopicEngine.Text;
 /// same input gives the same ids whatever the thread count. Look-ups by span do not allocate.
 /// Reading from many threads is safe while nothing is being added.
 /// </summary>
-public sealed class Vocabulary
+internal sealed class Vocabulary
 {
     private readonly List<string> _terms = new();
     private readonly List<long> _df = new();
