@@ -19,7 +19,7 @@ internal static class InferCommand
         input.Input.Description = "The new documents: a file or folder (repeatable), in any format fit reads.";
         var device = TrainingFlags.DeviceOption();
         var threads = new Option<int>("--threads") { Description = "CPU threads (0 = all cores).", DefaultValueFactory = _ => new InferenceOptions().Threads };
-        var batchSize = new Option<int>("--batch-size") { Description = "Documents analysed and inferred together.", DefaultValueFactory = _ => 1024 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Documents analysed and inferred together.", DefaultValueFactory = _ => TopicModel.DefaultBatchSize };
         var maxIterations = new Option<int>("--max-iterations") { Description = "Most local-step iterations per document (as in fit).", DefaultValueFactory = _ => LocalStepOptions.DefaultMaxIterations };
         var tolerance = new Option<float>("--tolerance") { Description = "Local step stops when mean |Δγ| falls below this (as in fit).", DefaultValueFactory = _ => LocalStepOptions.DefaultTolerance };
         var command = new Command("infer", "Infer the topic mixture (θ, γ, dominant topic, entropy) of new documents under a saved model.");

@@ -8,7 +8,7 @@ internal static class TopicsCommand
     internal static Command Create()
     {
         var model = new Option<string>("--model", "-m") { Description = "Model directory.", Required = true };
-        var top = new Option<int>("--top") { Description = "Terms per topic.", DefaultValueFactory = _ => 10 };
+        var top = new Option<int>("--top") { Description = "Terms per topic.", DefaultValueFactory = _ => TopicModel.DefaultTop };
         var format = new Option<string>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv", "json");
         var command = new Command("topics", "Print the most probable terms of every topic of a model.") { model, top, format };

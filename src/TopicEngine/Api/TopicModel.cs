@@ -91,6 +91,12 @@ public sealed class TopicModel : IDisposable
         await ModelDirectory.VerifyAsync(directory, cancellationToken);
     }
 
+    /// <summary>Documents analysed and inferred together by <see cref="InferToFileAsync"/> (<c>infer --batch-size</c>): 1024.</summary>
+    public const int DefaultBatchSize = ThetaPass.DefaultBatchSize;
+
+    /// <summary>Terms per topic <see cref="Topics"/> returns by default (<c>topics --top</c>, <c>fit --top</c>): 10.</summary>
+    public const int DefaultTop = 10;
+
     /// <summary>The directory the model was loaded from (full path).</summary>
     public string Directory { get; }
 
@@ -131,7 +137,7 @@ public sealed class TopicModel : IDisposable
     /// <param name="cancellationToken">Stops; nothing is written then.</param>
     /// <exception cref="TopicEngineException">No input, bad input, or an output path that is a folder.</exception>
     public async Task<InferenceReport> InferToFileAsync(CorpusInput input, string outputPath, ComputeDevice? device = null,
-        int batchSize = 1024, CancellationToken cancellationToken = default)
+        int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(outputPath);
@@ -220,7 +226,7 @@ public sealed class TopicModel : IDisposable
     /// </summary>
     /// <param name="top">Terms per topic, at least 1 (at most V are returned).</param>
     /// <returns>K topics in id order.</returns>
-    public IReadOnlyList<Topic> Topics(int top = 10)
+    public IReadOnlyList<Topic> Topics(int top = DefaultTop)
     {
         if (top < 1) throw new ArgumentOutOfRangeException(nameof(top), "top must be at least 1.");
         ObjectDisposedException.ThrowIf(_disposed != 0, this);

@@ -33,7 +33,7 @@ public sealed record TopicTrainerOptions
     public int? TopTerms { get; init; } = ModelSaveOptions.DefaultTopTerms;
 
     /// <summary>Terms per topic in a <see cref="TrainingReport"/> (<c>--top</c>). Default 10.</summary>
-    public int ReportTerms { get; init; } = 10;
+    public int ReportTerms { get; init; } = TopicModel.DefaultTop;
 
     /// <summary>Throws <see cref="TopicEngineException"/> naming the flag when a setting is out of range.</summary>
     public void Validate()

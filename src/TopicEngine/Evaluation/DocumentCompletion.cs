@@ -35,7 +35,7 @@ internal static class DocumentCompletion
     /// <paramref name="backend"/> must have K topics; its λ is replaced.
     /// </summary>
     public static DocumentCompletionResult Evaluate(ReadOnlySpan<float> topicWord, int topics, int vocabularySize,
-        IBatchSource heldOut, ReadOnlySpan<float> alpha, ILdaBackend backend, LocalStepOptions? options = null, int batchSize = 1024)
+        IBatchSource heldOut, ReadOnlySpan<float> alpha, ILdaBackend backend, LocalStepOptions? options = null, int batchSize = ThetaPass.DefaultBatchSize)
     {
         if (topics <= 0 || vocabularySize <= 0 || topicWord.Length != (long)topics * vocabularySize)
             throw new ArgumentException("topicWord must be K×V.", nameof(topicWord));
@@ -132,7 +132,7 @@ internal static class DocumentCompletion
 
     /// <summary>Scores <paramref name="heldOut"/> against λ (V×K, term-major) through E[β] = λ normalised per topic.</summary>
     public static DocumentCompletionResult EvaluateLambda(ReadOnlySpan<float> lambda, int topics, int vocabularySize,
-        IBatchSource heldOut, ReadOnlySpan<float> alpha, ILdaBackend backend, LocalStepOptions? options = null, int batchSize = 1024) =>
+        IBatchSource heldOut, ReadOnlySpan<float> alpha, ILdaBackend backend, LocalStepOptions? options = null, int batchSize = ThetaPass.DefaultBatchSize) =>
         Evaluate(LdaMath.ExpectedTopicWord(lambda, vocabularySize, topics), topics, vocabularySize, heldOut, alpha, backend, options, batchSize);
 
     /// <summary>

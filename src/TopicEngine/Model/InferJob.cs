@@ -22,7 +22,7 @@ internal sealed record InferRequest(
     IReadOnlyList<CorpusSource> Sources,
     string OutputPath,
     LocalStepRunner Runner,
-    int BatchSize = 1024,
+    int BatchSize = ThetaPass.DefaultBatchSize,
     int Threads = 0);
 
 /// <summary>What an <c>infer</c> run did.</summary>
