@@ -15,6 +15,8 @@ internal interface IBatchSource
     /// <summary>Size V of the vocabulary the term ids index.</summary>
     int VocabularySize { get; }
 
-    /// <summary>Reads the corpus in order, <paramref name="batchSize"/> documents per batch (the last may be smaller).</summary>
+    /// <summary>Reads the corpus in order, <paramref name="batchSize"/> documents per batch (the last may be smaller). Every
+    /// batch is a new object that owns its arrays: a consumer may hold it while the next ones are read (the local-step
+    /// runner reads ahead on another thread).</summary>
     IEnumerable<SparseBatch> ReadBatches(int batchSize);
 }

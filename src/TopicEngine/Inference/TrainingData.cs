@@ -95,18 +95,25 @@ internal static class TrainingData
         int index = 0;
         foreach (var batch in corpus.ReadBatches(batchSize))
         {
+            if (index + batch.DocumentCount > heldOutMask.Length)
+                throw new TopicEngineException($"the corpus yielded more documents than the {heldOutMask.Length} it declared.");
+            // A whole batch of training documents that starts a mini-batch is one already: pass it on without copying.
+            if (keys.Count == 0 && batch.DocumentCount == batchSize && Array.IndexOf(heldOutMask, true, index, batch.DocumentCount) < 0)
+            {
+                index += batch.DocumentCount;
+                yield return batch;
+                continue;
+            }
             for (int d = 0; d < batch.DocumentCount; d++, index++)
             {
-                if (index >= heldOutMask.Length)
-                    throw new TopicEngineException($"the corpus yielded more documents than the {heldOutMask.Length} it declared.");
                 if (heldOutMask[index])
                 {
                     heldOut?.Add(batch.Keys[d], batch.DocumentTerms(d).ToArray(), batch.DocumentCounts(d).ToArray());
                     continue;
                 }
                 keys.Add(batch.Keys[d]);
-                foreach (var t in batch.DocumentTerms(d)) terms.Add(t);
-                foreach (var c in batch.DocumentCounts(d)) counts.Add(c);
+                terms.AddRange(batch.DocumentTerms(d));
+                counts.AddRange(batch.DocumentCounts(d));
                 offsets.Add(terms.Count);
                 if (keys.Count == batchSize)
                 {
