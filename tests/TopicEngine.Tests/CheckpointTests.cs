@@ -72,7 +72,7 @@ public sealed class CheckpointTests
 
         var checkpoint = await FitCheckpoint.LoadAsync(dir.File("model"));
         Assert.Equal(10, checkpoint.Steps);
-        Assert.True(File.Exists(dir.File("model/model.json")));
+        Assert.True(File.Exists(dir.Current("model/model.json")));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class CheckpointTests
             var output = child.StandardOutput.ReadToEndAsync();
             var error = child.StandardError.ReadToEndAsync();
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!File.Exists(dir.File("killed/model.json")) && !child.HasExited && DateTime.UtcNow < deadline) await Task.Delay(10);
+            while (!File.Exists(dir.File("killed/CURRENT")) && !child.HasExited && DateTime.UtcNow < deadline) await Task.Delay(10);
             await Task.Delay(100);   // a few more checkpoints; the whole fit takes seconds
             bool running = !child.HasExited;
             if (running) child.Kill();   // SIGKILL on Unix
@@ -135,7 +135,7 @@ public sealed class CheckpointTests
         var resumed = await ModelDirectory.LoadAsync(dir.File("killed"));
         var whole = await ModelDirectory.LoadAsync(dir.File("whole"));
         Assert.Equal(whole.Steps, resumed.Steps);
-        Assert.Equal(await LambdaFile.ReadAsync(dir.File("whole/lambda.parquet"), 20, whole.VocabularySize),
-            await LambdaFile.ReadAsync(dir.File("killed/lambda.parquet"), 20, resumed.VocabularySize));
+        Assert.Equal(await LambdaFile.ReadAsync(dir.Current("whole/lambda.parquet"), 20, whole.VocabularySize),
+            await LambdaFile.ReadAsync(dir.Current("killed/lambda.parquet"), 20, resumed.VocabularySize));
     }
 }

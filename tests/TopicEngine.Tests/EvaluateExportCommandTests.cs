@@ -48,7 +48,7 @@ public sealed class EvaluateExportCommandTests
         (exit, _, error) = CliRun.Run("export", "--corpus", dir.File("prepared"), "--out", dir.File("uci"));
         Assert.True(exit == 0, error);
 
-        var manifest = JsonNode.Parse(File.ReadAllText(dir.File("prepared/corpus.json")))!;
+        var manifest = JsonNode.Parse(File.ReadAllText(dir.Current("prepared/corpus.json")))!;
         var lines = File.ReadAllLines(dir.File("uci/docword.txt"));
         Assert.Equal((long)manifest["documents"]!, long.Parse(lines[0], CultureInfo.InvariantCulture));
         Assert.Equal((int)manifest["vocabulary_size"]!, int.Parse(lines[1], CultureInfo.InvariantCulture));

@@ -20,7 +20,7 @@ public sealed class FitPreCountedInputTests
         var (exit, _, error) = await ChildCli.RunAsync("fit", "--input", dir.File("uci/docword.small.txt"), "--topics", "2", "--min-df", "1",
             "--max-df", "1", "--holdout", "0", "--threads", "1", "--device", "cpu", "--out", dir.File("model"));
         Assert.True(exit == 0, error);
-        var json = JsonNode.Parse(File.ReadAllText(dir.File("model/model.json")))!;
+        var json = JsonNode.Parse(File.ReadAllText(dir.Current("model/model.json")))!;
         Assert.Null(json["analyzer"]);
 
         (exit, _, error) = await ChildCli.RunAsync("update", "--model", dir.File("model"), "--input", dir.File("new"), "--device", "cpu");

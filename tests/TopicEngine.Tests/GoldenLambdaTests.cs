@@ -23,7 +23,7 @@ public sealed class GoldenLambdaTests
             "--seed", "1", "--threads", "2", "--device", "cpu", "--out", model, .. flags]);
         Assert.True(fit.Exit == 0, fit.Error);
 
-        var rows = DuckDbQuery.Run($"SELECT value FROM read_parquet('{Path.Combine(model, "lambda.parquet")}') ORDER BY term_id, topic_id").Rows;
+        var rows = DuckDbQuery.Run($"SELECT value FROM read_parquet('{CurrentVersion.File(model, "lambda.parquet")}') ORDER BY term_id, topic_id").Rows;
         var bytes = new byte[rows.Count * sizeof(float)];
         for (int i = 0; i < rows.Count; i++)
             BitConverter.TryWriteBytes(bytes.AsSpan(i * sizeof(float)), (float)rows[i][0]!);

@@ -42,7 +42,7 @@ public sealed class InferCommandTests
         Assert.Equal($"wrote {dir.File("new.parquet")}", lines[^1]);
         Assert.Contains("device: cpu", error);
 
-        var fitted = (await ReadRows(dir.File("model/doc_topics.parquet"), 3)).ToDictionary(r => r.DocKey);
+        var fitted = (await ReadRows(dir.Current("model/doc_topics.parquet"), 3)).ToDictionary(r => r.DocKey);
         var inferred = await ReadRows(dir.File("new.parquet"), 3);
         Assert.Equal(texts.Keys.Order(StringComparer.Ordinal), inferred.Select(r => r.DocKey));
         foreach (var row in inferred)

@@ -44,7 +44,7 @@ public sealed class InferModelTests(FittedTextModel fitted) : IClassFixture<Fitt
     public async Task InferOfATrainingDocumentGivesTheThetaOfDocTopics()
     {
         int rows = 0;
-        await foreach (var row in DocTopicsFile.ReadAsync(Path.Combine(fitted.ModelDirectory, DocTopicsWriter.FileName), Model.TopicCount))
+        await foreach (var row in DocTopicsFile.ReadAsync(CurrentVersion.File(fitted.ModelDirectory, DocTopicsWriter.FileName), Model.TopicCount))
         {
             var mixture = Model.Infer(fitted.Texts[row.DocKey]);
             for (int k = 0; k < Model.TopicCount; k++) Assert.Equal(row.Theta[k], mixture.Theta[k], 1e-5f);
@@ -109,7 +109,7 @@ public sealed class InferModelTests(FittedTextModel fitted) : IClassFixture<Fitt
     public async Task TopicsMatchTopicsParquet()
     {
         var topics = Model.Topics(top: 5);
-        var rows = await TopicsFile.ReadAsync(Path.Combine(fitted.ModelDirectory, TopicsFile.FileName));
+        var rows = await TopicsFile.ReadAsync(CurrentVersion.File(fitted.ModelDirectory, TopicsFile.FileName));
         Assert.Equal(Model.TopicCount, topics.Count);
         foreach (var topic in topics)
         {
@@ -139,7 +139,9 @@ public sealed class InferModelTests(FittedTextModel fitted) : IClassFixture<Fitt
     public void ADamagedModelFailsToLoadNamingTheFile()
     {
         using var dir = new TempDirectory();
-        foreach (var file in Directory.GetFiles(fitted.ModelDirectory)) File.Copy(file, dir.File(Path.GetFileName(file)));
+        // the current version's files, copied flat: the layout of models written before versions existed, which still loads
+        foreach (var file in Directory.GetFiles(CurrentVersion.Folder(fitted.ModelDirectory))) File.Copy(file, dir.File(Path.GetFileName(file)));
+        using (var flat = TopicModel.Load(dir.Path)) Assert.Equal(Model.TopicCount, flat.TopicCount);
         File.AppendAllText(dir.File("lambda.parquet"), "x");
         var error = Assert.Throws<TopicEngineException>(() => TopicModel.Load(dir.Path));
         Assert.Contains("lambda.parquet", error.Message);

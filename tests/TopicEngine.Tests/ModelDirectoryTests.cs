@@ -48,7 +48,7 @@ public sealed class ModelDirectoryTests
             manifest.Files.Keys.ToArray());
         Assert.Equal(
             new[] { "doc_topics.parquet", "lambda.parquet", "model.json", "topics.parquet", "training_log.parquet", "vocabulary.parquet" },
-            Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray());
+            Directory.GetFiles(CurrentVersion.Folder(dir)).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(new[] { dir }, Directory.GetFileSystemEntries(temp.Path));
     }
 
@@ -58,7 +58,7 @@ public sealed class ModelDirectoryTests
         using var temp = new TempDirectory();
         var snapshot = ModelTestData.Snapshot(topics: 3, terms: 7);
         string dir = await SaveAsync(temp, snapshot);
-        string P(string name) => Path.Combine(dir, name);
+        string P(string name) => CurrentVersion.File(dir, name);
 
         Assert.Equal(new[] { "topic_id INTEGER", "term_id INTEGER", "value FLOAT" }, DuckDbQuery.Schema(P("lambda.parquet")));
         var lambda = DuckDbQuery.Run($"SELECT count(*), count(DISTINCT topic_id), count(DISTINCT term_id) FROM read_parquet('{P("lambda.parquet")}')").Rows.Single();
@@ -97,7 +97,7 @@ public sealed class ModelDirectoryTests
     {
         using var temp = new TempDirectory();
         string dir = await SaveAsync(temp);
-        string path = Path.Combine(dir, "model.json");
+        string path = CurrentVersion.File(dir, "model.json");
         var json = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
         json["format_version"] = 99;
         await File.WriteAllTextAsync(path, json.ToJsonString());
@@ -111,7 +111,7 @@ public sealed class ModelDirectoryTests
     {
         using var temp = new TempDirectory();
         string dir = await SaveAsync(temp);
-        string path = Path.Combine(dir, "model.json");
+        string path = CurrentVersion.File(dir, "model.json");
         await File.WriteAllTextAsync(path, "{ \"format_version\": 1, ");
         var e = await Assert.ThrowsAsync<TopicEngineException>(() => ModelDirectory.LoadAsync(dir));
         Assert.Contains("model.json: not valid JSON", e.Message);
@@ -128,7 +128,7 @@ public sealed class ModelDirectoryTests
     {
         using var temp = new TempDirectory();
         string dir = await SaveAsync(temp);
-        File.Delete(Path.Combine(dir, name));
+        File.Delete(CurrentVersion.File(dir, name));
         var e = await Assert.ThrowsAsync<TopicEngineException>(() => ModelDirectory.LoadAsync(dir));
         Assert.Contains($"{name}: file is missing", e.Message);
     }
@@ -140,7 +140,7 @@ public sealed class ModelDirectoryTests
     {
         using var temp = new TempDirectory();
         string dir = await SaveAsync(temp);
-        string path = Path.Combine(dir, name);
+        string path = CurrentVersion.File(dir, name);
         await using (var stream = new FileStream(path, FileMode.Open))
             stream.SetLength(stream.Length / 2);
         var e = await Assert.ThrowsAsync<TopicEngineException>(() => ModelDirectory.LoadAsync(dir));
@@ -155,7 +155,7 @@ public sealed class ModelDirectoryTests
     {
         using var temp = new TempDirectory();
         string dir = await SaveAsync(temp);
-        string path = Path.Combine(dir, name);
+        string path = CurrentVersion.File(dir, name);
         var bytes = await File.ReadAllBytesAsync(path);
         bytes[bytes.Length / 2] ^= 0x40;
         await File.WriteAllBytesAsync(path, bytes);
@@ -172,9 +172,9 @@ public sealed class ModelDirectoryTests
         var other = ModelTestData.Snapshot().Vocabulary;
         var renamed = new Text.Vocabulary();
         foreach (var term in other.Terms) renamed.Add(term + "x", 1, 1);
-        string path = Path.Combine(dir, VocabularyFile.FileName);
+        string path = CurrentVersion.File(dir, VocabularyFile.FileName);
         await VocabularyFile.WriteAsync(renamed, path);
-        string manifestPath = Path.Combine(dir, ModelManifest.FileName);
+        string manifestPath = CurrentVersion.File(dir, ModelManifest.FileName);
         var json = JsonNode.Parse(await File.ReadAllTextAsync(manifestPath))!;
         var checksum = await FileChecksum.ComputeAsync(path);
         json["files"]![VocabularyFile.FileName]!["sha256"] = checksum.Sha256;

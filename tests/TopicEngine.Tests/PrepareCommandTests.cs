@@ -27,9 +27,9 @@ public sealed class PrepareCommandTests
         var lines = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains("documents: 12, tokens: 48, vocabulary: 8", lines);
         Assert.Contains(lines, l => l.StartsWith("time: ") && l.Contains("tokens/s"));
-        Assert.True(File.Exists(dir.File("out/corpus.bin")));
-        Assert.True(File.Exists(dir.File("out/vocabulary.parquet")));
-        Assert.True(File.Exists(dir.File("out/corpus.json")));
+        Assert.True(File.Exists(dir.Current("out/corpus.bin")));
+        Assert.True(File.Exists(dir.Current("out/vocabulary.parquet")));
+        Assert.True(File.Exists(dir.Current("out/corpus.json")));
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class PreparedCorpusTests
         var sources = Folder(dir, texts);
         Prepare(sources, dir.File("one"), threads: 1);
         Prepare(sources, dir.File("many"), threads: 4);
-        Assert.Equal(File.ReadAllBytes(dir.File("one/corpus.bin")), File.ReadAllBytes(dir.File("many/corpus.bin")));
+        Assert.Equal(File.ReadAllBytes(dir.Current("one/corpus.bin")), File.ReadAllBytes(dir.Current("many/corpus.bin")));
         var vocabulary = PreparedCorpus.Open(dir.File("many")).Vocabulary;
         Assert.Equal(["word0x", "alpha0y", "doc0z", "common", "shared0q", "word1x"], vocabulary.Terms.Take(6));
     }
@@ -87,7 +87,7 @@ public sealed class PreparedCorpusTests
         int graphics = corpus.Vocabulary.TryGetId("graphics", out int id) ? id : -1;
         Assert.Equal(2, corpus.Vocabulary.DocumentFrequency(graphics));
         Assert.Equal(3, corpus.Vocabulary.CollectionFrequency(graphics));
-        var again = VocabularyFile.Read(dir.File("out/vocabulary.parquet"));
+        var again = VocabularyFile.Read(dir.Current("out/vocabulary.parquet"));
         Assert.Equal(corpus.Vocabulary.Terms, again.Terms);
         Assert.Equal(corpus.Manifest.VocabularyFingerprint, again.Fingerprint());
     }
@@ -168,7 +168,7 @@ public sealed class PreparedCorpusTests
     {
         using var dir = new TempDirectory();
         Prepare(Folder(dir, Texts), dir.File("out"));
-        string bin = dir.File("out/corpus.bin");
+        string bin = dir.Current("out/corpus.bin");
         File.WriteAllBytes(bin, File.ReadAllBytes(bin)[..50]);
         var corpus = PreparedCorpus.Open(dir.File("out"));
         Assert.Throws<TopicEngineException>(() => corpus.ReadBatches(100).ToList());

@@ -31,13 +31,13 @@ public sealed class UpdateCommandTests
         Assert.Contains("counted 12 new documents (", output);
         Assert.Contains(", 2 new terms) in ", output);
         Assert.Contains($"wrote {dir.File("model")}", output);
-        var json = JsonNode.Parse(File.ReadAllText(dir.File("model/model.json")))!;
+        var json = JsonNode.Parse(File.ReadAllText(dir.Current("model/model.json")))!;
         Assert.Equal(14, (int)json["vocabulary_size"]!);   // 12 old terms + vulkan, mars
         var last = json["updates"]!.AsArray()[^1]!;
         Assert.Equal("update", (string)last["kind"]!);
         Assert.Equal(12, (long)last["documents"]!);
         Assert.Equal(2, (int)last["new_terms"]!);
-        var terms = DuckDbQuery.Run($"SELECT term FROM '{dir.File("model/vocabulary.parquet")}' WHERE term_id >= 12 ORDER BY term_id").Rows.Select(r => (string)r[0]!);
+        var terms = DuckDbQuery.Run($"SELECT term FROM '{dir.Current("model/vocabulary.parquet")}' WHERE term_id >= 12 ORDER BY term_id").Rows.Select(r => (string)r[0]!);
         Assert.Equal(["mars", "vulkan"], terms.Order());
     }
 
@@ -45,11 +45,11 @@ public sealed class UpdateCommandTests
     public async Task ACorruptedModelFailsWithOneLineNamingTheFileAndLeavesNothingBehind()
     {
         using var dir = FittedModel();
-        File.WriteAllText(dir.File("model/vocabulary.parquet"), "not parquet");
+        File.WriteAllText(dir.Current("model/vocabulary.parquet"), "not parquet");
         var (exit, _, error) = await ChildCli.RunAsync("update", "--model", dir.File("model"), "--input", dir.File("new"), "--device", "cpu");
 
         Assert.Equal(1, exit);
-        Assert.Equal($"error: {dir.File("model/vocabulary.parquet")}: 11 bytes, but model.json records", error.Trim()[..(error.Trim().IndexOf("records", StringComparison.Ordinal) + 7)]);
+        Assert.Equal($"error: {dir.Current("model/vocabulary.parquet")}: 11 bytes, but model.json records", error.Trim()[..(error.Trim().IndexOf("records", StringComparison.Ordinal) + 7)]);
         Assert.Single(error.Trim().Split('\n'));
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(dir.Path), p => Path.GetFileName(p).StartsWith('.'));
     }

@@ -108,7 +108,7 @@ public sealed class UpdateJobTests
         // the original model is untouched when --out is given; doc_topics of the update holds the new documents
         Assert.Equal(before.Steps, (await ModelDirectory.LoadAsync(dir.File("model"))).Steps);
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(dir.Path), p => Path.GetFileName(p).StartsWith('.'));   // working folder removed
-        Assert.Equal(300L, Convert.ToInt64(DuckDbQuery.Scalar($"SELECT count(*) FROM '{dir.File("out/doc_topics.parquet")}'")));
+        Assert.Equal(300L, Convert.ToInt64(DuckDbQuery.Scalar($"SELECT count(*) FROM '{dir.Current("out/doc_topics.parquet")}'")));
     }
 
     /// <summary>
@@ -174,7 +174,7 @@ public sealed class UpdateJobTests
         using var dir = new TempDirectory();
         await Fit(Documents(0, 200), VocabularyOf(TermNames), passes: 1, dir.File("model"));
         string newDocs = UciTestFiles.Write(dir.File("new"), "new", Truth.Corpus, 200, 50, TermNames);
-        string lambda = dir.File("model/lambda.parquet");
+        string lambda = dir.Current("model/lambda.parquet");
         var bytes = File.ReadAllBytes(lambda);
         bytes[bytes.Length / 2] ^= 0xFF;
         File.WriteAllBytes(lambda, bytes);

@@ -20,6 +20,30 @@ internal sealed class CorpusArgument
         Input.AddTo(command);
     }
 
+    /// <summary>The corpus the flags name, for a trainer that prepares raw input itself (inside its output folder): a
+    /// prepared folder (said on <paramref name="log"/>), or the raw input or embedded default.</summary>
+    public CorpusInput Resolve(ParseResult parseResult, TextWriter? log = null)
+    {
+        log ??= Console.Out;
+        string? prepared = parseResult.GetValue(Prepared);
+        if (prepared is null) return Input.Corpus(parseResult);
+        if ((parseResult.GetValue(Input.Input) ?? []).Length > 0)
+            throw new TopicEngineException("give either --corpus (a prepared folder) or --input, not both");
+        var opened = TopicCorpus.Open(prepared);
+        log.WriteLine($"corpus: {opened.Directory} ({opened.Documents:N0} documents, {opened.Tokens:N0} tokens, vocabulary {opened.VocabularySize:N0})");
+        return CorpusInput.FromPrepared(prepared);
+    }
+
+    /// <summary>Says what preparing raw input produced.</summary>
+    public static void Describe(CorpusSummary m, TextWriter? log = null)
+    {
+        log ??= Console.Out;
+        log.WriteLine($"documents: {m.Documents}, tokens: {m.Tokens}, vocabulary: {m.VocabularySize}");
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analysed in {m.Elapsed.TotalSeconds:F1} s ({m.TokensPerSecond:N0} tokens/s)"));
+        if (m.SkippedRecords > 0)
+            Console.Error.WriteLine($"skipped {m.SkippedRecords} records that did not parse (first: {m.SkipExamples.FirstOrDefault()})");
+    }
+
     /// <summary>Opens or prepares the corpus; dispose the result to remove a temporary preparation. What was opened
     /// is said on <paramref name="log"/> (default stdout; <c>bench --json</c> keeps stdout for the JSON).</summary>
     public async Task<OpenedCorpus> OpenAsync(ParseResult parseResult, string besides, CancellationToken cancellationToken, TextWriter? log = null)
@@ -39,10 +63,7 @@ internal sealed class CorpusArgument
         string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.corpus-{Guid.NewGuid():N}"[..^24]);
         var options = new CorpusOptions { Analyzer = Input.Analyzer(parseResult), Pruning = Input.Pruning(parseResult) };
         var m = await TopicCorpus.PrepareAsync(input, temp, options, null, cancellationToken);
-        log.WriteLine($"documents: {m.Documents}, tokens: {m.Tokens}, vocabulary: {m.VocabularySize}");
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analysed in {m.Elapsed.TotalSeconds:F1} s ({m.TokensPerSecond:N0} tokens/s)"));
-        if (m.SkippedRecords > 0)
-            Console.Error.WriteLine($"skipped {m.SkippedRecords} records that did not parse (first: {m.SkipExamples.FirstOrDefault()})");
+        Describe(m, log);
         return new OpenedCorpus(m, m.Directory);
     }
 }

@@ -33,13 +33,16 @@ internal static class FitCommand
             var trainer = new TopicTrainer(new TopicTrainerOptions
             {
                 Training = options,
+                Analyzer = corpus.Input.Analyzer(parseResult),
+                Pruning = corpus.Input.Pruning(parseResult),
                 TopTerms = parseResult.GetValue(full) ? null : new TopicTrainerOptions().TopTerms,
                 ReportTerms = topTerms,
             });
             using var device = training.SelectDevice(parseResult);
-            using var opened = await corpus.OpenAsync(parseResult, outDir, ct);
+            var input = corpus.Resolve(parseResult);
             var r = await TrainingProgressView.RunAsync("training",
-                progress => trainer.FitCorpusAsync(opened.Input, outDir, device, parseResult.GetValue(checkpoints.Resume), progress, ct));
+                progress => trainer.FitCorpusAsync(input, outDir, device, parseResult.GetValue(checkpoints.Resume), progress, ct,
+                    prepared: summary => CorpusArgument.Describe(summary)));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"trained {r.TrainingDocuments:N0} documents ({r.HeldOutDocuments:N0} held out), {r.Passes} passes, {r.Steps} updates in {r.TrainingSeconds:F1} s on {r.Backend}: {r.TokensPerSecond:N0} tokens/s"));
             Console.WriteLine($"wrote {r.ModelDirectory}");

@@ -116,7 +116,7 @@ public sealed partial class TopicTrainer
 
     /// <summary>
     /// Fits a model on <paramref name="input"/> as <c>topic-engine fit</c> does and writes it to <paramref name="outputDirectory"/>
-    /// (whole or not at all): raw input is analysed and pruned first (into a temporary folder beside the output, removed at
+    /// (whole or not at all): raw input is analysed and pruned first (into a working folder inside the output, removed at
     /// the end), a prepared folder is read as it is; then SVI on <paramref name="device"/>, the final θ pass, and the save.
     /// With <see cref="TrainingOptions.CheckpointEvery"/> the output holds a loadable checkpoint while training;
     /// <paramref name="resumeFrom"/> continues the fit checkpointed there (same corpus and options, λ then equals the
@@ -128,34 +128,34 @@ public sealed partial class TopicTrainer
     /// <param name="resumeFrom">A model directory holding a checkpoint of this same fit, or null.</param>
     /// <param name="progress">Receives a report after every global step and every pass.</param>
     /// <param name="cancellationToken">Stops the fit; the output keeps its previous content (or the last checkpoint).</param>
+    /// <param name="prepared">Hears what the analysis of raw input produced, before training starts (not called for a
+    /// prepared folder).</param>
     /// <exception cref="TopicEngineException">Bad input, an empty corpus, a vocabulary pruned to nothing, a checkpoint of
     /// another fit, or another clear error.</exception>
     public async Task<TrainingReport> FitCorpusAsync(CorpusInput input, string outputDirectory, ComputeDevice? device = null,
-        string? resumeFrom = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        string? resumeFrom = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default,
+        Action<CorpusSummary>? prepared = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(outputDirectory);
         var training = Options.Training;
         string full = Path.GetFullPath(outputDirectory);
-        string? temporary = null;
         using var opened = device is null ? ComputeDevice.Open(Options.Device) : null;
         var compute = (device ?? opened)!.Choice;
-        try
+        // raw input is prepared inside the output folder, so that a killed fit leaves nothing beside it
+        using var work = input.PreparedDirectory is null ? WorkFolder.Create(full, "corpus") : null;
+        string corpusDirectory = input.PreparedDirectory ?? work!.Path;
+        if (input.PreparedDirectory is null)
         {
-            string prepared = input.PreparedDirectory ?? (temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.corpus-{Guid.NewGuid():N}"));
-            if (input.PreparedDirectory is null)
-                await TopicCorpus.PrepareAsync(input, prepared, new CorpusOptions { Analyzer = Options.Analyzer, Pruning = Options.Pruning, Threads = training.Threads },
-                    null, cancellationToken);
-            var corpus = PreparedCorpus.Open(prepared);
-            var request = new FitRequest(corpus, corpus.Vocabulary, corpus.ModelAnalyzerSettings, training,
-                k => compute.CreateBackend(k, training.Threads), full, Options.TopTerms, resumeFrom);
-            var outcome = await FitJob.RunAsync(request, progress, cancellationToken);
-            return Report(full, outcome.Result, outcome.Snapshot);
+            var summary = await TopicCorpus.PrepareAsync(input, corpusDirectory,
+                new CorpusOptions { Analyzer = Options.Analyzer, Pruning = Options.Pruning, Threads = training.Threads }, null, cancellationToken);
+            prepared?.Invoke(summary);
         }
-        finally
-        {
-            if (temporary is not null) AtomicFile.TryDeleteDirectory(temporary);
-        }
+        var corpus = PreparedCorpus.Open(corpusDirectory);
+        var request = new FitRequest(corpus, corpus.Vocabulary, corpus.ModelAnalyzerSettings, training,
+            k => compute.CreateBackend(k, training.Threads), full, Options.TopTerms, resumeFrom);
+        var outcome = await FitJob.RunAsync(request, progress, cancellationToken);
+        return Report(full, outcome.Result, outcome.Snapshot);
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ internal sealed class CorpusPreparer
         CheckTarget(target);
         var clock = Stopwatch.StartNew();
         PrepareResult? result = null;
-        await AtomicFile.WriteDirectoryAsync(target, async (temp, ct) =>
+        await VersionedDirectory.PublishAsync(target, async (temp, ct) =>
         {
             var report = new ReadReport();
             var vocabulary = new Vocabulary();
@@ -103,7 +103,7 @@ internal sealed class CorpusPreparer
             };
             manifest.Write(Path.Combine(temp, CorpusManifest.FileName));
             result = new PrepareResult(target, manifest, clock.Elapsed) { SkipExamples = report.Examples };
-        }, cancellationToken);
+        }, PreparedCorpus.FlatFiles, cancellationToken);
         return result!;
     }
 
@@ -111,7 +111,7 @@ internal sealed class CorpusPreparer
     private static void CheckTarget(string target)
     {
         if (File.Exists(target)) throw new TopicEngineException($"--out '{target}' is a file; name a folder");
-        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !File.Exists(Path.Combine(target, CorpusManifest.FileName)))
+        if (!VersionedDirectory.IsOursOrEmpty(target, CorpusManifest.FileName))
             throw new TopicEngineException($"--out '{target}' exists and is not a prepared corpus; choose another folder or empty it");
     }
 

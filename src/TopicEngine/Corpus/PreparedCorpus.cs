@@ -25,6 +25,9 @@ internal sealed class PreparedCorpus : IBatchSource
     {
         if (!System.IO.Directory.Exists(directory))
             throw new TopicEngineException($"prepared corpus folder '{directory}' does not exist; run 'topic-engine prepare --out {directory}' first");
+        string user = directory;
+        directory = VersionedDirectory.TryResolve(directory, CorpusManifest.FileName)
+            ?? throw new TopicEngineException($"{Path.Combine(directory, CorpusManifest.FileName)} does not exist: '{directory}' is not a prepared corpus; run 'topic-engine prepare --out {directory}' first");
         var manifest = CorpusManifest.Read(Path.Combine(directory, CorpusManifest.FileName));
         var vocabulary = VocabularyFile.Read(Path.Combine(directory, VocabularyFile.FileName));
         string corpusPath = Path.Combine(directory, CorpusFile.FileName);
@@ -32,8 +35,11 @@ internal sealed class PreparedCorpus : IBatchSource
         var header = CorpusFile.ReadHeader(corpusPath);
         if (header.Documents != manifest.Documents || header.Tokens != manifest.Tokens || header.VocabularySize != vocabulary.Count || manifest.VocabularySize != vocabulary.Count)
             throw new TopicEngineException($"{directory}: corpus.bin, corpus.json and vocabulary.parquet disagree (documents {header.Documents} vs {manifest.Documents}, vocabulary {header.VocabularySize} vs {vocabulary.Count}); run 'topic-engine prepare' again");
-        return new PreparedCorpus(directory, manifest, vocabulary, corpusPath);
+        return new PreparedCorpus(user, manifest, vocabulary, corpusPath);
     }
+
+    /// <summary>The files of a prepared corpus written before versions existed (all at its top).</summary>
+    internal static readonly string[] FlatFiles = [CorpusManifest.FileName, VocabularyFile.FileName, CorpusFile.FileName];
 
     public string Directory { get; }
 

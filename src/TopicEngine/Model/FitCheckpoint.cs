@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using TopicEngine.Inference;
+using TopicEngine.Storage;
 
 namespace TopicEngine.Model;
 
@@ -34,10 +35,11 @@ internal static class FitCheckpoint
     }
 
     /// <summary>
-    /// Loads the checkpoint in <paramref name="directory"/>. A kill can land between the two renames of the atomic
-    /// directory replacement (old checkpoint moved aside, new one not yet in place): the directory is then missing, and
-    /// the complete new checkpoint (<c>.NAME.tmp-*</c>) or else the old one (<c>.NAME.tmp-*.old</c>) waits beside it;
-    /// the first that verifies is moved back into place.
+    /// Loads the checkpoint in <paramref name="directory"/>. Versions are switched atomically now
+    /// (<see cref="VersionedDirectory"/>), but a model directory written by an earlier release could be killed between the
+    /// two renames of its replacement (old checkpoint moved aside, new one not yet in place): the directory is then
+    /// missing, and the complete new checkpoint (<c>.NAME.tmp-*</c>) or else the old one (<c>.NAME.tmp-*.old</c>) waits
+    /// beside it; the first that verifies is moved back into place.
     /// </summary>
     public static async Task<ModelSnapshot> LoadAsync(string directory, CancellationToken cancellationToken = default)
     {
@@ -46,7 +48,7 @@ internal static class FitCheckpoint
         if (!Directory.Exists(target) && parent is not null && Directory.Exists(parent))
         {
             var candidates = Directory.EnumerateDirectories(parent, $".{Path.GetFileName(target)}.tmp-*")
-                .Where(d => File.Exists(Path.Combine(d, ModelManifest.FileName)))
+                .Where(d => VersionedDirectory.Holds(d, ModelManifest.FileName))
                 .OrderBy(d => d.EndsWith(".old", StringComparison.Ordinal) ? 1 : 0).ThenBy(d => d, StringComparer.Ordinal);
             foreach (var candidate in candidates)
             {

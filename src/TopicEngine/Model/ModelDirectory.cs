@@ -15,10 +15,13 @@ internal sealed record ModelSaveOptions(int? TopTerms = ModelSaveOptions.Default
 /// A model directory (DESIGN.md, "Artefacts"): <c>model.json</c>, <c>lambda.parquet</c>,
 /// <c>vocabulary.parquet</c>, <c>topics.parquet</c>, <c>training_log.parquet</c> and, when the
 /// caller computes it, <c>doc_topics.parquet</c>.
-/// <para>Saving fills a temporary sibling directory (each file itself written atomically), writes
-/// model.json last with the SHA-256 and size of every other file, then renames the directory into
-/// place; an existing model is moved aside only once the new one is complete, so a failure at any
-/// point leaves the old model as it was. A directory that exists but is not a model is never replaced.</para>
+/// <para>Saving writes a new version of the directory (<see cref="VersionedDirectory"/>: the files under
+/// <c>versions/ID/</c>, model.json last with the SHA-256 and size of every other file) and then switches the
+/// <c>CURRENT</c> pointer to it in one atomic rename, so a crash at any moment leaves the previous complete model or the
+/// new one, and a reader never sees a gap or a mix. A directory that exists but is not a model is never written into.</para>
+/// <para>Loading resolves <c>CURRENT</c> (or reads a model written before versions existed, whose files lie at the top);
+/// when a file vanishes or changes while it is read because a writer switched versions meanwhile, it loads again from
+/// the new current version.</para>
 /// <para>Loading refuses, with a one-line <see cref="TopicEngineException"/> naming the file: a missing
 /// or invalid model.json, a format version other than <see cref="ModelManifest.CurrentFormatVersion"/>,
 /// a listed file that is missing, has another size (truncated) or another SHA-256 (corrupted), and
@@ -42,7 +45,7 @@ internal static class ModelDirectory
         options ??= ModelSaveOptions.Default;
         RefuseForeignDirectory(directory);
         int k = snapshot.Topics, v = snapshot.VocabularySize;
-        await AtomicFile.WriteDirectoryAsync(directory, async (temp, ct) =>
+        await VersionedDirectory.PublishAsync(directory, async (temp, ct) =>
         {
             await LambdaFile.WriteAsync(Path.Combine(temp, LambdaFile.FileName), snapshot.Lambda, k, v, ct);
             await VocabularyFile.WriteAsync(snapshot.Vocabulary, Path.Combine(temp, VocabularyFile.FileName), ct);
@@ -60,7 +63,39 @@ internal static class ModelDirectory
             foreach (var file in Directory.EnumerateFiles(temp).Order(StringComparer.Ordinal))
                 manifest.Files[Path.GetFileName(file)] = await FileChecksum.ComputeAsync(file, ct);
             await manifest.WriteAsync(Path.Combine(temp, ModelManifest.FileName), ct);
-        }, cancellationToken);
+        }, FlatFiles, cancellationToken);
+    }
+
+    /// <summary>The files of a model directory written before versions existed (all at its top).</summary>
+    private static readonly string[] FlatFiles =
+        [ModelManifest.FileName, LambdaFile.FileName, VocabularyFile.FileName, TopicsFile.FileName, TrainingLogFile.FileName, DocTopicsWriter.FileName];
+
+    /// <summary>The folder holding the files of the model's current version (see the class remarks).</summary>
+    /// <exception cref="TopicEngineException">The directory is missing or holds no model.</exception>
+    public static string ResolveFiles(string directory)
+    {
+        if (!Directory.Exists(directory)) throw new TopicEngineException($"{directory}: model directory does not exist");
+        return VersionedDirectory.TryResolve(directory, ModelManifest.FileName)
+            ?? throw new TopicEngineException($"{Path.Combine(directory, ModelManifest.FileName)}: no model here (neither {VersionedDirectory.PointerFile} nor model.json); fit a model into this directory first");
+    }
+
+    /// <summary>Runs <paramref name="read"/> on the current version's folder; when it fails because the files changed under
+    /// it (a writer switched to a newer version and removed older ones), runs it again on the new current version.</summary>
+    private static async Task<T> ReadCurrentAsync<T>(string directory, Func<string, Task<T>> read)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            string files = ResolveFiles(directory);
+            try
+            {
+                return await read(files);
+            }
+            catch (Exception e) when (attempt < 5 && e is TopicEngineException or IOException or UnauthorizedAccessException
+                && VersionedDirectory.TryResolve(directory, ModelManifest.FileName) != files)
+            {
+                // the version we read was replaced meanwhile: read the new one
+            }
+        }
     }
 
     /// <summary>Synchronous <see cref="SaveAsync"/> (runs on the thread pool and waits).</summary>
@@ -68,9 +103,12 @@ internal static class ModelDirectory
         Task.Run(() => SaveAsync(directory, snapshot, options)).GetAwaiter().GetResult();
 
     /// <summary>Loads and checks a model directory (see the class remarks for what is refused).</summary>
-    public static async Task<ModelSnapshot> LoadAsync(string directory, CancellationToken cancellationToken = default)
+    public static Task<ModelSnapshot> LoadAsync(string directory, CancellationToken cancellationToken = default) =>
+        ReadCurrentAsync(directory, files => LoadVersionAsync(files, cancellationToken));
+
+    private static async Task<ModelSnapshot> LoadVersionAsync(string directory, CancellationToken cancellationToken)
     {
-        var manifest = await VerifyAsync(directory, cancellationToken);
+        var manifest = await VerifyVersionAsync(directory, cancellationToken);
         int k = manifest.Topics, v = manifest.VocabularySize;
         var lambda = await LambdaFile.ReadAsync(Path.Combine(directory, LambdaFile.FileName), k, v, cancellationToken);
         string vocabularyPath = Path.Combine(directory, VocabularyFile.FileName);
@@ -109,9 +147,11 @@ internal static class ModelDirectory
 
     /// <summary>Reads model.json and checks every file it lists (present, same size, same SHA-256) and
     /// that the required files are listed; returns the manifest.</summary>
-    public static async Task<ModelManifest> VerifyAsync(string directory, CancellationToken cancellationToken = default)
+    public static Task<ModelManifest> VerifyAsync(string directory, CancellationToken cancellationToken = default) =>
+        ReadCurrentAsync(directory, files => VerifyVersionAsync(files, cancellationToken));
+
+    private static async Task<ModelManifest> VerifyVersionAsync(string directory, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(directory)) throw new TopicEngineException($"{directory}: model directory does not exist");
         string manifestPath = Path.Combine(directory, ModelManifest.FileName);
         var manifest = await ModelManifest.ReadAsync(manifestPath, cancellationToken);
         foreach (var required in RequiredFiles)
@@ -140,7 +180,7 @@ internal static class ModelDirectory
     /// <summary>Path of doc_topics.parquet in <paramref name="directory"/>, or null when the model has none.</summary>
     public static string? DocTopicsPath(string directory)
     {
-        string path = Path.Combine(directory, DocTopicsWriter.FileName);
+        string path = Path.Combine(ResolveFiles(directory), DocTopicsWriter.FileName);
         return File.Exists(path) ? path : null;
     }
 
@@ -170,8 +210,7 @@ internal static class ModelDirectory
     {
         if (File.Exists(directory))
             throw new TopicEngineException($"{directory}: is a file; the model output must be a directory");
-        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any()
-            && !File.Exists(Path.Combine(directory, ModelManifest.FileName)))
+        if (!VersionedDirectory.IsOursOrEmpty(directory, ModelManifest.FileName))
             throw new TopicEngineException($"{directory}: exists and is not a TopicEngine model directory (no model.json); choose an empty or new --out");
     }
 }

@@ -65,8 +65,8 @@ internal static class UpdateJob
         var model = await ModelDirectory.LoadAsync(request.ModelDirectory, cancellationToken);
         var analyzer = model.ReadAnalyzer(request.ModelDirectory);
         string output = request.OutputDirectory ?? request.ModelDirectory;
-        string working = AtomicFile.TemporarySibling(output) + ".update";
-        try
+        using var work = WorkFolder.Create(output, "update");   // inside the output: nothing is left beside it
+        string working = work.Path;
         {
             var corpus = await Task.Run(() => NewDocumentCorpus.Count(request.Sources, model.Vocabulary, analyzer, working,
                 request.GrowVocabulary, request.Options.Threads, cancellationToken), cancellationToken);
@@ -117,10 +117,6 @@ internal static class UpdateJob
                 }, cancellationToken);
             return new UpdateOutcome(result, snapshot, corpus.DocumentCount, corpus.TokenCount, corpus.NewTerms, d,
                 countingTime, trainingTime, total.Elapsed);
-        }
-        finally
-        {
-            AtomicFile.TryDeleteDirectory(working);
         }
     }
 }
