@@ -50,6 +50,9 @@ public sealed class TopicModel : IDisposable
         _backend.SetLambda(snapshot.Lambda, snapshot.VocabularySize);
         _runner = new LocalStepRunner(_backend, _localOptions);
         Alpha = new ReadOnlyCollection<float>(_alpha.ToArray());
+        Created = snapshot.Created;
+        Updated = snapshot.Updated;
+        Steps = snapshot.Steps;
     }
 
     /// <summary>
@@ -102,6 +105,16 @@ public sealed class TopicModel : IDisposable
 
     /// <summary>The local-step settings inference uses.</summary>
     public InferenceOptions Options { get; }
+
+    /// <summary>When the model was first fitted (model.json <c>created</c>).</summary>
+    public DateTimeOffset Created { get; }
+
+    /// <summary>When this version of the model was written (model.json <c>updated</c>): a fit, an update or a checkpoint.
+    /// Together with the directory it names the version a loaded model answers from.</summary>
+    public DateTimeOffset Updated { get; }
+
+    /// <summary>Global steps the model has taken, t (fit and updates together).</summary>
+    public long Steps { get; }
 
     /// <summary>Number of topics K (the length of every θ).</summary>
     public int TopicCount => _alpha.Length;

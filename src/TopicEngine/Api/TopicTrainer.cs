@@ -144,7 +144,7 @@ public sealed partial class TopicTrainer
         var compute = (device ?? opened)!.Choice;
         // raw input is prepared inside the output folder, so that a killed fit leaves nothing beside it
         using var work = input.PreparedDirectory is null ? WorkFolder.Create(full, "corpus") : null;
-        string corpusDirectory = input.PreparedDirectory ?? work!.Path;
+        string corpusDirectory = input.PreparedDirectory ?? Path.Combine(work!.Path, "corpus");
         if (input.PreparedDirectory is null)
         {
             var summary = await TopicCorpus.PrepareAsync(input, corpusDirectory,

@@ -66,7 +66,7 @@ internal static class UpdateJob
         var analyzer = model.ReadAnalyzer(request.ModelDirectory);
         string output = request.OutputDirectory ?? request.ModelDirectory;
         using var work = WorkFolder.Create(output, "update");   // inside the output: nothing is left beside it
-        string working = work.Path;
+        string working = Path.Combine(work.Path, "counted");
         {
             var corpus = await Task.Run(() => NewDocumentCorpus.Count(request.Sources, model.Vocabulary, analyzer, working,
                 request.GrowVocabulary, request.Options.Threads, cancellationToken), cancellationToken);

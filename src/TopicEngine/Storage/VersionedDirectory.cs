@@ -18,7 +18,7 @@ namespace TopicEngine.Storage;
 /// rename(2) on Linux and macOS and MoveFileEx(REPLACE_EXISTING) on Windows replace the file in one step, so there is no
 /// moment without a <c>CURRENT</c>. Only then is the <c>current</c> link moved (the same way) and are older versions
 /// removed: every version but the new one and the one before it, so a reader that resolved the previous version just
-/// before the switch can still finish reading it; unfinished versions and working folders of earlier, killed runs go too.
+/// before the switch can still finish reading it; unfinished versions and working folders that no running command holds go too.
 /// A version a reader still holds open on Windows cannot be deleted and is removed by a later switch.</para>
 /// <para>A folder written before versions existed (the files at the top level, the "flat" layout) still reads; its first
 /// publish moves it to the versioned layout and removes the flat files.</para>
@@ -37,8 +37,6 @@ internal static class VersionedDirectory
 
     /// <summary>Prefix of working folders (<see cref="WorkFolder"/>).</summary>
     public const string WorkPrefix = ".work-";
-
-    private static readonly DateTime ProcessStart = DateTime.UtcNow;
 
     /// <summary>
     /// The folder holding the current content of <paramref name="directory"/>: <c>versions/ID</c> named by <c>CURRENT</c>,
@@ -131,7 +129,7 @@ internal static class VersionedDirectory
     }
 
     /// <summary>Removes versions other than the current and the previous one, unfinished versions, stray pointer and link
-    /// temporaries, working folders older than this process, and the flat layout's files.</summary>
+    /// temporaries, abandoned working folders, and the flat layout's files.</summary>
     private static void TidyUp(string target, string current, string? previous, IReadOnlyCollection<string> flatFiles)
     {
         foreach (var version in Directory.EnumerateDirectories(Path.Combine(target, VersionsFolder)))
@@ -143,7 +141,7 @@ internal static class VersionedDirectory
         {
             string name = Path.GetFileName(entry);
             bool stale = name.StartsWith(PointerFile + ".tmp-", StringComparison.Ordinal) || name.StartsWith(LinkName + ".tmp-", StringComparison.Ordinal)
-                || (name.StartsWith(WorkPrefix, StringComparison.Ordinal) && Directory.GetLastWriteTimeUtc(entry) < ProcessStart)
+                || (name.StartsWith(WorkPrefix, StringComparison.Ordinal) && WorkFolder.IsAbandoned(entry))
                 || flatFiles.Contains(name);
             if (!stale) continue;
             if (Directory.Exists(entry) && !IsLink(entry)) AtomicFile.TryDeleteDirectory(entry);

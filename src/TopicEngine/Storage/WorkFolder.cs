@@ -3,19 +3,38 @@ namespace TopicEngine.Storage;
 /// <summary>
 /// A command's temporary folder inside the folder it writes (<c>DIR/.work-PURPOSE-GUID</c>, see
 /// <see cref="VersionedDirectory"/>), so that nothing is left beside it: disposing removes the work folder, and
-/// <c>DIR</c> too when this created it and it is still empty (a failed first fit leaves no output). A work folder left by
-/// a killed run is removed by the next successful publish into <c>DIR</c>.
+/// <c>DIR</c> too when this created it and it is still empty (a failed first fit leaves no output). While it exists its
+/// <c>.lock</c> file is held open exclusively (an OS lock that dies with the process), so the next successful publish
+/// into <c>DIR</c> can tell a work folder left by a killed run (lock free: removed) from one in use (lock held: kept).
 /// </summary>
 internal sealed class WorkFolder : IDisposable
 {
     private readonly string _parent;
     private readonly bool _createdParent;
 
+    private readonly FileStream _lock;
+
     private WorkFolder(string parent, bool createdParent, string path)
     {
         _parent = parent;
         _createdParent = createdParent;
         Path = path;
+        _lock = new FileStream(System.IO.Path.Combine(path, LockFile), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+    }
+
+    /// <summary>The lock file inside a work folder.</summary>
+    public const string LockFile = ".lock";
+
+    /// <summary>True when <paramref name="path"/> is a work folder that no running command holds (its lock can be taken).</summary>
+    public static bool IsAbandoned(string path)
+    {
+        try
+        {
+            using var probe = new FileStream(System.IO.Path.Combine(path, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return true;
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     /// <summary>The work folder (full path), created.</summary>
@@ -35,6 +54,7 @@ internal sealed class WorkFolder : IDisposable
     /// <summary>Removes the work folder, and the parent when this created it and nothing else was written there.</summary>
     public void Dispose()
     {
+        _lock.Dispose();
         AtomicFile.TryDeleteDirectory(Path);
         try
         {
