@@ -4,6 +4,7 @@ using TopicEngine.Corpus;
 using TopicEngine.Model;
 using TopicEngine.Storage;
 using TopicEngine.Synthetic;
+using Xunit.Abstractions;
 
 namespace TopicEngine.Tests;
 
@@ -16,7 +17,7 @@ namespace TopicEngine.Tests;
 /// resume; and the next successful run leaves no temporary folder. Readers in this process load and infer in a loop
 /// while the updates are killed.
 /// </summary>
-public sealed class CrashSafetyTests
+public sealed class CrashSafetyTests(ITestOutputHelper log)
 {
     private const int KillsPerCommand = 20;
     private const int Vocabulary = 300;
@@ -42,13 +43,15 @@ public sealed class CrashSafetyTests
         await RunToTheEnd(FitArgs(docword, model));
         var random = new Random(10);
         double seconds = await TimedRun(FitArgs(docword, model));
-        int checkpointsResumed = 0;
+        int checkpointsResumed = 0, unchanged = 0, completed = 0;
         for (int kill = 0; kill < KillsPerCommand; kill++)
         {
             var before = await ModelDirectory.VerifyAsync(model);
             await KillAfter(FitArgs(docword, model), Delay(random, kill, seconds));
             var after = await ModelDirectory.LoadAsync(model);   // every file present and matching its checksum
             Assert.True(after.Updated >= before.Updated, "an older version came back");
+            if (after.Updated == before.Updated) unchanged++;
+            else if (after.Updates[^1].Kind != FitCheckpoint.Kind) completed++;
             if (after.Updates[^1].Kind == FitCheckpoint.Kind)
             {
                 var (exit, _, error) = await ChildCli.RunAsync([.. FitArgs(docword, model), "--resume", model]);
@@ -56,6 +59,7 @@ public sealed class CrashSafetyTests
                 checkpointsResumed++;
             }
         }
+        log.WriteLine($"fit: {KillsPerCommand} kills over {seconds:F2} s runs: {unchanged} left the previous model, {checkpointsResumed} a checkpoint (each resumed), {completed} the new model");
         await RunToTheEnd(FitArgs(docword, model));
         AssertTidy(model);
         Assert.True(checkpointsResumed > 0, "no kill landed while a checkpoint was current: the kill times missed the fit");
@@ -98,6 +102,7 @@ public sealed class CrashSafetyTests
         })).ToArray();
 
         var random = new Random(11);
+        int unchanged = 0;
         try
         {
             for (int kill = 0; kill < KillsPerCommand; kill++)
@@ -105,6 +110,7 @@ public sealed class CrashSafetyTests
                 var before = await ModelDirectory.VerifyAsync(model);
                 await KillAfter(update, Delay(random, kill, seconds));
                 var after = await ModelDirectory.LoadAsync(model);
+                if (after.Updated == before.Updated) unchanged++;
                 Assert.True(after.Steps == before.Steps && after.Updated == before.Updated || after.Steps > before.Steps && after.Updated > before.Updated,
                     $"kill {kill}: neither the model before (t = {before.Steps}) nor a completed update (t = {after.Steps})");
             }
@@ -115,6 +121,7 @@ public sealed class CrashSafetyTests
             stop.Cancel();
             await Task.WhenAll(readers);
         }
+        log.WriteLine($"update: {KillsPerCommand} kills over {seconds:F2} s runs: {unchanged} left the previous model, {KillsPerCommand - unchanged} the updated one; readers: {loads} loads of {thetas.Count} versions, {failures.Count} failures");
         AssertTidy(model);
         Assert.True(failures.IsEmpty, $"{failures.Count} reader failures, first: {failures.FirstOrDefault()}");
         Assert.True(loads > 0 && thetas.Count >= 2, $"{loads} loads saw {thetas.Count} versions");
@@ -130,14 +137,18 @@ public sealed class CrashSafetyTests
         await RunToTheEnd(Prepare(first));
         double seconds = await TimedRun(Prepare(second));
         var random = new Random(12);
+        int replaced = 0;
         for (int kill = 0; kill < KillsPerCommand; kill++)
         {
             string input = kill % 2 == 0 ? first : second;   // the two versions differ: 600 or 300 documents
+            int before = PreparedCorpus.Open(prepared).DocumentCount;
             await KillAfter(Prepare(input), Delay(random, kill, seconds));
             var corpus = PreparedCorpus.Open(prepared);
+            if (corpus.DocumentCount != before) replaced++;
             Assert.Contains(corpus.DocumentCount, new[] { 600, 300 });
             Assert.Equal(corpus.DocumentCount, corpus.ReadBatches(128).Sum(b => b.DocumentCount));   // corpus.bin complete
         }
+        log.WriteLine($"prepare: {KillsPerCommand} kills over {seconds:F2} s runs: {KillsPerCommand - replaced} left the previous corpus, {replaced} the new one");
         await RunToTheEnd(Prepare(first));
         AssertTidy(prepared);
         Assert.Equal(600, PreparedCorpus.Open(prepared).DocumentCount);
