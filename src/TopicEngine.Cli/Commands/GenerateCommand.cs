@@ -8,16 +8,18 @@ namespace TopicEngine.Cli.Commands;
 /// <summary><c>topic-engine generate</c>: draws a corpus from LDA's generative process and writes it as UCI bag-of-words plus the truth in Parquet.</summary>
 internal static class GenerateCommand
 {
+    private static readonly SyntheticLdaOptions Defaults = new();
+
     internal static Command Create()
     {
-        var docs = new Option<int>("--docs") { Description = "Number of documents D.", DefaultValueFactory = _ => 1000 };
-        var vocab = new Option<int>("--vocab") { Description = "Vocabulary size V.", DefaultValueFactory = _ => 1000 };
-        var topics = new Option<int>("--topics") { Description = "Number of topics K.", DefaultValueFactory = _ => 10 };
-        var length = new Option<double>("--doc-length") { Description = "Mean document length L in tokens (lengths ~ Poisson(L)).", DefaultValueFactory = _ => 100 };
-        var seed = new Option<long>("--seed") { Description = "Random seed: the same seed gives the same files.", DefaultValueFactory = _ => 1 };
-        var alpha = new Option<double>("--alpha") { Description = "Symmetric document-topic concentration α.", DefaultValueFactory = _ => 0.1 };
-        var eta = new Option<double>("--eta") { Description = "Topic-word concentration η per word (β_k ~ Dirichlet(η·V·zipf)).", DefaultValueFactory = _ => 0.01 };
-        var zipf = new Option<double>("--zipf") { Description = "Exponent of the Zipf base measure over term ids (0 = uniform).", DefaultValueFactory = _ => 1.0 };
+        var docs = new Option<int>("--docs") { Description = "Number of documents D.", DefaultValueFactory = _ => Defaults.Documents };
+        var vocab = new Option<int>("--vocab") { Description = "Vocabulary size V.", DefaultValueFactory = _ => Defaults.VocabularySize };
+        var topics = new Option<int>("--topics") { Description = "Number of topics K.", DefaultValueFactory = _ => Defaults.Topics };
+        var length = new Option<double>("--doc-length") { Description = "Mean document length L in tokens (lengths ~ Poisson(L)).", DefaultValueFactory = _ => Defaults.DocumentLength };
+        var seed = new Option<long>("--seed") { Description = "Random seed: the same seed gives the same files.", DefaultValueFactory = _ => Defaults.Seed };
+        var alpha = new Option<double>("--alpha") { Description = "Symmetric document-topic concentration α.", DefaultValueFactory = _ => Defaults.Alpha };
+        var eta = new Option<double>("--eta") { Description = "Topic-word concentration η per word (β_k ~ Dirichlet(η·V·zipf)).", DefaultValueFactory = _ => Defaults.Eta };
+        var zipf = new Option<double>("--zipf") { Description = "Exponent of the Zipf base measure over term ids (0 = uniform).", DefaultValueFactory = _ => Defaults.ZipfExponent };
         var output = new Option<string>("--out") { Description = "Output directory (created; replaced only once complete).", Required = true };
 
         var command = new Command("generate",
