@@ -34,4 +34,22 @@ public sealed class KnowledgeBasePrepareTests
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"error: {bad}: not a readable pdf file", line);
     }
+
+    [Fact]
+    public void StopWordsFileAddsItsWordsAndTheCorpusRecordsTheAnalysis()
+    {
+        using var dir = new TempDirectory();
+        for (int i = 0; i < 3; i++) dir.Write($"in/{i}.txt", "alpha beta gamma https://example.org/x.html setup.py");
+        string stop = dir.Write("stop.txt", "# domain words\nBeta  delta\n");
+        var (exit, output, error) = CliRun.Run("prepare", "--input", dir.File("in"), "--out", dir.File("out"), "--stop-words", stop, "--min-df", "1", "--max-df", "1");
+        Assert.True(exit == 0, error);
+        Assert.Contains("documents: 3, tokens: 6, vocabulary: 2", output);
+        var analyzer = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.Current("out/corpus.json")))!["analyzer"]!;
+        Assert.Equal("[\"beta\",\"delta\"]", analyzer["extra_stop_words"]!.ToJsonString());
+        Assert.False(analyzer["keep_urls"]!.GetValue<bool>());
+
+        (exit, output, error) = CliRun.Run("prepare", "--input", dir.File("in"), "--out", dir.File("kept"), "--keep-urls", "--min-df", "1", "--max-df", "1");
+        Assert.True(exit == 0, error);
+        Assert.Contains("documents: 3, tokens: 21, vocabulary: 7", output);
+    }
 }

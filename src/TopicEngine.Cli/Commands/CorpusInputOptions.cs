@@ -33,6 +33,8 @@ internal sealed class CorpusInputOptions
     public Option<bool> Stem { get; } = new("--stem") { Description = "Stem words (Porter for English, Lucene's light stemmers otherwise)." };
     public Option<int> NGrams { get; } = new("--ngrams") { Description = "Longest word n-gram to add (1 = words only, 2 adds bigrams, 3 trigrams).", DefaultValueFactory = _ => AnalyzerDefaults.NGrams };
     public Option<int> MinLength { get; } = new("--min-length") { Description = "Shortest token kept, in characters.", DefaultValueFactory = _ => AnalyzerDefaults.MinTokenLength };
+    public Option<bool> KeepUrls { get; } = new("--keep-urls") { Description = $"Keep URLs, host names, e-mail addresses and file names as words (default: {(AnalyzerDefaults.KeepUrls ? "kept" : "dropped")})." };
+    public Option<string?> StopWordsFile { get; } = new("--stop-words") { Description = "A file of more stop words (one or more a line, '#' starts a comment), added to the language's list." };
     public Option<int> MinDf { get; } = new("--min-df") { Description = "Drop terms found in fewer documents than this.", DefaultValueFactory = _ => PruningDefaults.MinDf };
     public Option<double> MaxDf { get; } = new("--max-df") { Description = "Drop terms found in more than this fraction of documents.", DefaultValueFactory = _ => PruningDefaults.MaxDf };
     public Option<int> KeepN { get; } = new("--keep-n") { Description = "Keep at most this many terms (the most frequent).", DefaultValueFactory = _ => PruningDefaults.KeepN };
@@ -47,7 +49,7 @@ internal sealed class CorpusInputOptions
     /// <summary>Adds the input and analysis flags (and, with <paramref name="pruning"/>, the vocabulary flags).</summary>
     public void AddTo(Command command, bool pruning = true)
     {
-        foreach (var option in new Option[] { Input, Format, TextField, IdField, OnErrorOption, Encoding, NoCode, KeepQuotes, Language, Stem, NGrams, MinLength })
+        foreach (var option in new Option[] { Input, Format, TextField, IdField, OnErrorOption, Encoding, NoCode, KeepQuotes, Language, Stem, NGrams, MinLength, KeepUrls, StopWordsFile })
             command.Add(option);
         if (pruning)
             foreach (var option in new Option[] { MinDf, MaxDf, KeepN })
@@ -68,7 +70,23 @@ internal sealed class CorpusInputOptions
         Stem = parseResult.GetValue(Stem),
         NGrams = parseResult.GetValue(NGrams),
         MinTokenLength = parseResult.GetValue(MinLength),
+        KeepUrls = parseResult.GetValue(KeepUrls) || AnalyzerDefaults.KeepUrls,
+        ExtraStopWords = parseResult.GetValue(StopWordsFile) is { } file ? [.. AnalyzerDefaults.ExtraStopWords, .. ReadStopWords(file)] : AnalyzerDefaults.ExtraStopWords,
     };
+
+    /// <summary>The words of a stop-word file: whitespace-separated, lower-cased, '#' to the end of a line a comment.</summary>
+    private static IEnumerable<string> ReadStopWords(string path)
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TopicEngineException($"--stop-words '{path}' cannot be read ({e.Message})", e);
+        }
+        return lines.Select(line => line.Split('#', 2)[0])
+            .SelectMany(line => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            .Select(word => word.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+    }
 
     /// <summary>True when no <c>--input</c> was given.</summary>
     public bool UsesDefaultCorpus(ParseResult parseResult) => (parseResult.GetValue(Input) ?? []).Length == 0;
