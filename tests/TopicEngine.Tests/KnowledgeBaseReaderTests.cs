@@ -259,6 +259,9 @@ public sealed class KnowledgeBaseReaderTests
         dir.Write("page.txt", "<html><body><p>Canyon <b>trail</b></p><script>hidden()</script></body></html>");
         Assert.Equal("body:2 canyon:1 hidden:1 html:2 script:2 trail:1", Counts(Read(dir.Path)[0].Text!));
         Assert.Equal("canyon:1 trail:1", Counts(Read(dir.Path, CorpusFormat.Html)[0].Text!));
+        dir.Write("notes.md", "[link text](https://example.org/target.html)");
+        Assert.Equal("[link text](https://example.org/target.html)", Read(dir.File("notes.md"), CorpusFormat.Text)[0].Text);   // --format text: as it is
+        Assert.Equal("link text", Read(dir.File("notes.md"))[0].Text!.Trim());                                                  // by extension: Markdown
     }
 
     public static TheoryData<string, byte[]> DamagedFiles() => new()

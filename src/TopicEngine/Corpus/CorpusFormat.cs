@@ -55,10 +55,12 @@ internal static class CorpusSources
         bool isDirectory = Directory.Exists(input);
         if (!isDirectory && !File.Exists(input))
             throw new TopicEngineException($"input '{input}' does not exist");
+        bool forced = format != CorpusFormat.Auto;
         if (format == CorpusFormat.Auto) format = Detect(input, isDirectory);
         return format switch
         {
-            CorpusFormat.Text => new TextFileSource(input, options),
+            // Detected: each file by its extension; --format text: every file as plain text.
+            CorpusFormat.Text => new TextFileSource(input, options, forced ? DocumentType.Text : null),
             CorpusFormat.Jsonl => new JsonLinesSource(RequireFile(input, format), options),
             CorpusFormat.Csv => new DelimitedSource(RequireFile(input, format), options, tab: false),
             CorpusFormat.Tsv => new DelimitedSource(RequireFile(input, format), options, tab: true),
