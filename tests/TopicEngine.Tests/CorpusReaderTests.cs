@@ -273,7 +273,7 @@ public sealed class CorpusReaderTests
         string odd = dir.Write("data.xyz", "x");
         var unknown = Assert.Throws<TopicEngineException>(() => Read(odd));
         Assert.Contains("--format", unknown.Message);
-        Assert.Throws<TopicEngineException>(() => CorpusSources.ParseFormat("docx"));
+        Assert.Throws<TopicEngineException>(() => CorpusSources.ParseFormat("rtf"));
         Assert.Equal(CorpusFormat.Jsonl, CorpusSources.ParseFormat("JSONL"));
     }
 

@@ -75,9 +75,9 @@ public sealed class PrepareCommandTests
     public void AnUnknownFormatIsAUserError()
     {
         using var dir = Corpus();
-        var (exit, _, error) = Run("prepare", "--input", dir.File("in"), "--out", dir.File("out"), "--format", "docx");
+        var (exit, _, error) = Run("prepare", "--input", dir.File("in"), "--out", dir.File("out"), "--format", "rtf");
         Assert.Equal(1, exit);
-        Assert.Contains("unknown format 'docx'", error);
+        Assert.Contains("unknown format 'rtf'", error);
     }
 
     [Fact]

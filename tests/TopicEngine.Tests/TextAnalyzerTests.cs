@@ -141,6 +141,7 @@ public sealed class TextAnalyzerTests
         Assert.Contains("\"language\":\"de\"", json);
         Assert.Equal(settings, System.Text.Json.JsonSerializer.Deserialize<AnalyzerSettings>(json));
         Assert.NotEqual(settings, settings with { ExtraStopWords = ["foo"] });
-        Assert.Equal(new AnalyzerSettings(), System.Text.Json.JsonSerializer.Deserialize<AnalyzerSettings>("{}"));
+        // Settings saved before keep_urls existed analysed URLs and file names as words; they read as keeping them.
+        Assert.Equal(new AnalyzerSettings { KeepUrls = true }, System.Text.Json.JsonSerializer.Deserialize<AnalyzerSettings>("{}"));
     }
 }

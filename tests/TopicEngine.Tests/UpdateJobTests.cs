@@ -155,6 +155,44 @@ public sealed class UpdateJobTests
         }
     }
 
+    /// <summary>
+    /// Regression (issue 11): a new word in 61 of 78 new documents was judged against the 78 alone (78% &gt; --max-df 0.5)
+    /// and dropped, so the word that defines the new documents could never enter. Judged against the 2,000 documents the
+    /// model has seen plus the 78 (2.9%), it enters; a word in more than half of all of them still does not.
+    /// </summary>
+    [Fact]
+    public async Task GrowVocabJudgesANewWordsDocumentFrequencyAgainstEveryDocumentTheModelHasSeen()
+    {
+        using var dir = new TempDirectory();
+        await Fit(Documents(0, 2000), VocabularyOf(TermNames), passes: 1, dir.File("model"));
+        string newDir = dir.File("new");
+        Directory.CreateDirectory(newDir);
+        var lines = new System.Text.StringBuilder();
+        int nonZeros = 0;
+        for (int d = 1; d <= 78; d++)
+        {
+            lines.Append(System.Globalization.CultureInfo.InvariantCulture, $"{d} 1 2\n");                 // an old term
+            nonZeros++;
+            if (d <= 61) { lines.Append(System.Globalization.CultureInfo.InvariantCulture, $"{d} {V + 1} 3\n"); nonZeros++; }   // "zephyr"
+        }
+        string docword = Path.Combine(newDir, "docword.new.txt");
+        File.WriteAllText(docword, $"78\n{V + 1}\n{nonZeros}\n{lines}");
+        File.WriteAllLines(Path.Combine(newDir, "vocab.new.txt"), [.. TermNames, "zephyr"]);
+
+        var outcome = await UpdateJob.RunAsync(new UpdateRequest(dir.File("model"), Uci(docword), Options(1), Cpu,
+            GrowVocabulary: new PruningSettings { MinDf = 5, MaxDf = 0.5, KeepN = 100_000 }));
+
+        var model = await ModelDirectory.LoadAsync(dir.File("model"));
+        Assert.Equal(1, outcome.NewTerms);
+        Assert.True(model.Vocabulary.TryGetId("zephyr", out int id));
+        Assert.Equal(V, id);
+        // The rule itself: 61 of 2,000 + 78 passes, 61 of 78 alone would not; more than half of all documents never does.
+        var unknown = new Dictionary<string, (long Df, long Cf)> { ["zephyr"] = (61, 183), ["everywhere"] = (1100, 1100) };
+        var pruning = new PruningSettings { MinDf = 5, MaxDf = 0.5, KeepN = 100_000 };
+        Assert.Equal(["zephyr"], NewDocumentCorpus.ChooseNewTerms(unknown, 2000 + 78, V, pruning));
+        Assert.Empty(NewDocumentCorpus.ChooseNewTerms(new Dictionary<string, (long Df, long Cf)> { ["zephyr"] = (61, 183) }, 78, V, pruning));
+    }
+
     private static double Cosine(ReadOnlySpan<float> truth, int[] oldIds, ReadOnlySpan<float> learned)
     {
         double dot = 0, a = 0, b = 0;

@@ -27,10 +27,14 @@ internal sealed class CorpusInputOptions
     public Option<string?> IdField { get; } = new("--id-field") { Description = "Field or column holding the document key (default: file:line)." };
     public Option<string> OnErrorOption { get; } = new("--on-error") { Description = "A record that does not parse: fail (stop) or skip (count and report).", DefaultValueFactory = _ => OnErrorName(ReaderDefaults.OnError) };
     public Option<string> Encoding { get; } = new("--encoding") { Description = "utf-8 (strict), latin1, or auto (UTF-8; a text file that is not UTF-8 is read as Latin-1).", DefaultValueFactory = _ => EncodingName(ReaderDefaults.Encoding) };
+    public Option<bool> NoCode { get; } = new("--no-code") { Description = $"Markdown: drop code blocks (default: {(ReaderDefaults.MarkdownCode ? "kept" : "dropped")})." };
+    public Option<bool> KeepQuotes { get; } = new("--keep-quotes") { Description = $"E-mail: keep quoted reply lines starting with '>' (default: {(ReaderDefaults.KeepQuotes ? "kept" : "dropped")})." };
     public Option<string> Language { get; } = new("--language") { Description = "Analysis language: en, de, fr, es.", DefaultValueFactory = _ => AnalyzerDefaults.Language };
     public Option<bool> Stem { get; } = new("--stem") { Description = "Stem words (Porter for English, Lucene's light stemmers otherwise)." };
     public Option<int> NGrams { get; } = new("--ngrams") { Description = "Longest word n-gram to add (1 = words only, 2 adds bigrams, 3 trigrams).", DefaultValueFactory = _ => AnalyzerDefaults.NGrams };
     public Option<int> MinLength { get; } = new("--min-length") { Description = "Shortest token kept, in characters.", DefaultValueFactory = _ => AnalyzerDefaults.MinTokenLength };
+    public Option<bool> KeepUrls { get; } = new("--keep-urls") { Description = $"Keep URLs, host names, e-mail addresses and file names as words (default: {(AnalyzerDefaults.KeepUrls ? "kept" : "dropped")})." };
+    public Option<string?> StopWordsFile { get; } = new("--stop-words") { Description = "A file of more stop words (one or more a line, '#' starts a comment), added to the language's list." };
     public Option<int> MinDf { get; } = new("--min-df") { Description = "Drop terms found in fewer documents than this.", DefaultValueFactory = _ => PruningDefaults.MinDf };
     public Option<double> MaxDf { get; } = new("--max-df") { Description = "Drop terms found in more than this fraction of documents.", DefaultValueFactory = _ => PruningDefaults.MaxDf };
     public Option<int> KeepN { get; } = new("--keep-n") { Description = "Keep at most this many terms (the most frequent).", DefaultValueFactory = _ => PruningDefaults.KeepN };
@@ -45,7 +49,7 @@ internal sealed class CorpusInputOptions
     /// <summary>Adds the input and analysis flags (and, with <paramref name="pruning"/>, the vocabulary flags).</summary>
     public void AddTo(Command command, bool pruning = true)
     {
-        foreach (var option in new Option[] { Input, Format, TextField, IdField, OnErrorOption, Encoding, Language, Stem, NGrams, MinLength })
+        foreach (var option in new Option[] { Input, Format, TextField, IdField, OnErrorOption, Encoding, NoCode, KeepQuotes, Language, Stem, NGrams, MinLength, KeepUrls, StopWordsFile })
             command.Add(option);
         if (pruning)
             foreach (var option in new Option[] { MinDf, MaxDf, KeepN })
@@ -55,7 +59,7 @@ internal sealed class CorpusInputOptions
     /// <summary>The input and reader flags only (commands whose analysis settings and vocabulary are a model's).</summary>
     public void AddReaderTo(Command command)
     {
-        foreach (var option in new Option[] { Input, Format, TextField, IdField, OnErrorOption, Encoding })
+        foreach (var option in new Option[] { Input, Format, TextField, IdField, OnErrorOption, Encoding, NoCode, KeepQuotes })
             command.Add(option);
     }
 
@@ -66,7 +70,23 @@ internal sealed class CorpusInputOptions
         Stem = parseResult.GetValue(Stem),
         NGrams = parseResult.GetValue(NGrams),
         MinTokenLength = parseResult.GetValue(MinLength),
+        KeepUrls = parseResult.GetValue(KeepUrls) || AnalyzerDefaults.KeepUrls,
+        ExtraStopWords = parseResult.GetValue(StopWordsFile) is { } file ? [.. AnalyzerDefaults.ExtraStopWords, .. ReadStopWords(file)] : AnalyzerDefaults.ExtraStopWords,
     };
+
+    /// <summary>The words of a stop-word file: whitespace-separated, lower-cased, '#' to the end of a line a comment.</summary>
+    private static IEnumerable<string> ReadStopWords(string path)
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TopicEngineException($"--stop-words '{path}' cannot be read ({e.Message})", e);
+        }
+        return lines.Select(line => line.Split('#', 2)[0])
+            .SelectMany(line => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            .Select(word => word.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+    }
 
     /// <summary>True when no <c>--input</c> was given.</summary>
     public bool UsesDefaultCorpus(ParseResult parseResult) => (parseResult.GetValue(Input) ?? []).Length == 0;
@@ -84,6 +104,8 @@ internal sealed class CorpusInputOptions
         IdField = parseResult.GetValue(IdField),
         OnError = parseResult.GetValue(OnErrorOption) == "skip" ? OnError.Skip : OnError.Fail,
         Encoding = parseResult.GetValue(Encoding) switch { "latin1" => InputEncoding.Latin1, "auto" => InputEncoding.Auto, _ => InputEncoding.Utf8 },
+        MarkdownCode = !parseResult.GetValue(NoCode) && ReaderDefaults.MarkdownCode,
+        KeepQuotes = parseResult.GetValue(KeepQuotes) || ReaderDefaults.KeepQuotes,
     };
 
     /// <summary>The raw input the flags name, or the embedded default (announced on stdout) when there is none.</summary>

@@ -23,4 +23,17 @@ public sealed record CorpusSummary(string Directory, long Documents, long Tokens
 
     /// <summary>The first records skipped under <c>--on-error skip</c>, with their reasons.</summary>
     public IReadOnlyList<string> SkipExamples { get; init; } = [];
+
+    /// <summary>Documents read per file type by the folder readers (<c>html</c>, <c>markdown</c>, <c>pdf</c>, <c>docx</c>,
+    /// <c>email</c>, <c>text</c>); empty for other formats.</summary>
+    public IReadOnlyDictionary<string, long> DocumentsByType { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Skipped records or files per kind of reason (<c>encrypted PDF</c>, <c>unreadable docx</c>, <c>did not parse</c>, …).</summary>
+    public IReadOnlyDictionary<string, long> SkipsByReason { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>One line such as <c>html 120, pdf 3</c> for <see cref="DocumentsByType"/>, empty when there is none.</summary>
+    public string DescribeTypes() => string.Join(", ", DocumentsByType.Select(p => $"{p.Key} {p.Value}"));
+
+    /// <summary>One line such as <c>encrypted PDF 2, did not parse 1</c> for <see cref="SkipsByReason"/>.</summary>
+    public string DescribeSkips() => string.Join(", ", SkipsByReason.Select(p => $"{p.Key} {p.Value}"));
 }

@@ -102,5 +102,7 @@ public static class TopicCorpus
         {
             Elapsed = elapsed,
             SkipExamples = skipExamples,
+            DocumentsByType = m.DocumentsByType,
+            SkipsByReason = m.SkipsByReason,
         };
 }

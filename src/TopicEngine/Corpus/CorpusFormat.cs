@@ -19,12 +19,22 @@ public enum CorpusFormat
     Uci,
     /// <summary>LDA-C (Blei's lda-c): a .dat file, vocab.txt beside it.</summary>
     Ldac,
+    /// <summary>HTML / XHTML files: the visible text and the title.</summary>
+    Html,
+    /// <summary>Markdown files: plain text, link targets dropped.</summary>
+    Markdown,
+    /// <summary>PDF files: the text of every page.</summary>
+    Pdf,
+    /// <summary>Word (.docx) files: paragraphs and tables.</summary>
+    Docx,
+    /// <summary>E-mail: .eml (one message) or mbox files: Subject and text body.</summary>
+    Email,
 }
 
 /// <summary>Turns <c>--input</c> paths and <c>--format</c> into <see cref="CorpusSource"/>s.</summary>
 internal static class CorpusSources
 {
-    public static readonly string FormatNames = "auto, text, jsonl, csv, tsv, parquet, uci, ldac";
+    public static readonly string FormatNames = "auto, text, jsonl, csv, tsv, parquet, uci, ldac, html, markdown, pdf, docx, email";
 
     /// <summary>Parses a <c>--format</c> value.</summary>
     public static CorpusFormat ParseFormat(string value) =>
@@ -45,16 +55,23 @@ internal static class CorpusSources
         bool isDirectory = Directory.Exists(input);
         if (!isDirectory && !File.Exists(input))
             throw new TopicEngineException($"input '{input}' does not exist");
+        bool forced = format != CorpusFormat.Auto;
         if (format == CorpusFormat.Auto) format = Detect(input, isDirectory);
         return format switch
         {
-            CorpusFormat.Text => new TextFileSource(input, options),
+            // Detected: each file by its extension; --format text: every file as plain text.
+            CorpusFormat.Text => new TextFileSource(input, options, forced ? DocumentType.Text : null),
             CorpusFormat.Jsonl => new JsonLinesSource(RequireFile(input, format), options),
             CorpusFormat.Csv => new DelimitedSource(RequireFile(input, format), options, tab: false),
             CorpusFormat.Tsv => new DelimitedSource(RequireFile(input, format), options, tab: true),
             CorpusFormat.Parquet => new ParquetTextSource(RequireFile(input, format), options),
             CorpusFormat.Uci => UciSource.Open(input, options),
             CorpusFormat.Ldac => new LdaCSource(RequireFile(input, format), options),
+            CorpusFormat.Html => new TextFileSource(input, options, DocumentType.Html),
+            CorpusFormat.Markdown => new TextFileSource(input, options, DocumentType.Markdown),
+            CorpusFormat.Pdf => new TextFileSource(input, options, DocumentType.Pdf),
+            CorpusFormat.Docx => new TextFileSource(input, options, DocumentType.Docx),
+            CorpusFormat.Email => new TextFileSource(input, options, DocumentType.Email),
             _ => throw new TopicEngineException($"unknown format '{format}' (--format takes {FormatNames})"),
         };
     }
@@ -73,7 +90,8 @@ internal static class CorpusSources
             ".tsv" or ".tab" => CorpusFormat.Tsv,
             ".parquet" => CorpusFormat.Parquet,
             ".dat" => CorpusFormat.Ldac,
-            ".txt" or ".text" or ".md" => CorpusFormat.Text,
+            ".txt" or ".text" or ".rst" => CorpusFormat.Text,
+            ".html" or ".htm" or ".xhtml" or ".md" or ".markdown" or ".pdf" or ".docx" or ".eml" or ".mbox" => CorpusFormat.Text,
             _ => throw new TopicEngineException($"cannot tell the format of '{input}' from its name; pass --format ({FormatNames})"),
         };
     }

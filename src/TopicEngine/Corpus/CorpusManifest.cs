@@ -33,6 +33,8 @@ internal sealed record CorpusManifest
     [JsonPropertyName("vocabulary_fingerprint")] public string VocabularyFingerprint { get; init; } = "";
     [JsonPropertyName("skipped_records")] public long SkippedRecords { get; init; }
     [JsonPropertyName("latin1_files")] public long Latin1Files { get; init; }
+    [JsonPropertyName("documents_by_type")] public IReadOnlyDictionary<string, long> DocumentsByType { get; init; } = new Dictionary<string, long>();
+    [JsonPropertyName("skips_by_reason")] public IReadOnlyDictionary<string, long> SkipsByReason { get; init; } = new Dictionary<string, long>();
     [JsonPropertyName("sources")] public IReadOnlyList<CorpusSourceInfo> Sources { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };

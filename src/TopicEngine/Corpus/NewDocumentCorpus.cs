@@ -54,10 +54,12 @@ internal sealed class NewDocumentCorpus : IBatchSource
     /// Counts <paramref name="sources"/> against <paramref name="vocabulary"/> (not modified) into
     /// <paramref name="workingDirectory"/>/corpus.bin. <paramref name="analyzer"/> null means the model was
     /// fitted on pre-counted input: then only pre-counted sources (UCI, LDA-C) are accepted, matched by term name.
-    /// With <paramref name="grow"/> given, new terms are chosen by those pruning settings (see <see cref="ChooseNewTerms"/>).
+    /// With <paramref name="grow"/> given, new terms are chosen by those pruning settings (see <see cref="ChooseNewTerms"/>),
+    /// their document frequency judged against <paramref name="modelDocuments"/> (the documents the model has seen, its D)
+    /// plus the new ones.
     /// </summary>
     public static NewDocumentCorpus Count(IReadOnlyList<CorpusSource> sources, Vocabulary vocabulary, AnalyzerSettings? analyzer,
-        string workingDirectory, PruningSettings? grow, int threads = 0, CancellationToken cancellationToken = default)
+        string workingDirectory, PruningSettings? grow, int threads = 0, CancellationToken cancellationToken = default, long modelDocuments = 0)
     {
         if (sources.Count == 0) throw new TopicEngineException("no new documents: pass --input");
         if (analyzer is null && sources.FirstOrDefault(s => s.Format is not (CorpusFormat.Uci or CorpusFormat.Ldac)) is { } text)
@@ -77,7 +79,7 @@ internal sealed class NewDocumentCorpus : IBatchSource
                     cancellationToken.ThrowIfCancellationRequested();
                     documents += batch.DocumentCount;
                 }
-            foreach (var term in ChooseNewTerms(tally.UnknownTerms, documents, vocabulary.Count, grow))
+            foreach (var term in ChooseNewTerms(tally.UnknownTerms, modelDocuments + documents, vocabulary.Count, grow))
                 grown.Add(term);
             newTerms = grown.Count - vocabulary.Count;
         }
@@ -120,7 +122,9 @@ internal sealed class NewDocumentCorpus : IBatchSource
 
     /// <summary>
     /// The unknown terms to add, in the order their ids are given: document frequency in the new data at least
-    /// MinDf and at most MaxDf × <paramref name="documents"/>; at most KeepN − <paramref name="existingTerms"/> of them
+    /// MinDf and at most MaxDf × <paramref name="documents"/>, where <paramref name="documents"/> counts every document
+    /// the model has seen plus the new ones (a term unknown to the model has df 0 in the old ones, so judging it against
+    /// the new documents alone would shut out the very word that defines them); at most KeepN − <paramref name="existingTerms"/> of them
     /// (KeepN caps the whole vocabulary, as in <c>prepare</c>), the most frequent first (df, then cf, descending,
     /// ties by ordinal term order, so the result does not depend on reading order or threads).
     /// </summary>

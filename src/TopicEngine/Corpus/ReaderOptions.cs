@@ -34,6 +34,12 @@ public sealed record ReaderOptions
 
     /// <summary>How bytes become text (<c>--encoding</c>). Default: strict UTF-8.</summary>
     public InputEncoding Encoding { get; init; } = InputEncoding.Utf8;
+
+    /// <summary>Markdown: keep the text of code blocks (false: <c>--no-code</c> drops fenced and indented code). Default: true.</summary>
+    public bool MarkdownCode { get; init; } = true;
+
+    /// <summary>E-mail: keep quoted reply lines, those starting with <c>&gt;</c> (<c>--keep-quotes</c>). Default: false, they are dropped.</summary>
+    public bool KeepQuotes { get; init; }
 }
 
 /// <summary>What readers skipped or decoded specially, reported at the end of a pass. Not thread-safe: readers run on one thread.</summary>
@@ -50,18 +56,29 @@ internal sealed class ReadReport
     /// <summary>The first few skip reasons, for the report.</summary>
     public IReadOnlyList<string> Examples => _examples;
 
-    public void Skip(string reason)
+    /// <summary>Documents read per file type (<c>html</c>, <c>pdf</c>, …) by the file readers.</summary>
+    public SortedDictionary<string, long> DocumentsByType { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Skips per kind of reason (<c>encrypted PDF</c>, <c>unreadable docx</c>, <c>did not parse</c>, …).</summary>
+    public SortedDictionary<string, long> SkipsByReason { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Counts a skip: <paramref name="reason"/> names the record, <paramref name="kind"/> groups it in the summary.</summary>
+    public void Skip(string reason, string kind = "did not parse")
     {
         Skipped++;
         if (_examples.Count < 5) _examples.Add(reason);
+        SkipsByReason[kind] = SkipsByReason.GetValueOrDefault(kind) + 1;
     }
+
+    /// <summary>Counts a document read by a file reader of <paramref name="type"/>.</summary>
+    public void Read(string type) => DocumentsByType[type] = DocumentsByType.GetValueOrDefault(type) + 1;
 
     public void FellBackToLatin1() => Latin1Files++;
 
     /// <summary>Either fails with <paramref name="reason"/> or counts it, as <paramref name="onError"/> says.</summary>
-    public void Bad(OnError onError, string reason)
+    public void Bad(OnError onError, string reason, string kind = "did not parse")
     {
         if (onError == OnError.Fail) throw new TopicEngineException($"{reason} (pass --on-error skip to skip such records)");
-        Skip(reason);
+        Skip(reason, kind);
     }
 }

@@ -1,21 +1,40 @@
 namespace TopicEngine.Corpus;
 
 /// <summary>
-/// Plain text, one document per file. A folder is read recursively in ordinal order of the
-/// relative path (the key, with '/' separators), skipping dot-files; a single file is one document.
+/// Files, one document per file (an mbox: one per message). A folder is read recursively in ordinal order of the
+/// relative path (the key, with '/' separators), skipping dot-files; a single file is one document. Each file is read
+/// by the reader its extension names (<see cref="DocumentTypes.FromPath"/>: HTML, Markdown, PDF, Word, e-mail, else
+/// plain text) unless <c>--format</c> forced one type. A file that cannot be read fails with its name, or under
+/// <c>--on-error skip</c> is counted; encrypted and image-only PDFs are always skipped and counted.
 /// </summary>
 internal sealed class TextFileSource : CorpusSource
 {
     private readonly ReaderOptions _options;
+    private readonly DocumentType? _type;
 
-    public TextFileSource(string path, ReaderOptions options) : base(path, CorpusFormat.Text) => _options = options;
+    public TextFileSource(string path, ReaderOptions options, DocumentType? type = null)
+        : base(path, type is { } t ? FormatOf(t) : CorpusFormat.Text)
+    {
+        _options = options;
+        _type = type;
+    }
+
+    public override string Description => _type is null && Directory.Exists(Path) ? $"{Path} (files by extension)" : base.Description;
 
     public override IEnumerable<SourceDocument> Read(ReadReport report)
     {
         foreach (var (file, key) in Files())
         {
-            string? text = InputFiles.ReadAllText(file, _options, report);
-            if (text is not null) yield return SourceDocument.FromText(key, file, text);
+            var type = _type ?? DocumentTypes.FromPath(file);
+            if (type == DocumentType.Email)
+            {
+                foreach (var message in ReadEmail(file, key, report)) yield return message;
+                continue;
+            }
+            string? text = ReadOne(file, type, report);
+            if (text is null) continue;
+            report.Read(DocumentTypes.Name(type));
+            yield return SourceDocument.FromText(key, file, text);
         }
     }
 
@@ -30,4 +49,96 @@ internal sealed class TextFileSource : CorpusSource
             .OrderBy(f => f.Key, StringComparer.Ordinal)
             .ToList();
     }
+
+    private string? ReadOne(string file, DocumentType type, ReadReport report)
+    {
+        string? text;
+        string? skip = null;
+        try
+        {
+            text = type switch
+            {
+                DocumentType.Html => InputFiles.ReadAllText(file, _options, report) is { } html ? HtmlText.Extract(html) : null,
+                DocumentType.Markdown => InputFiles.ReadAllText(file, _options, report) is { } md ? MarkdownText.Extract(md, _options.MarkdownCode) : null,
+                DocumentType.Pdf => PdfText.Extract(ReadAllBytes(file), out skip),
+                DocumentType.Docx => DocxText.Extract(ReadAllBytes(file)),
+                _ => InputFiles.ReadAllText(file, _options, report),
+            };
+        }
+        catch (Exception e) when (e is not (TopicEngineException or OperationCanceledException or OutOfMemoryException))
+        {
+            Unreadable(file, type, e, report);
+            return null;
+        }
+        if (skip is not null) report.Skip($"{file}: {skip}", skip);
+        return text;
+    }
+
+    private IEnumerable<SourceDocument> ReadEmail(string file, string key, ReadReport report)
+    {
+        Stream? stream = null;
+        IEnumerator<(string? MessageId, string Text)>? messages = null;
+        bool mbox = false;
+        try
+        {
+            mbox = InputFiles.NameWithoutGzip(file).EndsWith(".mbox", StringComparison.OrdinalIgnoreCase) || EmailText.LooksLikeMbox(file);
+            stream = InputFiles.OpenRead(file);
+            messages = EmailText.Messages(stream, mbox, _options.KeepQuotes).GetEnumerator();
+        }
+        catch (Exception e) when (e is not (TopicEngineException or OperationCanceledException or OutOfMemoryException))
+        {
+            stream?.Dispose();
+            Unreadable(file, DocumentType.Email, e, report);
+            yield break;
+        }
+        using (stream)
+        using (messages)
+        {
+            for (int n = 1; ; n++)
+            {
+                (string? MessageId, string Text) message;
+                try
+                {
+                    if (!messages.MoveNext()) yield break;
+                    message = messages.Current;
+                }
+                catch (Exception e) when (e is not (TopicEngineException or OperationCanceledException or OutOfMemoryException))
+                {
+                    Unreadable(mbox ? $"{file}#{n}" : file, DocumentType.Email, e, report);
+                    yield break;
+                }
+                report.Read(DocumentTypes.Name(DocumentType.Email));
+                string messageKey = !mbox ? key : message.MessageId is { Length: > 0 } id ? $"{key}#{id}" : $"{key}#{n}";
+                yield return SourceDocument.FromText(messageKey, mbox ? $"{file}#{n}" : file, message.Text);
+            }
+        }
+    }
+
+    private void Unreadable(string origin, DocumentType type, Exception e, ReadReport report) =>
+        report.Bad(_options.OnError, $"{origin}: not a readable {DocumentTypes.Name(type)} file ({FirstLine(e.Message)})", $"unreadable {DocumentTypes.Name(type)}");
+
+    private static byte[] ReadAllBytes(string file)
+    {
+        using var stream = InputFiles.OpenRead(file);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static string FirstLine(string message)
+    {
+        var line = message.AsSpan().Trim();
+        int end = line.IndexOfAny('\r', '\n');
+        return (end >= 0 ? line[..end] : line).ToString();
+    }
+
+    private static CorpusFormat FormatOf(DocumentType type) => type switch
+    {
+        DocumentType.Html => CorpusFormat.Html,
+        DocumentType.Markdown => CorpusFormat.Markdown,
+        DocumentType.Pdf => CorpusFormat.Pdf,
+        DocumentType.Docx => CorpusFormat.Docx,
+        DocumentType.Email => CorpusFormat.Email,
+        _ => CorpusFormat.Text,
+    };
 }

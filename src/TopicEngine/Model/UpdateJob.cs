@@ -69,7 +69,7 @@ internal static class UpdateJob
         string working = Path.Combine(work.Path, "counted");
         {
             var corpus = await Task.Run(() => NewDocumentCorpus.Count(request.Sources, model.Vocabulary, analyzer, working,
-                request.GrowVocabulary, request.Options.Threads, cancellationToken), cancellationToken);
+                request.GrowVocabulary, request.Options.Threads, cancellationToken, modelDocuments: Math.Max(0, model.CorpusDocuments)), cancellationToken);
             var countingTime = total.Elapsed;
 
             var options = request.Options with

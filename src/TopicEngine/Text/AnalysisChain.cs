@@ -43,13 +43,15 @@ internal sealed class AnalysisChain : Analyzer
     /// <summary>The whole chain, top to bottom; the per-language steps follow Lucene's own language analyzers.</summary>
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
-        var source = new StandardTokenizer(Version, reader);
+        Tokenizer source = _settings.KeepUrls ? new StandardTokenizer(Version, reader) : new UAX29URLEmailTokenizer(Version, reader);
         TokenStream stream = new StandardFilter(Version, source);
+        if (!_settings.KeepUrls) stream = new UrlEmailFilter(Version, stream);
         stream = new CJKWidthFilter(stream);
         stream = new CJKBigramFilter(stream);
         if (_settings.Language == "en") stream = new EnglishPossessiveFilter(Version, stream);
         if (_settings.Language == "fr") stream = new ElisionFilter(stream, FrenchAnalyzer.DEFAULT_ARTICLES);
         stream = new LowerCaseFilter(Version, stream);
+        if (!_settings.KeepUrls) stream = new FileNameFilter(Version, stream);
         if (_stopWords is not null) stream = new StopFilter(Version, stream, _stopWords);
         stream = new MinimumLengthFilter(Version, stream, _settings.MinTokenLength);
         if (_settings.DropNumbers) stream = new NumberFilter(Version, stream);

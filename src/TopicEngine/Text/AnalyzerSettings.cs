@@ -8,13 +8,17 @@ namespace TopicEngine.Text;
 /// JSON as it reads (<c>{"language":"en","stem":false,...}</c>).
 /// </summary>
 /// <remarks>
-/// The chain, top to bottom: Unicode word segmentation (Lucene's StandardTokenizer, UAX#29),
+/// The chain, top to bottom: Unicode word segmentation (Lucene's UAX29URLEmailTokenizer, which
+/// also recognises URLs, host names and e-mail addresses; those are dropped unless <see cref="KeepUrls"/>),
 /// CJK width folding and bigrams, lower-casing (and the language's elision or possessive
 /// handling), stop words, minimum length, tokens without any letter dropped (numbers, dates),
-/// optional stemming, optional word n-grams joined by a space.
+/// optional stemming, optional word n-grams joined by a space. File names (<c>os.html</c>, <c>setup.py</c>) are
+/// dropped after lower-casing unless <see cref="KeepUrls"/>.
 /// </remarks>
-public sealed record AnalyzerSettings
+public sealed record AnalyzerSettings : IJsonOnDeserializing
 {
+    private bool _keepUrls;
+
     /// <summary>The languages with an analysis chain: English, German, French, Spanish.</summary>
     public static IReadOnlyList<string> Languages { get; } = ["en", "de", "fr", "es"];
 
@@ -45,6 +49,17 @@ public sealed record AnalyzerSettings
     [JsonPropertyName("extra_stop_words")]
     public IReadOnlyList<string> ExtraStopWords { get; init; } = [];
 
+    /// <summary>
+    /// Keep URLs, host names, e-mail addresses and file names as words (<c>--keep-urls</c>): the chain then segments
+    /// with Lucene's StandardTokenizer, as TopicEngine did before these were dropped. Default off: they are dropped.
+    /// Settings saved without this field (older corpora and models) read as on, so they analyse new text as before.
+    /// </summary>
+    [JsonPropertyName("keep_urls")]
+    public bool KeepUrls { get => _keepUrls; init => _keepUrls = value; }
+
+    /// <summary>Before JSON fills the properties: a saved setting without <c>keep_urls</c> predates it and kept them.</summary>
+    void IJsonOnDeserializing.OnDeserializing() => _keepUrls = true;
+
     /// <summary>Drop tokens that contain no letter (42, 3.14, 2024-01-01). Default on.</summary>
     [JsonPropertyName("drop_numbers")]
     public bool DropNumbers { get; init; } = true;
@@ -52,11 +67,11 @@ public sealed record AnalyzerSettings
     /// <summary>Settings are equal when every value is, the extra stop words compared in order.</summary>
     public bool Equals(AnalyzerSettings? other) =>
         other is not null && Language == other.Language && Stem == other.Stem && NGrams == other.NGrams
-        && MinTokenLength == other.MinTokenLength && StopWords == other.StopWords && DropNumbers == other.DropNumbers
+        && MinTokenLength == other.MinTokenLength && StopWords == other.StopWords && DropNumbers == other.DropNumbers && KeepUrls == other.KeepUrls
         && ExtraStopWords.SequenceEqual(other.ExtraStopWords);
 
     /// <summary>A hash consistent with <see cref="Equals(AnalyzerSettings?)"/>.</summary>
-    public override int GetHashCode() => HashCode.Combine(Language, Stem, NGrams, MinTokenLength, StopWords, DropNumbers, ExtraStopWords.Count);
+    public override int GetHashCode() => HashCode.Combine(Language, Stem, NGrams, MinTokenLength, StopWords, DropNumbers, ExtraStopWords.Count, KeepUrls);
 
     /// <summary>Throws <see cref="TopicEngineException"/> naming the option when a setting is out of range.</summary>
     public void Validate()

@@ -1,0 +1,55 @@
+namespace TopicEngine.Tests;
+
+/// <summary><c>prepare</c> over a folder of mixed file types: the summary counts documents per type and skips per reason.</summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed class KnowledgeBasePrepareTests
+{
+    [Fact]
+    public void PrepareSummaryGivesDocumentsPerTypeAndSkipsPerReason()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("kb/survey.html", KnowledgeBaseReaderTests.Html);
+        dir.Write("kb/notes.md", "# Orchard\n\n[apple guide](https://example.org/a.html)\n");
+        dir.WriteBytes("kb/report.pdf", KnowledgeBaseReaderTests.Pdf("glacier retreat"));
+        dir.WriteBytes("kb/locked.pdf", KnowledgeBaseReaderTests.EncryptedPdf());
+        dir.WriteBytes("kb/broken.docx", "PK\u0003\u0004 broken"u8.ToArray());
+        dir.Write("kb/cal.eml", KnowledgeBaseReaderTests.Eml());
+        dir.Write("kb/plain.txt", "plain words");
+        var (exit, output, error) = CliRun.Run("prepare", "--input", dir.File("kb"), "--out", dir.File("out"), "--on-error", "skip", "--min-df", "1", "--max-df", "1");
+        Assert.True(exit == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("documents by type: email 1, html 1, markdown 1, pdf 1, text 1", lines);
+        Assert.Contains(lines, l => l.StartsWith("documents: 5,", StringComparison.Ordinal));
+        Assert.Contains("skipped 2 records (encrypted PDF 1, unreadable docx 1;", error);
+    }
+
+    [Fact]
+    public void ADamagedFileFailsWithOneLineNamingItUnlessSkipped()
+    {
+        using var dir = new TempDirectory();
+        string bad = dir.WriteBytes("kb/broken.pdf", "%PDF-1.7\nnot really"u8.ToArray());
+        dir.Write("kb/plain.txt", "plain words");
+        var (exit, _, error) = CliRun.Run("prepare", "--input", dir.File("kb"), "--out", dir.File("out"));
+        Assert.Equal(1, exit);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {bad}: not a readable pdf file", line);
+    }
+
+    [Fact]
+    public void StopWordsFileAddsItsWordsAndTheCorpusRecordsTheAnalysis()
+    {
+        using var dir = new TempDirectory();
+        for (int i = 0; i < 3; i++) dir.Write($"in/{i}.txt", "alpha beta gamma https://example.org/x.html setup.py");
+        string stop = dir.Write("stop.txt", "# domain words\nBeta  delta\n");
+        var (exit, output, error) = CliRun.Run("prepare", "--input", dir.File("in"), "--out", dir.File("out"), "--stop-words", stop, "--min-df", "1", "--max-df", "1");
+        Assert.True(exit == 0, error);
+        Assert.Contains("documents: 3, tokens: 6, vocabulary: 2", output);
+        var analyzer = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.Current("out/corpus.json")))!["analyzer"]!;
+        Assert.Equal("[\"beta\",\"delta\"]", analyzer["extra_stop_words"]!.ToJsonString());
+        Assert.False(analyzer["keep_urls"]!.GetValue<bool>());
+
+        (exit, output, error) = CliRun.Run("prepare", "--input", dir.File("in"), "--out", dir.File("kept"), "--keep-urls", "--min-df", "1", "--max-df", "1");
+        Assert.True(exit == 0, error);
+        Assert.Contains("documents: 3, tokens: 21, vocabulary: 7", output);
+    }
+}
