@@ -190,6 +190,8 @@ internal sealed class GpuBackend : ILdaBackend
             long batchNumber = ++_batchNumber;
             int documents = batch.DocumentCount;
             if (documents == 0) return new LocalStepResult(0, 0, 0, computeBound ? 0 : double.NaN);
+            // Checked on the host before any chunk is staged: an id ≥ V would read past expElogβ on the device.
+            BatchTermIds.Check(batch, VocabularySize, $"local step of batch {batchNumber} on {Name} device '{DeviceName}'");
 
             _alpha.View.CopyFromCPU(_computeStream, alpha);
             _failure.MemSetToZero(_computeStream);
@@ -291,7 +293,7 @@ internal sealed class GpuBackend : ILdaBackend
         {
             _accelerator.Bind();   // CUDA: make the context current on this thread
             if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before CompletionLogLikelihood.");
-            CheckTermIds(scored, VocabularySize);
+            BatchTermIds.Check(scored, VocabularySize, "document completion");
             int documents = scored.DocumentCount;
             var slot = _slots[0];
             var logLikelihood = new double[Math.Min(documents, _chunkDocuments)];
@@ -313,17 +315,6 @@ internal sealed class GpuBackend : ILdaBackend
             }
             return total;
         }
-    }
-
-    /// <summary>Throws when a term id of <paramref name="scored"/> is outside [0, V): the kernel would read past λ.</summary>
-    private static void CheckTermIds(SparseBatch scored, int vocabularySize)
-    {
-        for (int d = 0; d < scored.DocumentCount; d++)
-            foreach (int id in scored.DocumentTerms(d))
-                if ((uint)id >= (uint)vocabularySize)
-                    throw new TopicEngineException(
-                        $"term id {id} of scored document '{scored.Keys[d]}' is outside the vocabulary of {vocabularySize} terms; " +
-                        "score documents counted with the model's vocabulary");
     }
 
     /// <summary>Groups of the V×K sums and the run of entries each takes: as many groups as fill the
