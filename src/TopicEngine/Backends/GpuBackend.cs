@@ -40,6 +40,7 @@ internal sealed class GpuBackend : ILdaBackend
     private readonly object _gate = new();
     private readonly int _chunkDocuments;
     private readonly int _localGroupSize;     // threads per document group (multiple of the warp size)
+    private readonly LocalGroupShape _localGroup;
     private readonly int _blendGroupSize;     // threads per group of the blend kernel
 
     private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
@@ -88,7 +89,9 @@ internal sealed class GpuBackend : ILdaBackend
             AcceleratorType.CPU => "ilgpu-cpu",
             _ => "ilgpu",
         };
-        _localGroupSize = ChooseLocalGroupSize(accelerator, topics);
+        _localGroup = ChooseLocalGroup(topics, accelerator.WarpSize, accelerator.MaxNumThreadsPerGroup,
+            accelerator.MaxSharedMemoryPerGroup, accelerator.Name);
+        _localGroupSize = _localGroup.Threads;
         _blendGroupSize = WholeWarps(accelerator, Math.Min(256, accelerator.MaxNumThreadsPerGroup));
 
         _eStep = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
@@ -135,6 +138,9 @@ internal sealed class GpuBackend : ILdaBackend
 
     /// <summary>Threads per document group of the local-step kernels.</summary>
     internal int LocalGroupSize => _localGroupSize;
+
+    /// <summary>The local-step group: threads and E-step tokens per chunk.</summary>
+    internal LocalGroupShape LocalGroup => _localGroup;
 
     /// <inheritdoc/>
     public void SetLambda(ReadOnlySpan<float> lambda, int vocabularySize)
@@ -440,35 +446,65 @@ internal sealed class GpuBackend : ILdaBackend
         int warps = _localGroupSize / _accelerator.WarpSize;
         var view = slot.View;
         var eStepConfig = new KernelConfig(slot.Documents, _localGroupSize,
-            SharedMemoryConfig.RequestDynamic<float>(LocalStepKernels.EStepSharedFloats(k, warps)));
+            SharedMemoryConfig.RequestDynamic<float>((int)LocalStepKernels.EStepSharedFloats(k, _localGroup.TokensPerChunk, warps)));
         _eStep(_computeStream, eStepConfig, view, _expElogBeta!.View, _alpha.View, slot.Gamma.View, slot.ExpElogTheta.View,
-            slot.Iterations.View, _failure.View, new LocalStepSettings(k, options.MaxIterations, options.Tolerance, first));
+            slot.Iterations.View, _failure.View,
+            new LocalStepSettings(k, options.MaxIterations, options.Tolerance, first, _localGroup.TokensPerChunk));
         if (accumulateStatistics)
         {
             var config = new KernelConfig(slot.Documents, _localGroupSize,
-                SharedMemoryConfig.RequestDynamic<float>(LocalStepKernels.StatisticsSharedFloats(k)));
+                SharedMemoryConfig.RequestDynamic<float>((int)LocalStepKernels.StatisticsSharedFloats(k)));
             _statisticsKernel(_computeStream, config, view, _expElogBeta.View, slot.ExpElogTheta.View, _statistics!.View, k);
         }
         if (computeBound)
         {
             var config = new KernelConfig(slot.Documents, _localGroupSize,
-                SharedMemoryConfig.RequestDynamic<float>(LocalStepKernels.DocumentBoundSharedFloats(k, warps)));
+                SharedMemoryConfig.RequestDynamic<float>((int)LocalStepKernels.DocumentBoundSharedFloats(k, warps)));
             _boundKernel(_computeStream, config, view, _expElogBeta.View, _alpha.View, slot.Gamma.View, slot.Bound.View, k);
         }
     }
 
-    /// <summary>Threads per document group: up to 8 warps, fewer when K×(2 + warps) floats of
-    /// shared memory would not fit.</summary>
-    private static int ChooseLocalGroupSize(Accelerator accelerator, int topics)
+    /// <summary>Threads per document group of the local-step kernels and the document tokens the E-step takes at
+    /// once, from K and the device's limits only (<see cref="ChooseLocalGroup"/>).</summary>
+    /// <param name="Threads">Threads per group: whole warps, at most 8.</param>
+    /// <param name="TokensPerChunk">Tokens whose n_w / φnorm_w the E-step keeps in shared memory at once.</param>
+    internal readonly record struct LocalGroupShape(int Threads, int TokensPerChunk);
+
+    /// <summary>Bytes of dynamic shared memory per group each per-document kernel requests for <paramref name="shape"/>:
+    /// E-step, statistics, document bound, document completion.</summary>
+    internal static (long EStep, long Statistics, long Bound, long Completion) LocalSharedBytes(int topics, int warpSize, LocalGroupShape shape)
     {
-        int warp = accelerator.WarpSize;
-        int maxFloats = accelerator.MaxSharedMemoryPerGroup / sizeof(float);
-        int warps = Math.Max(1, Math.Min(8, accelerator.MaxNumThreadsPerGroup / warp));
-        while (warps > 1 && LocalStepKernels.EStepSharedFloats(topics, warps) > maxFloats) warps--;
-        if (LocalStepKernels.EStepSharedFloats(topics, warps) > maxFloats)
+        int warps = shape.Threads / warpSize;
+        return (LocalStepKernels.EStepSharedFloats(topics, shape.TokensPerChunk, warps) * sizeof(float),
+            LocalStepKernels.StatisticsSharedFloats(topics) * sizeof(float),
+            LocalStepKernels.DocumentBoundSharedFloats(topics, warps) * sizeof(float),
+            ModelSumKernels.CompletionSharedDoubles(topics, warps) * (long)sizeof(double));
+    }
+
+    /// <summary>
+    /// The per-document group for K = <paramref name="topics"/> on a device with the given limits, a pure function:
+    /// up to 8 warps (fewer when the device's groups are smaller) and as many tokens per E-step chunk as threads,
+    /// fewer when K + tokens + 2 × warps floats would pass the shared memory. Every local kernel needs O(K) shared
+    /// memory (completion: K + warps doubles), so a device with 48 KiB per group runs K up to about 6,000.
+    /// </summary>
+    /// <exception cref="TopicEngineException">K needs more shared memory per group than the device has.</exception>
+    internal static LocalGroupShape ChooseLocalGroup(int topics, int warpSize, int maxThreadsPerGroup, long maxSharedBytesPerGroup,
+        string deviceName = "the device")
+    {
+        if (topics <= 0) throw new ArgumentOutOfRangeException(nameof(topics));
+        if (warpSize <= 0) throw new ArgumentOutOfRangeException(nameof(warpSize));
+        int warps = Math.Max(1, Math.Min(8, maxThreadsPerGroup / warpSize));
+        int threads = warps * warpSize;
+        long maxFloats = maxSharedBytesPerGroup / sizeof(float);
+        long tokens = Math.Min(threads, maxFloats - LocalStepKernels.EStepSharedFloats(topics, 0, warps));
+        var shape = new LocalGroupShape(threads, (int)Math.Max(1, tokens));
+        var bytes = LocalSharedBytes(topics, warpSize, shape);
+        long needed = Math.Max(Math.Max(bytes.EStep, bytes.Statistics), Math.Max(bytes.Bound, bytes.Completion));
+        if (tokens < 1 || needed > maxSharedBytesPerGroup)
             throw new TopicEngineException(
-                $"K = {topics} topics need {LocalStepKernels.EStepSharedFloats(topics, 1) * sizeof(float) / 1024} KiB of shared memory per document on device '{accelerator.Name}', which has {accelerator.MaxSharedMemoryPerGroup / 1024} KiB; lower --topics or use --device cpu");
-        return warps * warp;
+                $"K = {topics} topics need {(needed + 1023) / 1024} KiB of shared memory per document group on device '{deviceName}', " +
+                $"which has {maxSharedBytesPerGroup / 1024} KiB; lower --topics or use --device cpu");
+        return shape;
     }
 
     private static int WholeWarps(Accelerator accelerator, int threads) =>
