@@ -71,6 +71,11 @@ internal sealed class GpuBackend : ILdaBackend
     private readonly BatchSlot[] _slots;
     private int _blendGroups;
     private long _batchNumber;
+    private double[] _pendingTermTokens = [];   // Σ n_dw per term gathered into the statistics since the last global step: V
+
+    /// <summary>Most tokens of one term the fixed-point statistics (s · 2³² in a long) can hold between two global steps:
+    /// s_wk ≤ Σ_d n_dw, so below this no entry can overflow.</summary>
+    internal const double MaxStatisticsTokensPerTerm = long.MaxValue / (double)DeviceMath.StatisticsScale;
 
     /// <summary>Creates the backend on <paramref name="accelerator"/> for <paramref name="topics"/> topics.</summary>
     /// <exception cref="TopicEngineException">K needs more shared memory per group than the device has.</exception>
@@ -178,6 +183,7 @@ internal sealed class GpuBackend : ILdaBackend
             _statistics!.MemSetToZero(_computeStream);
             // ρ = 0 leaves λ as loaded (exactly: 1·λ + 0·(0 + 0·0)) and computes the row sums.
             RefreshModel(rho: 0f, eta: 0f, scale: 0f);
+            _pendingTermTokens = new double[vocabularySize];
             _computeStream.Synchronize();
         }
     }
@@ -198,6 +204,7 @@ internal sealed class GpuBackend : ILdaBackend
             if (documents == 0) return new LocalStepResult(0, 0, 0, computeBound ? 0 : double.NaN);
             // Checked on the host before any chunk is staged: an id ≥ V would read past expElogβ on the device.
             BatchTermIds.Check(batch, VocabularySize, $"local step of batch {batchNumber} on {Name} device '{DeviceName}'");
+            if (accumulateStatistics) ReserveStatistics(batch, batchNumber);
 
             _alpha.View.CopyFromCPU(_computeStream, alpha);
             _failure.MemSetToZero(_computeStream);
@@ -244,6 +251,7 @@ internal sealed class GpuBackend : ILdaBackend
             _accelerator.Bind();   // CUDA: make the context current on this thread
             if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before GlobalStep.");
             RefreshModel(rho, eta, scale);
+            Array.Clear(_pendingTermTokens);
             _computeStream.Synchronize();
         }
     }
@@ -321,6 +329,27 @@ internal sealed class GpuBackend : ILdaBackend
             }
             return total;
         }
+    }
+
+    /// <summary>Adds the batch's term counts to those gathered since the last global step, or, when a term would pass
+    /// <see cref="MaxStatisticsTokensPerTerm"/> (the 64-bit fixed point would overflow), takes them back and throws.</summary>
+    private void ReserveStatistics(SparseBatch batch, long batchNumber)
+    {
+        var ids = batch.TermIds.AsSpan(0, batch.DocumentOffsets[^1]);
+        var counts = batch.Counts.AsSpan(0, ids.Length);
+        int over = -1;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            _pendingTermTokens[ids[i]] += counts[i];
+            if (over < 0 && _pendingTermTokens[ids[i]] > MaxStatisticsTokensPerTerm) over = ids[i];
+        }
+        if (over < 0) return;
+        double total = _pendingTermTokens[over];
+        for (int i = 0; i < ids.Length; i++) _pendingTermTokens[ids[i]] -= counts[i];
+        throw new TopicEngineException(
+            $"local step of batch {batchNumber} on {Name} device '{DeviceName}': term id {over} would occur {total:N0} times between two " +
+            $"global steps, more than the {MaxStatisticsTokensPerTerm:N0} the device's 64-bit fixed-point statistics hold; " +
+            "use smaller batches (--mode online, --batch-size) or --device cpu");
     }
 
     /// <summary>Groups of the V×K sums and the run of entries each takes: as many groups as fill the
