@@ -25,22 +25,25 @@ internal readonly struct BatchView
     public readonly ArrayView<float> Counts;
 }
 
-/// <summary>Scalars of the local step: K, the iteration cap, the mean |Δγ| tolerance, and the
-/// batch row of the chunk's first document (so a failure names the document in the batch).</summary>
+/// <summary>Scalars of the local step: K, the iteration cap, the mean |Δγ| tolerance, the
+/// batch row of the chunk's first document (so a failure names the document in the batch), and the
+/// tokens of a document taken at once (the size of the E-step's shared n_w / φnorm_w buffer).</summary>
 internal readonly struct LocalStepSettings
 {
-    public LocalStepSettings(int topics, int maxIterations, float tolerance, int firstDocument)
+    public LocalStepSettings(int topics, int maxIterations, float tolerance, int firstDocument, int tokensPerChunk)
     {
         Topics = topics;
         MaxIterations = maxIterations;
         Tolerance = tolerance;
         FirstDocument = firstDocument;
+        TokensPerChunk = tokensPerChunk;
     }
 
     public readonly int Topics;
     public readonly int MaxIterations;
     public readonly float Tolerance;
     public readonly int FirstDocument;
+    public readonly int TokensPerChunk;
 }
 
 /// <summary>Scalars of the global step: λ ← (1 − ρ) λ + ρ (η + scale · s) over V terms of K topics,

@@ -6,38 +6,47 @@ namespace TopicEngine.Kernels;
 /// <summary>
 /// Kernels of the local (per-document) step. All three are explicitly grouped: one thread group
 /// per document of the chunk (grid = D), group size a multiple of the warp size. Inside a group,
-/// loops over topics are group-strided, and tokens are spread warp by warp: one warp takes one
+/// loops over topics are group-strided, and φnorm is computed warp by warp: one warp takes one
 /// distinct term, its lanes read the term's K contiguous floats of expElogβ (coalesced), and a
-/// warp shuffle sums φnorm. Semantics equal <c>Backends/ReferenceBackend.cs</c>.
+/// warp shuffle sums it. Shared memory is O(K + tokens per chunk) in every kernel, never warps × K.
+/// Semantics equal <c>Backends/ReferenceBackend.cs</c>.
 /// </summary>
 internal static class LocalStepKernels
 {
-    /// <summary>Dynamic shared memory of <see cref="EStep"/> in floats: γ (K), exp(Elogθ) (K),
-    /// one accumulator row per warp (warps × K), two reduction scratch rows (2 × warps).</summary>
-    public static int EStepSharedFloats(int topics, int warps) => (2 + warps) * topics + 2 * warps;
+    /// <summary>Dynamic shared memory of <see cref="EStep"/> in floats: exp(Elogθ) (K), n_w / φnorm_w of one
+    /// chunk of the document's tokens (<paramref name="tokensPerChunk"/>), two reduction scratch rows (2 × warps).
+    /// O(K + tokens per chunk): it does not grow with warps × K.</summary>
+    public static long EStepSharedFloats(int topics, int tokensPerChunk, int warps) => (long)topics + tokensPerChunk + 2L * warps;
 
     /// <summary>Dynamic shared memory of <see cref="Statistics"/> in floats: exp(Elogθ) (K).</summary>
-    public static int StatisticsSharedFloats(int topics) => topics;
+    public static long StatisticsSharedFloats(int topics) => topics;
 
     /// <summary>Dynamic shared memory of <see cref="DocumentBound"/> in floats: exp(Elogθ) (K),
     /// two reduction scratch rows (2 × warps).</summary>
-    public static int DocumentBoundSharedFloats(int topics, int warps) => topics + 2 * warps;
+    public static long DocumentBoundSharedFloats(int topics, int warps) => topics + 2L * warps;
 
     /// <summary>
     /// The variational E-step of one document per group. γ starts at 1 (α for an empty document);
     /// repeat: Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k)·expElogβ_wk + 10⁻³⁰ (floor, see DeviceMath);
     /// γ_k = α_k + exp(Elogθ_k) · Σ_w n_w expElogβ_wk / φnorm_w; until mean_k |Δγ_k| &lt; tolerance
     /// or MaxIterations. exp(Elogθ) of the final γ is written for the statistics kernel.
+    /// <para>The tokens are taken in chunks of <see cref="LocalStepSettings.TokensPerChunk"/>: first each warp
+    /// takes one token, its lanes read the term's K contiguous floats of expElogβ and a shuffle sums φnorm_w, and
+    /// lane 0 puts n_w / φnorm_w into shared memory; then each thread takes its topics k and adds
+    /// Σ_w (n_w / φnorm_w) expElogβ_wk over the chunk's tokens in token order (consecutive threads read
+    /// consecutive floats; no cross-warp reduction). γ and the running sum live in the document's rows of
+    /// <paramref name="gamma"/> and <paramref name="expElogTheta"/>, where entry k is only ever touched by the
+    /// thread of topic k, so shared memory is O(K + tokens per chunk).</para>
     /// </summary>
     public static void EStep(
         BatchView batch,                 // CSR chunk: D + 1 offsets, nnz term ids and counts
         ArrayView<float> expElogBeta,    // exp(Elogβ): V×K, term-major
         ArrayView<float> alpha,          // α: K
-        ArrayView<float> gamma,          // out γ: D×K, row-major
-        ArrayView<float> expElogTheta,   // out exp(Elogθ) of the final γ: D×K, row-major
+        ArrayView<float> gamma,          // out γ: D×K, row-major (the working γ during the iterations)
+        ArrayView<float> expElogTheta,   // out exp(Elogθ) of the final γ: D×K, row-major (the running sum before)
         ArrayView<int> iterations,       // out iterations run per document: D
         ArrayView<int> failure,          // 1 element: stays 0, or 1 + batch row of a document whose γ became NaN/∞
-        LocalStepSettings settings)      // K, max iterations, tolerance, first batch row
+        LocalStepSettings settings)      // K, max iterations, tolerance, first batch row, tokens per chunk
     {
         int d = Grid.IdxX;
         int tid = Group.IdxX;
@@ -47,13 +56,14 @@ internal static class LocalStepKernels
         int warpSize = Warp.WarpSize;
         int warps = threads / warpSize;
         int k = settings.Topics;
+        int chunk = settings.TokensPerChunk;
+        int row = d * k;                                           // this document's rows of γ and the running sum
 
         var shared = SharedMemory.GetDynamic<float>();
-        var gammaShared = shared.SubView(0, k);                    // γ: K
-        var expThetaShared = shared.SubView(k, k);                 // exp(Elogθ): K
-        var accumulator = shared.SubView(2 * k, warps * k);        // Σ_w n_w expElogβ_wk / φnorm_w: warps×K
-        var scratchChange = shared.SubView((2 + warps) * k, warps);
-        var scratchSum = shared.SubView((2 + warps) * k + warps, warps);
+        var expThetaShared = shared.SubView(0, k);                 // exp(Elogθ): K
+        var ratioShared = shared.SubView(k, chunk);                // n_w / φnorm_w of the chunk's tokens
+        var scratchChange = shared.SubView(k + chunk, warps);
+        var scratchSum = shared.SubView(k + chunk + warps, warps);
 
         int start = batch.DocumentOffsets[d];
         int end = batch.DocumentOffsets[d + 1];
@@ -63,12 +73,12 @@ internal static class LocalStepKernels
         for (int t = tid; t < k; t += threads)
         {
             float g = empty ? alpha[t] : 1f;
-            gammaShared[t] = g;
+            gamma[row + t] = g;
             partialSum += g;
         }
         float psiSum = DeviceMath.Digamma(DeviceMath.GroupSum(partialSum, scratchSum));
         for (int t = tid; t < k; t += threads)
-            expThetaShared[t] = XMath.Exp(DeviceMath.Digamma(gammaShared[t]) - psiSum);
+            expThetaShared[t] = XMath.Exp(DeviceMath.Digamma(gamma[row + t]) - psiSum);
         Group.Barrier();
 
         int iteration = 0;
@@ -77,34 +87,41 @@ internal static class LocalStepKernels
             while (iteration < settings.MaxIterations)
             {
                 iteration++;
-                int row = warp * k;
-                for (int t = lane; t < k; t += warpSize) accumulator[row + t] = 0f;
-                for (int i = start + warp; i < end; i += warps)
+                for (int t = tid; t < k; t += threads) expElogTheta[row + t] = 0f;
+                for (int first = start; first < end; first += chunk)
                 {
-                    int beta = batch.TermIds[i] * k;
-                    float dot = 0f;
-                    for (int t = lane; t < k; t += warpSize) dot += expThetaShared[t] * expElogBeta[beta + t];
-                    float phiNorm = DeviceMath.WarpSum(dot) + DeviceMath.PhiNormFloor;
-                    float ratio = batch.Counts[i] / phiNorm;
-                    for (int t = lane; t < k; t += warpSize) accumulator[row + t] += ratio * expElogBeta[beta + t];
+                    int last = XMath.Min(first + chunk, end);
+                    for (int i = first + warp; i < last; i += warps)
+                    {
+                        int beta = batch.TermIds[i] * k;
+                        float dot = 0f;
+                        for (int t = lane; t < k; t += warpSize) dot += expThetaShared[t] * expElogBeta[beta + t];
+                        float phiNorm = DeviceMath.WarpSum(dot) + DeviceMath.PhiNormFloor;
+                        if (lane == 0) ratioShared[i - first] = batch.Counts[i] / phiNorm;
+                    }
+                    Group.Barrier();
+                    for (int t = tid; t < k; t += threads)
+                    {
+                        float s = 0f;
+                        for (int i = first; i < last; i++) s += ratioShared[i - first] * expElogBeta[batch.TermIds[i] * k + t];
+                        expElogTheta[row + t] += s;
+                    }
+                    Group.Barrier();                               // the next chunk overwrites the ratios
                 }
-                Group.Barrier();
 
                 float change = 0f;
                 partialSum = 0f;
                 for (int t = tid; t < k; t += threads)
                 {
-                    float s = 0f;
-                    for (int w = 0; w < warps; w++) s += accumulator[w * k + t];
-                    float g = alpha[t] + expThetaShared[t] * s;   // γ_k = α_k + exp(Elogθ_k) Σ_w n_w β_wk / φnorm_w
-                    change += XMath.Abs(g - gammaShared[t]);
-                    gammaShared[t] = g;
+                    float g = alpha[t] + expThetaShared[t] * expElogTheta[row + t];   // γ_k = α_k + exp(Elogθ_k) Σ_w n_w β_wk / φnorm_w
+                    change += XMath.Abs(g - gamma[row + t]);
+                    gamma[row + t] = g;
                     partialSum += g;
                 }
                 change = DeviceMath.GroupSum(change, scratchChange);
                 psiSum = DeviceMath.Digamma(DeviceMath.GroupSum(partialSum, scratchSum));
                 for (int t = tid; t < k; t += threads)
-                    expThetaShared[t] = XMath.Exp(DeviceMath.Digamma(gammaShared[t]) - psiSum);
+                    expThetaShared[t] = XMath.Exp(DeviceMath.Digamma(gamma[row + t]) - psiSum);
                 Group.Barrier();
 
                 if (!XMath.IsFinite(change))
@@ -116,11 +133,7 @@ internal static class LocalStepKernels
             }
         }
 
-        for (int t = tid; t < k; t += threads)
-        {
-            gamma[d * k + t] = gammaShared[t];
-            expElogTheta[d * k + t] = expThetaShared[t];
-        }
+        for (int t = tid; t < k; t += threads) expElogTheta[row + t] = expThetaShared[t];
         if (tid == 0) iterations[d] = iteration;
     }
 

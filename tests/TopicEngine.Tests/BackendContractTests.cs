@@ -240,6 +240,34 @@ public abstract class BackendContractTests
     }
 
     [Theory]
+    [InlineData(10)]
+    [InlineData(11)]
+    [InlineData(-1)]
+    public void LocalStepRejectsATermOutsideTheVocabularyAndStaysUsable(int badId)
+    {
+        // An id ≥ V (or < 0) would read past expElogβ; on a GPU that can kill the device context.
+        const int v = 10, topics = 3;
+        using var backend = CreateBackend(topics);
+        backend.SetLambda(RandomLambda(v, topics, 1), v);
+        var good = new SparseBatch(["inside"], [0, 2], [2, 4], [1f, 1f]);
+        var bad = new SparseBatch(["inside", "outside"], [0, 2, 4], [2, 4, 1, badId], [1f, 1f, 2f, 1f]);
+        var alpha = Alpha(topics, 2);
+        var gamma = new float[2 * topics];
+
+        var error = Assert.Throws<TopicEngineException>(() => backend.LocalStep(bad, alpha, Converged, gamma, true, true));
+
+        Assert.Contains($"term id {badId}", error.Message);
+        Assert.Contains("'outside'", error.Message);
+        Assert.Contains($"outside the vocabulary of {v} terms", error.Message);
+        var expected = new float[topics];
+        using var reference = new ReferenceBackend(topics);
+        reference.SetLambda(RandomLambda(v, topics, 1), v);
+        reference.LocalStep(good, alpha, Converged, expected, false, false);
+        backend.LocalStep(good, alpha, Converged, gamma, false, false);
+        AssertClose(expected, gamma.AsSpan(0, topics), "gamma after the rejected batch");
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(8)]
     [InlineData(17)]

@@ -94,6 +94,27 @@ public sealed class GpuBackendTests(GpuTestAccelerator device) : IClassFixture<G
         Assert.Equal(0, result.DocumentBound);
     }
 
+    [Fact]
+    public void Statistics_that_would_overflow_the_fixed_point_are_refused_until_the_next_global_step()
+    {
+        // s · 2³² in a long holds at most ~2.1e9 tokens of one term between two global steps (batch mode gathers a pass).
+        using var backend = new GpuBackend(device.Accelerator, topics: 2);
+        backend.SetLambda(Enumerable.Repeat(1f, 2 * Vocabulary).ToArray(), Vocabulary);
+        var half = new SparseBatch(["big"], [0, 2], [3, 4], [1.5e9f, 1f]);
+        var gamma = new float[2];
+        var options = new LocalStepOptions(MaxIterations: 2);
+
+        backend.LocalStep(half, [0.5f, 0.5f], options, gamma, accumulateStatistics: true, computeBound: false);
+        var error = Assert.Throws<TopicEngineException>(() =>
+            backend.LocalStep(half, [0.5f, 0.5f], options, gamma, accumulateStatistics: true, computeBound: false));
+
+        Assert.Contains("term id 3", error.Message);
+        Assert.Contains("64-bit fixed-point statistics", error.Message);
+        backend.LocalStep(half, [0.5f, 0.5f], options, gamma, accumulateStatistics: false, computeBound: false);   // γ only: fine
+        backend.GlobalStep(1f, 0f, 1f);
+        backend.LocalStep(half, [0.5f, 0.5f], options, gamma, accumulateStatistics: true, computeBound: false);    // a new step
+    }
+
     private static float[] Fit(ILdaBackend backend, float[] lambda, float[] alpha, SparseBatch[] corpus, out double lastBound)
     {
         using (backend)

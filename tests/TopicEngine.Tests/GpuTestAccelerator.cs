@@ -33,3 +33,8 @@ public sealed class GpuTestAccelerator() : SimulatorAccelerator(CPUDevice.Defaul
 /// simulator pays for every barrier and shuffle with OS-thread synchronisation, so the backend
 /// contract suite, written for CPU speed, runs in seconds here.</summary>
 public sealed class SmallGroupTestAccelerator() : SimulatorAccelerator(new CPUDevice(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 2, numMultiprocessors: 1));
+
+/// <summary>A CUDA-shaped simulator: warp size 32, 8 warps, 256 threads per group (what the backend
+/// picks on a real GPU), so lane and warp arithmetic, shuffles and barriers run at the widths of a
+/// CUDA device.</summary>
+public sealed class Warp32TestAccelerator() : SimulatorAccelerator(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 8, numMultiprocessors: 1));

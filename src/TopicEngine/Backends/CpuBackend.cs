@@ -116,6 +116,7 @@ internal sealed partial class CpuBackend : ILdaBackend
         if (gamma.Length < docs * k) throw new ArgumentException("gamma must hold DocumentCount×K.", nameof(gamma));
         if (docs == 0) return new LocalStepResult(0, 0, 0, computeBound ? 0 : double.NaN);
         if (VocabularySize == 0 && batch.NonZeroCount > 0) throw new InvalidOperationException("SetLambda must be called before LocalStep.");
+        BatchTermIds.Check(batch, VocabularySize, $"local step on {Name}");
 
         int workers = Math.Min(_threads, docs);
         if (accumulateStatistics)

@@ -5,6 +5,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
+using TopicEngine.Corpus;
 using TopicEngine.Inference;
 
 namespace TopicEngine.Backends;
@@ -180,8 +181,28 @@ internal static class DeviceSelector
         return (context, context.CreateCPUAccelerator(0));
     }
 
-    /// <summary>Creates an accelerator for each device in turn and loads every kernel on it (a
-    /// one-topic backend, λ set once); the first that works is chosen.</summary>
+    /// <summary>Loads every kernel on <paramref name="accelerator"/> and runs each once on a tiny model (K = 2, V = 2):
+    /// λ set (global-step kernels), then one local step of a 2-document batch in two chunks of one document
+    /// (E-step, statistics, bound, both pipeline slots) and a global step. A kernel that faults on the device then
+    /// fails here, where <c>--device auto</c> can still fall back to the CPU, not in the middle of a fit.</summary>
+    /// <returns>The probe's local step (2 documents, 4 tokens).</returns>
+    /// <exception cref="TopicEngineException">γ or the bound came back NaN or infinite.</exception>
+    internal static LocalStepResult Probe(Accelerator accelerator)
+    {
+        using var probe = new GpuBackend(accelerator, topics: 2, chunkDocuments: 1);
+        probe.SetLambda([1f, 2f, 3f, 0.5f], 2);
+        var batch = new SparseBatch(["probe-0", "probe-1"], [0, 2, 3], [0, 1, 1], [1f, 2f, 1f]);
+        var gamma = new float[4];
+        var runner = new LocalStepRunner(probe, new LocalStepOptions(MaxIterations: 5));
+        var result = runner.Step(batch, [0.5f, 0.5f], gamma, new LocalStepRequest(AccumulateStatistics: true, ComputeBound: true));
+        probe.GlobalStep(0.5f, 0.1f, 1f);
+        if (!gamma.All(float.IsFinite) || !double.IsFinite(result.DocumentBound))
+            throw new TopicEngineException($"the local step of the device probe gave non-finite γ or bound on '{accelerator.Name}'");
+        return result;
+    }
+
+    /// <summary>Creates an accelerator for each device in turn and runs every kernel on it once
+    /// (<see cref="Probe"/>); the first that works is chosen.</summary>
     private static DeviceChoice? TryDevices(Context context, AcceleratorType type, string kind, List<string> warnings)
     {
         foreach (var device in context.Devices.Where(d => d.AcceleratorType == type))
@@ -190,8 +211,7 @@ internal static class DeviceSelector
             try
             {
                 accelerator = device.CreateAccelerator(context);
-                using (var probe = new GpuBackend(accelerator, topics: 1, chunkDocuments: 1))
-                    probe.SetLambda([1f, 2f], 2);
+                Probe(accelerator);
                 var chosen = accelerator;
                 string description = $"{kind}: {device.Name} ({Math.Round(device.MemorySize / 1e9)} GB)";
                 return new DeviceChoice(kind, description, null, context, chosen,

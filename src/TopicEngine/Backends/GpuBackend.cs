@@ -40,6 +40,7 @@ internal sealed class GpuBackend : ILdaBackend
     private readonly object _gate = new();
     private readonly int _chunkDocuments;
     private readonly int _localGroupSize;     // threads per document group (multiple of the warp size)
+    private readonly LocalGroupShape _localGroup;
     private readonly int _blendGroupSize;     // threads per group of the blend kernel
 
     private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
@@ -70,6 +71,11 @@ internal sealed class GpuBackend : ILdaBackend
     private readonly BatchSlot[] _slots;
     private int _blendGroups;
     private long _batchNumber;
+    private double[] _pendingTermTokens = [];   // Σ n_dw per term gathered into the statistics since the last global step: V
+
+    /// <summary>Most tokens of one term the fixed-point statistics (s · 2³² in a long) can hold between two global steps:
+    /// s_wk ≤ Σ_d n_dw, so below this no entry can overflow.</summary>
+    internal const double MaxStatisticsTokensPerTerm = long.MaxValue / (double)DeviceMath.StatisticsScale;
 
     /// <summary>Creates the backend on <paramref name="accelerator"/> for <paramref name="topics"/> topics.</summary>
     /// <exception cref="TopicEngineException">K needs more shared memory per group than the device has.</exception>
@@ -88,7 +94,9 @@ internal sealed class GpuBackend : ILdaBackend
             AcceleratorType.CPU => "ilgpu-cpu",
             _ => "ilgpu",
         };
-        _localGroupSize = ChooseLocalGroupSize(accelerator, topics);
+        _localGroup = ChooseLocalGroup(topics, accelerator.WarpSize, accelerator.MaxNumThreadsPerGroup,
+            accelerator.MaxSharedMemoryPerGroup, accelerator.Name);
+        _localGroupSize = _localGroup.Threads;
         _blendGroupSize = WholeWarps(accelerator, Math.Min(256, accelerator.MaxNumThreadsPerGroup));
 
         _eStep = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
@@ -136,6 +144,9 @@ internal sealed class GpuBackend : ILdaBackend
     /// <summary>Threads per document group of the local-step kernels.</summary>
     internal int LocalGroupSize => _localGroupSize;
 
+    /// <summary>The local-step group: threads and E-step tokens per chunk.</summary>
+    internal LocalGroupShape LocalGroup => _localGroup;
+
     /// <inheritdoc/>
     public void SetLambda(ReadOnlySpan<float> lambda, int vocabularySize)
     {
@@ -172,6 +183,7 @@ internal sealed class GpuBackend : ILdaBackend
             _statistics!.MemSetToZero(_computeStream);
             // ρ = 0 leaves λ as loaded (exactly: 1·λ + 0·(0 + 0·0)) and computes the row sums.
             RefreshModel(rho: 0f, eta: 0f, scale: 0f);
+            _pendingTermTokens = new double[vocabularySize];
             _computeStream.Synchronize();
         }
     }
@@ -190,6 +202,9 @@ internal sealed class GpuBackend : ILdaBackend
             long batchNumber = ++_batchNumber;
             int documents = batch.DocumentCount;
             if (documents == 0) return new LocalStepResult(0, 0, 0, computeBound ? 0 : double.NaN);
+            // Checked on the host before any chunk is staged: an id ≥ V would read past expElogβ on the device.
+            BatchTermIds.Check(batch, VocabularySize, $"local step of batch {batchNumber} on {Name} device '{DeviceName}'");
+            if (accumulateStatistics) ReserveStatistics(batch, batchNumber);
 
             _alpha.View.CopyFromCPU(_computeStream, alpha);
             _failure.MemSetToZero(_computeStream);
@@ -236,6 +251,7 @@ internal sealed class GpuBackend : ILdaBackend
             _accelerator.Bind();   // CUDA: make the context current on this thread
             if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before GlobalStep.");
             RefreshModel(rho, eta, scale);
+            Array.Clear(_pendingTermTokens);
             _computeStream.Synchronize();
         }
     }
@@ -291,7 +307,7 @@ internal sealed class GpuBackend : ILdaBackend
         {
             _accelerator.Bind();   // CUDA: make the context current on this thread
             if (_lambda is null) throw new InvalidOperationException("SetLambda must be called before CompletionLogLikelihood.");
-            CheckTermIds(scored, VocabularySize);
+            BatchTermIds.Check(scored, VocabularySize, "document completion");
             int documents = scored.DocumentCount;
             var slot = _slots[0];
             var logLikelihood = new double[Math.Min(documents, _chunkDocuments)];
@@ -315,15 +331,25 @@ internal sealed class GpuBackend : ILdaBackend
         }
     }
 
-    /// <summary>Throws when a term id of <paramref name="scored"/> is outside [0, V): the kernel would read past λ.</summary>
-    private static void CheckTermIds(SparseBatch scored, int vocabularySize)
+    /// <summary>Adds the batch's term counts to those gathered since the last global step, or, when a term would pass
+    /// <see cref="MaxStatisticsTokensPerTerm"/> (the 64-bit fixed point would overflow), takes them back and throws.</summary>
+    private void ReserveStatistics(SparseBatch batch, long batchNumber)
     {
-        for (int d = 0; d < scored.DocumentCount; d++)
-            foreach (int id in scored.DocumentTerms(d))
-                if ((uint)id >= (uint)vocabularySize)
-                    throw new TopicEngineException(
-                        $"term id {id} of scored document '{scored.Keys[d]}' is outside the vocabulary of {vocabularySize} terms; " +
-                        "score documents counted with the model's vocabulary");
+        var ids = batch.TermIds.AsSpan(0, batch.DocumentOffsets[^1]);
+        var counts = batch.Counts.AsSpan(0, ids.Length);
+        int over = -1;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            _pendingTermTokens[ids[i]] += counts[i];
+            if (over < 0 && _pendingTermTokens[ids[i]] > MaxStatisticsTokensPerTerm) over = ids[i];
+        }
+        if (over < 0) return;
+        double total = _pendingTermTokens[over];
+        for (int i = 0; i < ids.Length; i++) _pendingTermTokens[ids[i]] -= counts[i];
+        throw new TopicEngineException(
+            $"local step of batch {batchNumber} on {Name} device '{DeviceName}': term id {over} would occur {total:N0} times between two " +
+            $"global steps, more than the {MaxStatisticsTokensPerTerm:N0} the device's 64-bit fixed-point statistics hold; " +
+            "use smaller batches (--mode online, --batch-size) or --device cpu");
     }
 
     /// <summary>Groups of the V×K sums and the run of entries each takes: as many groups as fill the
@@ -449,35 +475,65 @@ internal sealed class GpuBackend : ILdaBackend
         int warps = _localGroupSize / _accelerator.WarpSize;
         var view = slot.View;
         var eStepConfig = new KernelConfig(slot.Documents, _localGroupSize,
-            SharedMemoryConfig.RequestDynamic<float>(LocalStepKernels.EStepSharedFloats(k, warps)));
+            SharedMemoryConfig.RequestDynamic<float>((int)LocalStepKernels.EStepSharedFloats(k, _localGroup.TokensPerChunk, warps)));
         _eStep(_computeStream, eStepConfig, view, _expElogBeta!.View, _alpha.View, slot.Gamma.View, slot.ExpElogTheta.View,
-            slot.Iterations.View, _failure.View, new LocalStepSettings(k, options.MaxIterations, options.Tolerance, first));
+            slot.Iterations.View, _failure.View,
+            new LocalStepSettings(k, options.MaxIterations, options.Tolerance, first, _localGroup.TokensPerChunk));
         if (accumulateStatistics)
         {
             var config = new KernelConfig(slot.Documents, _localGroupSize,
-                SharedMemoryConfig.RequestDynamic<float>(LocalStepKernels.StatisticsSharedFloats(k)));
+                SharedMemoryConfig.RequestDynamic<float>((int)LocalStepKernels.StatisticsSharedFloats(k)));
             _statisticsKernel(_computeStream, config, view, _expElogBeta.View, slot.ExpElogTheta.View, _statistics!.View, k);
         }
         if (computeBound)
         {
             var config = new KernelConfig(slot.Documents, _localGroupSize,
-                SharedMemoryConfig.RequestDynamic<float>(LocalStepKernels.DocumentBoundSharedFloats(k, warps)));
+                SharedMemoryConfig.RequestDynamic<float>((int)LocalStepKernels.DocumentBoundSharedFloats(k, warps)));
             _boundKernel(_computeStream, config, view, _expElogBeta.View, _alpha.View, slot.Gamma.View, slot.Bound.View, k);
         }
     }
 
-    /// <summary>Threads per document group: up to 8 warps, fewer when K×(2 + warps) floats of
-    /// shared memory would not fit.</summary>
-    private static int ChooseLocalGroupSize(Accelerator accelerator, int topics)
+    /// <summary>Threads per document group of the local-step kernels and the document tokens the E-step takes at
+    /// once, from K and the device's limits only (<see cref="ChooseLocalGroup"/>).</summary>
+    /// <param name="Threads">Threads per group: whole warps, at most 8.</param>
+    /// <param name="TokensPerChunk">Tokens whose n_w / φnorm_w the E-step keeps in shared memory at once.</param>
+    internal readonly record struct LocalGroupShape(int Threads, int TokensPerChunk);
+
+    /// <summary>Bytes of dynamic shared memory per group each per-document kernel requests for <paramref name="shape"/>:
+    /// E-step, statistics, document bound, document completion.</summary>
+    internal static (long EStep, long Statistics, long Bound, long Completion) LocalSharedBytes(int topics, int warpSize, LocalGroupShape shape)
     {
-        int warp = accelerator.WarpSize;
-        int maxFloats = accelerator.MaxSharedMemoryPerGroup / sizeof(float);
-        int warps = Math.Max(1, Math.Min(8, accelerator.MaxNumThreadsPerGroup / warp));
-        while (warps > 1 && LocalStepKernels.EStepSharedFloats(topics, warps) > maxFloats) warps--;
-        if (LocalStepKernels.EStepSharedFloats(topics, warps) > maxFloats)
+        int warps = shape.Threads / warpSize;
+        return (LocalStepKernels.EStepSharedFloats(topics, shape.TokensPerChunk, warps) * sizeof(float),
+            LocalStepKernels.StatisticsSharedFloats(topics) * sizeof(float),
+            LocalStepKernels.DocumentBoundSharedFloats(topics, warps) * sizeof(float),
+            ModelSumKernels.CompletionSharedDoubles(topics, warps) * (long)sizeof(double));
+    }
+
+    /// <summary>
+    /// The per-document group for K = <paramref name="topics"/> on a device with the given limits, a pure function:
+    /// up to 8 warps (fewer when the device's groups are smaller) and as many tokens per E-step chunk as threads,
+    /// fewer when K + tokens + 2 × warps floats would pass the shared memory. Every local kernel needs O(K) shared
+    /// memory (completion: K + warps doubles), so a device with 48 KiB per group runs K up to about 6,000.
+    /// </summary>
+    /// <exception cref="TopicEngineException">K needs more shared memory per group than the device has.</exception>
+    internal static LocalGroupShape ChooseLocalGroup(int topics, int warpSize, int maxThreadsPerGroup, long maxSharedBytesPerGroup,
+        string deviceName = "the device")
+    {
+        if (topics <= 0) throw new ArgumentOutOfRangeException(nameof(topics));
+        if (warpSize <= 0) throw new ArgumentOutOfRangeException(nameof(warpSize));
+        int warps = Math.Max(1, Math.Min(8, maxThreadsPerGroup / warpSize));
+        int threads = warps * warpSize;
+        long maxFloats = maxSharedBytesPerGroup / sizeof(float);
+        long tokens = Math.Min(threads, maxFloats - LocalStepKernels.EStepSharedFloats(topics, 0, warps));
+        var shape = new LocalGroupShape(threads, (int)Math.Max(1, tokens));
+        var bytes = LocalSharedBytes(topics, warpSize, shape);
+        long needed = Math.Max(Math.Max(bytes.EStep, bytes.Statistics), Math.Max(bytes.Bound, bytes.Completion));
+        if (tokens < 1 || needed > maxSharedBytesPerGroup)
             throw new TopicEngineException(
-                $"K = {topics} topics need {LocalStepKernels.EStepSharedFloats(topics, 1) * sizeof(float) / 1024} KiB of shared memory per document on device '{accelerator.Name}', which has {accelerator.MaxSharedMemoryPerGroup / 1024} KiB; lower --topics or use --device cpu");
-        return warps * warp;
+                $"K = {topics} topics need {(needed + 1023) / 1024} KiB of shared memory per document group on device '{deviceName}', " +
+                $"which has {maxSharedBytesPerGroup / 1024} KiB; lower --topics or use --device cpu");
+        return shape;
     }
 
     private static int WholeWarps(Accelerator accelerator, int threads) =>

@@ -54,6 +54,7 @@ internal sealed class ReferenceBackend : ILdaBackend
         int k = Topics;
         if (alpha.Length != k) throw new ArgumentException("alpha must have K entries.", nameof(alpha));
         if (gamma.Length < batch.DocumentCount * k) throw new ArgumentException("gamma must hold DocumentCount×K.", nameof(gamma));
+        BatchTermIds.Check(batch, VocabularySize, "local step on reference");
         var elogTheta = new double[k];
         var expElogTheta = new double[k];
         var lastGamma = new double[k];
