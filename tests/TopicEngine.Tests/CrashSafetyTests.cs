@@ -47,7 +47,8 @@ public sealed class CrashSafetyTests(ITestOutputHelper log)
         for (int kill = 0; kill < KillsPerCommand; kill++)
         {
             var before = await ModelDirectory.VerifyAsync(model);
-            await KillAfter(FitArgs(docword, model), Delay(random, kill, seconds));
+            if (kill is >= 3 and < 6) await KillAtTheNextSwitch(FitArgs(docword, model), model);   // right after a checkpoint
+            else await KillAfter(FitArgs(docword, model), Delay(random, kill, seconds));
             var after = await ModelDirectory.LoadAsync(model);   // every file present and matching its checksum
             Assert.True(after.Updated >= before.Updated, "an older version came back");
             if (after.Updated == before.Updated) unchanged++;
@@ -185,6 +186,21 @@ public sealed class CrashSafetyTests(ITestOutputHelper log)
         var output = child.StandardOutput.ReadToEndAsync();
         var error = child.StandardError.ReadToEndAsync();
         if (!child.WaitForExit(delay)) child.Kill();   // SIGKILL on Unix
+        await child.WaitForExitAsync();
+        await Task.WhenAll(output, error);
+    }
+
+    /// <summary>Kills the child right after the folder's next switch (the first checkpoint, for a fit), whenever that comes.</summary>
+    private static async Task KillAtTheNextSwitch(string[] args, string directory)
+    {
+        string pointer = Path.Combine(directory, VersionedDirectory.PointerFile);
+        string before = File.ReadAllText(pointer);
+        using var child = ChildCli.Start(args);
+        var output = child.StandardOutput.ReadToEndAsync();
+        var error = child.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!child.HasExited && DateTime.UtcNow < deadline && File.ReadAllText(pointer) == before) await Task.Delay(2);
+        if (!child.HasExited) child.Kill();
         await child.WaitForExitAsync();
         await Task.WhenAll(output, error);
     }
