@@ -24,6 +24,19 @@ public sealed class KnowledgeBasePrepareTests
     }
 
     [Fact]
+    public void ImagesAndOtherBinaryFilesInAFolderAreSkippedAndCountedNotReadAsText()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteBytes("kb/diagram.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0xFF, 0xFE, 0x00, 0xC3]);
+        dir.WriteBytes("kb/font.woff2", [0x77, 0x4F, 0x46, 0x32, 0xFF, 0x00]);
+        dir.Write("kb/page.html", "<html><head><title>orchard</title></head><body><p>apple pear</p></body></html>");
+        var (exit, output, error) = CliRun.Run("prepare", "--input", dir.File("kb"), "--out", dir.File("out"), "--min-df", "1", "--max-df", "1");
+        Assert.True(exit == 0, error);   // strict UTF-8 and --on-error fail: the binary files were never read as text
+        Assert.Contains(output.Split('\n', StringSplitOptions.TrimEntries), l => l.StartsWith("documents: 1,", StringComparison.Ordinal));
+        Assert.Contains("skipped 2 records (not a text document 2;", error);
+    }
+
+    [Fact]
     public void ADamagedFileFailsWithOneLineNamingItUnlessSkipped()
     {
         using var dir = new TempDirectory();

@@ -26,6 +26,19 @@ internal static class DocumentTypes
             _ => DocumentType.Text,
         };
 
+    /// <summary>Extensions of files that hold no text a reader sees (images, audio, video, fonts, archives, binaries):
+    /// a folder read by extension skips and counts them instead of failing on their bytes.</summary>
+    private static readonly HashSet<string> NotText = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".webp", ".tif", ".tiff", ".svgz", ".mp3", ".wav", ".ogg", ".flac",
+        ".mp4", ".avi", ".mov", ".mkv", ".webm", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".zip", ".tar", ".tgz", ".bz2",
+        ".xz", ".7z", ".rar", ".jar", ".exe", ".dll", ".so", ".dylib", ".o", ".a", ".class", ".pyc", ".wasm", ".bin", ".db",
+        ".sqlite", ".doc", ".xls", ".xlsx", ".ppt", ".pptx",
+    };
+
+    /// <summary>True when a folder read by extension should skip <paramref name="path"/> (see <see cref="NotText"/>).</summary>
+    public static bool IsNotText(string path) => NotText.Contains(System.IO.Path.GetExtension(path));
+
     /// <summary>The lower-case name (<c>html</c>, <c>pdf</c>, …) used in summaries and corpus.json.</summary>
     public static string Name(DocumentType type) => type.ToString().ToLowerInvariant();
 }

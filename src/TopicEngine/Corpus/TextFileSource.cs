@@ -25,6 +25,11 @@ internal sealed class TextFileSource : CorpusSource
     {
         foreach (var (file, key) in Files())
         {
+            if (_type is null && Directory.Exists(Path) && DocumentTypes.IsNotText(file))
+            {
+                report.Skip($"{file}: not a text document (by its extension)", "not a text document");
+                continue;
+            }
             var type = _type ?? DocumentTypes.FromPath(file);
             if (type == DocumentType.Email)
             {
