@@ -89,7 +89,7 @@ public static class TopicCorpus
             for (int i = 0; i < prepared.VocabularySize; i++)
                 await writer.WriteAsync(prepared.Vocabulary.Term(i) + "\n");
         }, cancellationToken);
-        return Open(preparedDirectory);
+        return Summarise(prepared.Directory, prepared.Manifest, prepared.IsPreCounted, TimeSpan.Zero, []);
     }
 
     /// <summary>Deletes a folder and everything in it, ignoring a folder that is already gone or busy (temporary

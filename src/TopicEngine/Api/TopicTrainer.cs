@@ -187,11 +187,9 @@ public sealed partial class TopicTrainer
             options.OutputDirectory, options.GrowVocabulary ? Options.Pruning : null, Options.TopTerms);
         var outcome = await UpdateJob.RunAsync(request, progress, cancellationToken);
         var report = Report(Path.GetFullPath(options.OutputDirectory ?? modelDirectory), outcome.Result, outcome.Snapshot);
-        return new UpdateReport
+        return new UpdateReport(report)
         {
-            ModelDirectory = report.ModelDirectory, Backend = report.Backend, TrainingDocuments = report.TrainingDocuments,
-            HeldOutDocuments = report.HeldOutDocuments, TrainingTokens = report.TrainingTokens, Passes = report.Passes, Steps = report.Steps,
-            TrainingSeconds = outcome.TrainingTime.TotalSeconds, HeldOutPerplexity = report.HeldOutPerplexity, Topics = report.Topics,
+            TrainingSeconds = outcome.TrainingTime.TotalSeconds,
             NewDocuments = outcome.NewDocuments, NewTokens = outcome.NewTokens, NewTerms = outcome.NewTerms, CorpusDocuments = outcome.CorpusDocuments,
             StepsBefore = manifest.Steps, CountingTime = outcome.CountingTime, TrainingTime = outcome.TrainingTime, TotalTime = outcome.TotalTime,
         };

@@ -41,6 +41,13 @@ public record TrainingReport
 /// update's: its training documents, passes and step counter continuing the model's).</summary>
 public sealed record UpdateReport : TrainingReport
 {
+    /// <summary>An empty report (set every required property).</summary>
+    public UpdateReport() { }
+
+    /// <summary>The fit fields of <paramref name="training"/>; the update's own fields are set by the caller.</summary>
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    internal UpdateReport(TrainingReport training) : base(training) { }
+
     /// <summary>New documents read (held-out ones included).</summary>
     public required int NewDocuments { get; init; }
 

@@ -67,56 +67,54 @@ internal static class UpdateJob
         string output = request.OutputDirectory ?? request.ModelDirectory;
         using var work = WorkFolder.Create(output, "update");   // inside the output: nothing is left beside it
         string working = Path.Combine(work.Path, "counted");
+        var corpus = await Task.Run(() => NewDocumentCorpus.Count(request.Sources, model.Vocabulary, analyzer, working,
+            request.GrowVocabulary, request.Options.Threads, cancellationToken, modelDocuments: Math.Max(0, model.CorpusDocuments)), cancellationToken);
+        var countingTime = total.Elapsed;
+
+        var options = request.Options with
         {
-            var corpus = await Task.Run(() => NewDocumentCorpus.Count(request.Sources, model.Vocabulary, analyzer, working,
-                request.GrowVocabulary, request.Options.Threads, cancellationToken, modelDocuments: Math.Max(0, model.CorpusDocuments)), cancellationToken);
-            var countingTime = total.Elapsed;
+            Topics = model.Topics, Kappa = model.Kappa, Tau0 = model.Tau0, Mode = TrainingMode.Online,
+            Alpha = PriorSetting.Symmetric, Eta = PriorSetting.Symmetric,   // ignored on resume: α, η are the model's
+        };
+        var heldOut = TrainingData.ChooseHeldOut(corpus.DocumentCount, options.HoldoutFraction, options.MaxHoldoutDocuments, options.Seed);
+        int newTraining = corpus.DocumentCount - heldOut.Count(h => h);
+        long d = Math.Max(0, model.CorpusDocuments) + newTraining;
 
-            var options = request.Options with
+        var trainer = new SviTrainer(options);
+        using var backend = request.BackendFactory(model.Topics);
+        var result = await Task.Run(() =>
+        {
+            var lambda = model.Lambda;
+            if (corpus.NewTerms > 0)
             {
-                Topics = model.Topics, Kappa = model.Kappa, Tau0 = model.Tau0, Mode = TrainingMode.Online,
-                Alpha = PriorSetting.Symmetric, Eta = PriorSetting.Symmetric,   // ignored on resume: α, η are the model's
-            };
-            var heldOut = TrainingData.ChooseHeldOut(corpus.DocumentCount, options.HoldoutFraction, options.MaxHoldoutDocuments, options.Seed);
-            int newTraining = corpus.DocumentCount - heldOut.Count(h => h);
-            long d = Math.Max(0, model.CorpusDocuments) + newTraining;
-
-            var trainer = new SviTrainer(options);
-            using var backend = request.BackendFactory(model.Topics);
-            var result = await Task.Run(() =>
+                lambda = NewTermRows.Grow(model.Lambda, model.VocabularySize, corpus.VocabularySize, model.Alpha, model.Eta,
+                    TrainingData.TrainingBatches(corpus, heldOut, options.ResolveBatchSize(newTraining), null), backend,
+                    options.LocalStep, (double)d / newTraining, cancellationToken);
+            }
+            var start = new TrainerState(model.Topics, corpus.VocabularySize, lambda, model.Alpha, model.Eta, model.Steps,
+                CompletedPasses: 0, BatchesDoneInPass: 0, model.DocumentsSeen,
+                model.TrainingLog.Count > 0 ? model.TrainingLog[^1].Seconds : 0, model.TrainingLog, [], Converged: false);
+            return trainer.Fit(backend, corpus, new TrainingHooks
             {
-                var lambda = model.Lambda;
-                if (corpus.NewTerms > 0)
-                {
-                    lambda = NewTermRows.Grow(model.Lambda, model.VocabularySize, corpus.VocabularySize, model.Alpha, model.Eta,
-                        TrainingData.TrainingBatches(corpus, heldOut, options.ResolveBatchSize(newTraining), null), backend,
-                        options.LocalStep, (double)d / newTraining, cancellationToken);
-                }
-                var start = new TrainerState(model.Topics, corpus.VocabularySize, lambda, model.Alpha, model.Eta, model.Steps,
-                    CompletedPasses: 0, BatchesDoneInPass: 0, model.DocumentsSeen,
-                    model.TrainingLog.Count > 0 ? model.TrainingLog[^1].Seconds : 0, model.TrainingLog, [], Converged: false);
-                return trainer.Fit(backend, corpus, new TrainingHooks
-                {
-                    Progress = progress,
-                    HeldOutEvaluation = new HeldOutEvaluation(trainer.LocalOptions),
-                    ResumeFrom = start,
-                    CorpusDocuments = d,
-                }, cancellationToken);
+                Progress = progress,
+                HeldOutEvaluation = new HeldOutEvaluation(trainer.LocalOptions),
+                ResumeFrom = start,
+                CorpusDocuments = d,
             }, cancellationToken);
-            var trainingTime = total.Elapsed - countingTime;
+        }, cancellationToken);
+        var trainingTime = total.Elapsed - countingTime;
 
-            var history = model.Updates.Append(new ModelUpdate("update", DateTimeOffset.UtcNow, newTraining, corpus.NewTerms, result.State.Step)).ToList();
-            var snapshot = ModelSnapshot.FromTraining(result.State, options with { Seed = (int)model.Seed, BatchSize = model.BatchSize },
-                corpus.Vocabulary, result.Backend, d, model.Analyzer, history, model.Created);
-            await ModelDirectory.SaveAsync(output, snapshot, new ModelSaveOptions(request.TopTerms),
-                async (writer, ct) =>
-                {
-                    var runner = new LocalStepRunner(backend, trainer.LocalOptions);   // holds the updated λ
-                    foreach (var batch in ThetaPass.Run(runner, corpus.ReadBatches(ThetaPass.DefaultBatchSize), result.Alpha, ct))
-                        await writer.WriteAsync(batch, ct);
-                }, cancellationToken);
-            return new UpdateOutcome(result, snapshot, corpus.DocumentCount, corpus.TokenCount, corpus.NewTerms, d,
-                countingTime, trainingTime, total.Elapsed);
-        }
+        var history = model.Updates.Append(new ModelUpdate("update", DateTimeOffset.UtcNow, newTraining, corpus.NewTerms, result.State.Step)).ToList();
+        var snapshot = ModelSnapshot.FromTraining(result.State, options with { Seed = (int)model.Seed, BatchSize = model.BatchSize },
+            corpus.Vocabulary, result.Backend, d, model.Analyzer, history, model.Created);
+        await ModelDirectory.SaveAsync(output, snapshot, new ModelSaveOptions(request.TopTerms),
+            async (writer, ct) =>
+            {
+                var runner = new LocalStepRunner(backend, trainer.LocalOptions);   // holds the updated λ
+                foreach (var batch in ThetaPass.Run(runner, corpus.ReadBatches(ThetaPass.DefaultBatchSize), result.Alpha, ct))
+                    await writer.WriteAsync(batch, ct);
+            }, cancellationToken);
+        return new UpdateOutcome(result, snapshot, corpus.DocumentCount, corpus.TokenCount, corpus.NewTerms, d,
+            countingTime, trainingTime, total.Elapsed);
     }
 }
