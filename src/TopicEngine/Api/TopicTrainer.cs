@@ -153,7 +153,7 @@ public sealed partial class TopicTrainer
         }
         var corpus = PreparedCorpus.Open(corpusDirectory);
         var request = new FitRequest(corpus, corpus.Vocabulary, corpus.ModelAnalyzerSettings, training,
-            k => compute.CreateBackend(k, training.Threads), full, Options.TopTerms, resumeFrom);
+            k => compute.CreateBackend(k, training.Threads), full, Options.TopTerms, resumeFrom, Record(input, corpus.ModelAnalyzerSettings));
         var outcome = await FitJob.RunAsync(request, progress, cancellationToken);
         return Report(full, outcome.Result, outcome.Snapshot);
     }
@@ -194,6 +194,16 @@ public sealed partial class TopicTrainer
             StepsBefore = manifest.Steps, CountingTime = outcome.CountingTime, TrainingTime = outcome.TrainingTime, TotalTime = outcome.TotalTime,
         };
     }
+
+    /// <summary>Where the fitted documents came from, for model.json (evaluate reads them again as the coherence reference);
+    /// null for documents given in memory.</summary>
+    private static TrainingCorpusRecord? Record(CorpusInput input, AnalyzerSettings? analyzer) => input switch
+    {
+        { PreparedDirectory: { } prepared } => new TrainingCorpusRecord { Prepared = Path.GetFullPath(prepared), Analyzer = analyzer },
+        { Sources: not null } => null,
+        { IsEmbeddedDefault: true } => new TrainingCorpusRecord { EmbeddedDefault = true, Analyzer = analyzer },
+        _ => new TrainingCorpusRecord { Inputs = [.. input.Paths.Select(Path.GetFullPath)], Format = input.Format, Reader = input.Reader, Analyzer = analyzer },
+    };
 
     private TrainingReport Report(string directory, TrainingResult result, ModelSnapshot snapshot)
     {

@@ -10,13 +10,15 @@ namespace TopicEngine.Evaluation;
 internal sealed record CoherenceResult(double[] PerTopic, double Mean, int TopN, int ReferenceDocuments);
 
 /// <summary>
-/// Topic quality measures that need only the top words: NPMI coherence over document co-occurrence in a
-/// reference corpus (Bouma 2009; Aletras &amp; Stevenson 2013; Röder et al. 2015) and topic diversity
-/// (Dieng et al. 2020).
+/// Topic quality measures that need only the top words, from boolean co-occurrence counts
+/// (<see cref="CoOccurrenceCounts"/>) — each as gensim 4's <c>CoherenceModel</c> computes it (Röder et al. 2015):
+/// UMass (Mimno et al. 2011; <c>u_mass</c>), NPMI (Bouma 2009; Aletras &amp; Stevenson 2013; <c>c_npmi</c>) and C_V
+/// (<c>c_v</c>); and topic diversity (Dieng et al. 2020). Which virtual documents the counts are over (documents or
+/// sliding windows) is the caller's choice: gensim uses documents for UMass, windows of 10 for NPMI and of 110 for C_V.
 /// </summary>
 internal static class TopicCoherence
 {
-    /// <summary>ε added to the joint probability, as gensim's c_npmi and Röder et al. do (1e-12).</summary>
+    /// <summary>ε added to the joint probability, as gensim's measures and Röder et al. do (1e-12).</summary>
     public const double DefaultEpsilon = 1e-12;
 
     /// <summary>
@@ -47,86 +49,141 @@ internal static class TopicCoherence
         return result;
     }
 
-    /// <summary>
-    /// NPMI of every pair of each topic's top terms over document co-occurrence in <paramref name="reference"/>:
-    /// P(w) = D(w)/D, P(wi, wj) = D(wi, wj)/D,
-    /// NPMI = ln((P(wi, wj) + ε) / (P(wi) P(wj))) / −ln(P(wi, wj) + ε).
-    /// ε keeps the logarithm finite for pairs never seen together: they score ln(ε / (P(wi) P(wj))) / −ln ε,
-    /// a little above −1 (−0.95 for two words each in half the documents), as in gensim's c_npmi.
-    /// A pair with a word that never occurs in the reference scores −1 (no evidence of co-occurrence);
-    /// a pair occurring in every document scores 1. Results are clamped to [−1, 1]. A topic's score is the mean over its pairs.
-    /// </summary>
-    public static CoherenceResult Npmi(int[][] topTerms, IBatchSource reference, double epsilon = DefaultEpsilon, int batchSize = 4096)
+    /// <summary>Document co-occurrence counts of <paramref name="topTerms"/> over a bag-of-words corpus (each document one
+    /// virtual document; empty documents count in N).</summary>
+    public static CoOccurrenceCounts CountDocuments(int[][] topTerms, IBatchSource reference, int batchSize = 4096)
     {
-        int topics = topTerms.Length;
-        // term → list of (topic, rank) it is a top term of
-        var membership = new Dictionary<int, List<(int Topic, int Rank)>>();
-        for (int t = 0; t < topics; t++)
-            for (int r = 0; r < topTerms[t].Length; r++)
-            {
-                if (!membership.TryGetValue(topTerms[t][r], out var list)) membership[topTerms[t][r]] = list = new();
-                list.Add((t, r));
-            }
-        var single = topTerms.Select(top => new long[top.Length]).ToArray();
-        var joint = topTerms.Select(top => new long[top.Length * top.Length]).ToArray();
-        var present = topTerms.Select(top => new List<int>(top.Length)).ToArray();
-        var touched = new List<int>();
-        int documents = 0;
+        var counts = new CoOccurrenceCounts(topTerms);
+        var present = new List<int>();
         foreach (var batch in reference.ReadBatches(batchSize))
-        {
             for (int d = 0; d < batch.DocumentCount; d++)
             {
-                documents++;
-                foreach (var w in batch.DocumentTerms(d))
-                    if (membership.TryGetValue(w, out var list))
-                        foreach (var (t, r) in list)
-                        {
-                            if (present[t].Count == 0) touched.Add(t);
-                            present[t].Add(r);
-                        }
-                foreach (var t in touched)
-                {
-                    var ranks = present[t];
-                    int n = topTerms[t].Length;
-                    for (int a = 0; a < ranks.Count; a++)
-                    {
-                        single[t][ranks[a]]++;
-                        for (int b = 0; b < ranks.Count; b++)
-                            if (ranks[a] < ranks[b]) joint[t][ranks[a] * n + ranks[b]]++;
-                    }
-                    ranks.Clear();
-                }
-                touched.Clear();
+                present.Clear();
+                foreach (int w in batch.DocumentTerms(d))
+                    if (counts.RelevantIndex.TryGetValue(w, out int r)) present.Add(r);
+                counts.Add(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(present));
             }
-        }
-        if (documents == 0) throw new TopicEngineException("the reference corpus for coherence has no documents.");
+        return counts;
+    }
 
-        var perTopic = new double[topics];
-        for (int t = 0; t < topics; t++)
+    /// <summary>NPMI over document co-occurrence in <paramref name="reference"/> (see <see cref="Npmi(CoOccurrenceCounts, double)"/>).</summary>
+    public static CoherenceResult Npmi(int[][] topTerms, IBatchSource reference, double epsilon = DefaultEpsilon, int batchSize = 4096)
+    {
+        var counts = CountDocuments(topTerms, reference, batchSize);
+        if (counts.Documents == 0) throw new TopicEngineException("the reference corpus for coherence has no documents.");
+        var perTopic = Npmi(counts, epsilon);
+        return new CoherenceResult(perTopic, Mean(perTopic), topTerms.Length == 0 ? 0 : topTerms.Max(x => x.Length), (int)counts.Documents);
+    }
+
+    /// <summary>
+    /// NPMI of each topic: the mean over the pairs of its top terms (gensim <c>c_npmi</c>: segmentation one-one, the
+    /// ordered pairs, whose mean equals the unordered pairs' as NPMI is symmetric) of
+    /// NPMI(wi, wj) = ln((P(wi, wj) + ε) / (P(wi) P(wj))) / −ln(P(wi, wj) + ε), with P(·) = N(·)/N.
+    /// ε keeps the logarithm finite for pairs never seen together: they score ln(ε / (P(wi) P(wj))) / −ln ε, a little
+    /// above −1. A pair with a term that never occurs in the reference scores −1 here (no evidence of co-occurrence);
+    /// gensim divides by P(w) = 0 there and returns +∞ for the whole topic. A pair in every virtual document scores 1.
+    /// Values are clamped to [−1, 1] (ε can push them past by ~1e-11).
+    /// </summary>
+    public static double[] Npmi(CoOccurrenceCounts counts, double epsilon = DefaultEpsilon)
+    {
+        var tops = counts.TopTerms;
+        var perTopic = new double[tops.Length];
+        for (int t = 0; t < tops.Length; t++)
         {
-            int n = topTerms[t].Length;
+            int n = tops[t].Length;
             double sum = 0;
             int pairs = 0;
             for (int i = 0; i < n; i++)
                 for (int j = i + 1; j < n; j++)
                 {
-                    sum += Npmi(single[t][i], single[t][j], joint[t][i * n + j], documents, epsilon);
+                    sum += Npmi(counts.Count(t, i), counts.Count(t, j), counts.Joint(t, i, j), counts.Documents, epsilon);
                     pairs++;
                 }
             perTopic[t] = pairs == 0 ? 0 : sum / pairs;
         }
-        return new CoherenceResult(perTopic, topics == 0 ? 0 : perTopic.Average(), topTerms.Length == 0 ? 0 : topTerms.Max(x => x.Length), documents);
+        return perTopic;
     }
 
-    /// <summary>NPMI of one pair from document counts (see <see cref="Npmi(int[][], IBatchSource, double, int)"/>).</summary>
-    internal static double Npmi(long countI, long countJ, long countIJ, int documents, double epsilon)
+    /// <summary>NPMI of one pair from counts (see <see cref="Npmi(CoOccurrenceCounts, double)"/>).</summary>
+    internal static double Npmi(long countI, long countJ, long countIJ, long documents, double epsilon)
     {
         if (countI == 0 || countJ == 0) return -1;
-        double pi = (double)countI / documents, pj = (double)countJ / documents, pij = (double)countIJ / documents;
         if (countIJ == documents) return 1;
+        double pi = (double)countI / documents, pj = (double)countJ / documents, pij = (double)countIJ / documents;
         double npmi = Math.Log((pij + epsilon) / (pi * pj)) / -Math.Log(pij + epsilon);
         return Math.Clamp(npmi, -1, 1);
     }
+
+    /// <summary>
+    /// UMass of each topic (Mimno et al. 2011, as gensim <c>u_mass</c>: segmentation one-preceding, log conditional
+    /// probability, arithmetic mean): the mean over i = 2..n, j &lt; i of ln((N(wi, wj)/N + ε) / (N(wj)/N)), where the
+    /// counts are over documents and w1 is the most probable term. A pair whose earlier term wj never occurs scores 0, as
+    /// in gensim. Values are ≤ ~0; closer to 0 is more coherent.
+    /// </summary>
+    public static double[] UMass(CoOccurrenceCounts counts, double epsilon = DefaultEpsilon)
+    {
+        var tops = counts.TopTerms;
+        double documents = counts.Documents;
+        var perTopic = new double[tops.Length];
+        for (int t = 0; t < tops.Length; t++)
+        {
+            int n = tops[t].Length;
+            double sum = 0;
+            int pairs = 0;
+            for (int i = 1; i < n; i++)
+                for (int j = 0; j < i; j++)
+                {
+                    long star = counts.Count(t, j);
+                    if (star > 0) sum += Math.Log((counts.Joint(t, i, j) / documents + epsilon) / (star / documents));
+                    pairs++;
+                }
+            perTopic[t] = pairs == 0 ? 0 : sum / pairs;
+        }
+        return perTopic;
+    }
+
+    /// <summary>
+    /// C_V of each topic (Röder et al. 2015, as gensim <c>c_v</c>: segmentation one-set, indirect cosine confirmation
+    /// over NPMI context vectors with γ = 1, arithmetic mean). With M[i][j] = NPMI(wi, wj) over the topic's top terms
+    /// (M[i][i] included; counts normally over sliding windows of 110), the context vector of wi is M[i][·], that of the
+    /// whole set W is Σ_i M[i][·], and the topic scores mean_i cos(M[i][·], Σ_k M[k][·]). Pairs with a term absent
+    /// from the reference take NPMI −1 (see <see cref="Npmi(CoOccurrenceCounts, double)"/>; gensim returns NaN there).
+    /// </summary>
+    public static double[] Cv(CoOccurrenceCounts counts, double epsilon = DefaultEpsilon)
+    {
+        var tops = counts.TopTerms;
+        var perTopic = new double[tops.Length];
+        for (int t = 0; t < tops.Length; t++)
+        {
+            int n = tops[t].Length;
+            // m: n×n NPMI matrix, row i = context vector of wi
+            var m = new double[n * n];
+            for (int i = 0; i < n; i++)
+                for (int j = i; j < n; j++)
+                    m[i * n + j] = m[j * n + i] = Npmi(counts.Count(t, i), counts.Count(t, j), counts.Joint(t, i, j), counts.Documents, epsilon);
+            var set = new double[n];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) set[j] += m[i * n + j];
+            double setNorm = Math.Sqrt(set.Sum(x => x * x));
+            double sum = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double dot = 0, norm = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    dot += m[i * n + j] * set[j];
+                    norm += m[i * n + j] * m[i * n + j];
+                }
+                double denominator = Math.Sqrt(norm) * setNorm;
+                sum += denominator == 0 ? 0 : dot / denominator;
+            }
+            perTopic[t] = n == 0 ? 0 : sum / n;
+        }
+        return perTopic;
+    }
+
+    /// <summary>The arithmetic mean (0 for no topics).</summary>
+    public static double Mean(IReadOnlyCollection<double> values) => values.Count == 0 ? 0 : values.Average();
 
     /// <summary>
     /// Topic diversity (Dieng et al. 2020): the fraction of distinct terms among all topics' top terms

@@ -26,7 +26,8 @@ internal static class FitCheckpoint
     {
         var history = new[] { new ModelUpdate(Kind, DateTimeOffset.UtcNow, state.DocumentsSeen, 0, state.Step) };
         var analyzer = request.Analyzer is null ? null : System.Text.Json.JsonSerializer.SerializeToNode(request.Analyzer)!.AsObject();
-        var snapshot = ModelSnapshot.FromTraining(state, request.Options, request.Vocabulary, "", trainingDocuments, analyzer, history);
+        var snapshot = ModelSnapshot.FromTraining(state, request.Options, request.Vocabulary, "", trainingDocuments, analyzer, history)
+            with { TrainingCorpus = request.TrainingCorpus?.ToJson() };
         var trainer = snapshot.Trainer!;
         var options = new JsonObject();
         foreach (var (name, value) in Settings(request)) options[name] = value;

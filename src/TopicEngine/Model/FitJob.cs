@@ -17,6 +17,7 @@ namespace TopicEngine.Model;
 /// <param name="OutputDirectory">The model directory to write.</param>
 /// <param name="TopTerms">Terms per topic in topics.parquet (null: all).</param>
 /// <param name="ResumeDirectory">A checkpoint (model directory) of this same fit to continue from (<see cref="FitCheckpoint"/>).</param>
+/// <param name="TrainingCorpus">Where <paramref name="Corpus"/> came from, recorded in model.json (null: not recorded).</param>
 internal sealed record FitRequest(
     IBatchSource Corpus,
     Vocabulary Vocabulary,
@@ -25,7 +26,8 @@ internal sealed record FitRequest(
     Func<int, ILdaBackend> BackendFactory,
     string OutputDirectory,
     int? TopTerms = ModelSaveOptions.DefaultTopTerms,
-    string? ResumeDirectory = null);
+    string? ResumeDirectory = null,
+    TrainingCorpusRecord? TrainingCorpus = null);
 
 /// <summary>What a fit produced.</summary>
 internal sealed record FitOutcome(TrainingResult Result, ModelSnapshot Snapshot, TimeSpan TrainingTime, TimeSpan TotalTime);
@@ -84,6 +86,6 @@ internal static class FitJob
         var analyzer = request.Analyzer is null ? null : JsonSerializer.SerializeToNode(request.Analyzer)!.AsObject();
         var history = new[] { new ModelUpdate("fit", DateTimeOffset.UtcNow, result.TrainingDocuments, 0, result.State.Step) };
         return ModelSnapshot.FromTraining(result.State, request.Options, request.Vocabulary, result.Backend,
-            result.TrainingDocuments, analyzer, history);
+            result.TrainingDocuments, analyzer, history) with { TrainingCorpus = request.TrainingCorpus?.ToJson() };
     }
 }

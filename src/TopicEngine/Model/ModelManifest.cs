@@ -52,6 +52,8 @@ internal sealed class ModelManifest
     /// <summary>D, the corpus size the global step scaled by (D/|B|).</summary>
     [JsonPropertyName("corpus_documents")] public long CorpusDocuments { get; set; }
     [JsonPropertyName("analyzer")] public JsonObject? Analyzer { get; set; }
+    /// <summary>Where the fitted documents came from (<see cref="TrainingCorpusRecord"/>), or null.</summary>
+    [JsonPropertyName("training_corpus")] public JsonObject? TrainingCorpus { get; set; }
     [JsonPropertyName("vocabulary_hash")] public string VocabularyHash { get; set; } = "";
     [JsonPropertyName("backend")] public string Backend { get; set; } = "";
     [JsonPropertyName("created_utc")] public DateTimeOffset Created { get; set; }

@@ -32,6 +32,8 @@ internal sealed record ModelSnapshot
     public long CorpusDocuments { get; init; }
     /// <summary>Analyzer settings as JSON (the text pipeline's <c>AnalyzerSettings</c>), or null for pre-counted input.</summary>
     public JsonObject? Analyzer { get; init; }
+    /// <summary>Where the fitted documents came from (<see cref="TrainingCorpusRecord"/> as JSON), or null.</summary>
+    public JsonObject? TrainingCorpus { get; init; }
     public string Backend { get; init; } = "";
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
     public DateTimeOffset Updated { get; init; } = DateTimeOffset.UtcNow;

@@ -106,7 +106,7 @@ internal static class UpdateJob
 
         var history = model.Updates.Append(new ModelUpdate("update", DateTimeOffset.UtcNow, newTraining, corpus.NewTerms, result.State.Step)).ToList();
         var snapshot = ModelSnapshot.FromTraining(result.State, options with { Seed = (int)model.Seed, BatchSize = model.BatchSize },
-            corpus.Vocabulary, result.Backend, d, model.Analyzer, history, model.Created);
+            corpus.Vocabulary, result.Backend, d, model.Analyzer, history, model.Created) with { TrainingCorpus = model.TrainingCorpus };
         await ModelDirectory.SaveAsync(output, snapshot, new ModelSaveOptions(request.TopTerms),
             async (writer, ct) =>
             {

@@ -8,7 +8,9 @@ namespace TopicEngine.Storage;
 /// Reads a 2-D NumPy <c>.npy</c> array of float32 or float64 (little-endian, C order), the format
 /// the peer tools' topic-word matrices are exported in (benchmarks/peers). Format: magic
 /// "\x93NUMPY", version byte pair, a header length (uint16 in v1, uint32 in v2/v3), then a Python
-/// dict literal with 'descr', 'fortran_order' and 'shape', then the raw data.
+/// dict literal with 'descr', 'fortran_order' and 'shape', then the raw data. A Fortran-ordered
+/// array (numpy writes one after column indexing or a transpose) holds its data column by column;
+/// it is transposed on read, so the result is always row-major.
 /// </summary>
 internal static partial class NpyFile
 {
@@ -38,8 +40,7 @@ internal static partial class NpyFile
         var shape = ShapePattern().Match(header);
         if (!descr.Success || !fortran.Success || !shape.Success)
             throw new TopicEngineException($"{path}: .npy header is not a 2-D array: {header.Trim()}");
-        if (fortran.Groups["fortran"].Value == "True")
-            throw new TopicEngineException($"{path}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
+        bool fortranOrder = fortran.Groups["fortran"].Value == "True";
         int rows = int.Parse(shape.Groups["rows"].Value), columns = int.Parse(shape.Groups["cols"].Value);
         long count = (long)rows * columns;
         if (count > Array.MaxLength) throw new TopicEngineException($"{path}: array of {rows}×{columns} is too large");
@@ -54,9 +55,13 @@ internal static partial class NpyFile
         if (bytes.Length != count * width)
             throw new TopicEngineException($"{path}: truncated: expected {count * width} data bytes, found {bytes.Length}");
         for (long i = 0; i < count; i++)
-            values[i] = width == 4
+        {
+            // element i of the file is (i / columns, i % columns) in C order, (i % rows, i / rows) in Fortran order
+            long target = fortranOrder ? (i % rows) * columns + i / rows : i;
+            values[target] = width == 4
                 ? BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan((int)(i * 4)))
                 : (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan((int)(i * 8)));
+        }
         return (values, rows, columns);
     }
 }
