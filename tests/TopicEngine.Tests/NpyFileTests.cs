@@ -7,9 +7,9 @@ namespace TopicEngine.Tests;
 
 public sealed class NpyFileTests
 {
-    private static byte[] Npy(string descr, string shape, byte[] data)
+    private static byte[] Npy(string descr, string shape, byte[] data, bool fortran = false)
     {
-        string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+        string header = $"{{'descr': '{descr}', 'fortran_order': {(fortran ? "True" : "False")}, 'shape': {shape}, }}";
         int padded = (header.Length + 11 + 63) / 64 * 64 - 10;
         header = header.PadRight(padded - 1) + "\n";
         var bytes = new List<byte> { 0x93 };
@@ -30,6 +30,21 @@ public sealed class NpyFileTests
         var (read, rows, columns) = NpyFile.ReadMatrix(path);
         Assert.Equal((2, 3), (rows, columns));
         Assert.Equal(values, read);
+    }
+
+    /// <summary>numpy writes Fortran order after column indexing or a transpose (np.save(m[:, idx])): data column by
+    /// column. It used to be refused; it is transposed on read.</summary>
+    [Fact]
+    public void ReadsAFortranOrderedMatrixAsRowMajor()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "f.npy");
+        // the 2×3 matrix [[1, 2, 3], [4, 5, 6]] stored column-major: 1 4 2 5 3 6
+        var columnMajor = new double[] { 1, 4, 2, 5, 3, 6 };
+        File.WriteAllBytes(path, Npy("<f8", "(2, 3)", columnMajor.SelectMany(BitConverter.GetBytes).ToArray(), fortran: true));
+        var (read, rows, columns) = NpyFile.ReadMatrix(path);
+        Assert.Equal((2, 3), (rows, columns));
+        Assert.Equal([1f, 2, 3, 4, 5, 6], read);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed class OutputDocTopicsTests
             await writer.CompleteAsync();
         }
         Assert.Equal(
-            new[] { "doc_key VARCHAR", "topic_id INTEGER", "probability FLOAT", "theta FLOAT[]", "gamma FLOAT[]", "entropy FLOAT", "token_count BIGINT" },
+            new[] { "doc_key VARCHAR", "topic_id INTEGER", "probability FLOAT", "theta FLOAT[]", "gamma FLOAT[]", "entropy FLOAT", "token_count BIGINT", "theta_lower FLOAT[]", "theta_upper FLOAT[]", "credible_level FLOAT" },
             DuckDbQuery.Schema(path));
         var row = DuckDbQuery.Run($"SELECT count(*), min(len(theta)), max(len(gamma)), max(abs(list_sum(theta) - 1)), sum(token_count)::BIGINT FROM read_parquet('{path}')").Rows.Single();
         Assert.Equal((long)documents, Convert.ToInt64(row[0]));

@@ -70,7 +70,7 @@ public sealed class ToolPackageTests
     }
 
     /// <summary>The folder holding TopicEngine.sln, found by walking up from the test assembly.</summary>
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

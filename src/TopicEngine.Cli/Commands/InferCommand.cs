@@ -14,7 +14,8 @@ internal static class InferCommand
     internal static Command Create()
     {
         var model = new Option<string>("--model", "-m") { Description = "Model directory (from fit).", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "Parquet file to write (doc_topics schema: doc_key, topic_id, probability, theta, gamma, entropy, token_count).", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Parquet file to write (doc_topics schema: doc_key, topic_id, probability, theta, gamma, entropy, token_count, theta_lower, theta_upper, credible_level).", Required = true };
+        var interval = new Option<double>("--interval") { Description = "Posterior mass of each topic share's credible interval (theta_lower..theta_upper).", DefaultValueFactory = _ => new InferenceOptions().CredibleLevel };
         var input = new CorpusInputOptions();
         input.Input.Description = "The new documents: a file or folder (repeatable), in any format fit reads.";
         var device = TrainingFlags.DeviceOption();
@@ -26,7 +27,7 @@ internal static class InferCommand
         command.Add(model);
         // Input and reader flags only: the analysis settings and the vocabulary are the model's.
         input.AddReaderTo(command);
-        foreach (var option in new Option[] { output, device, threads, batchSize, maxIterations, tolerance })
+        foreach (var option in new Option[] { output, device, threads, batchSize, maxIterations, tolerance, interval })
             command.Add(option);
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(async ct =>
         {
@@ -35,6 +36,7 @@ internal static class InferCommand
             {
                 LocalStep = new LocalStepOptions(parseResult.GetValue(maxIterations), parseResult.GetValue(tolerance)),
                 Threads = parseResult.GetValue(threads),
+                CredibleLevel = parseResult.GetValue(interval),
             };
             settings.Validate();
             int batch = parseResult.GetValue(batchSize);

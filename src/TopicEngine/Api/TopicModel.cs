@@ -169,7 +169,7 @@ public sealed class TopicModel : IDisposable
                 deviceBackend.SetLambda(_backend.Lambda, VocabularySize);
                 runner = new LocalStepRunner(deviceBackend, _localOptions);
             }
-            var request = new InferRequest(_vocabulary, _alpha, Analyzer, sources, outputPath, runner, batchSize, Options.Threads);
+            var request = new InferRequest(_vocabulary, _alpha, Analyzer, sources, outputPath, runner, batchSize, Options.Threads, Options.CredibleLevel);
             var r = await InferJob.RunAsync(request, cancellationToken);
             return new InferenceReport(r.Documents, r.Tokens, r.UnknownTokens, r.SkippedRecords, r.Backend, r.Elapsed, Path.GetFullPath(outputPath)) { Warning = warning };
         }
@@ -201,7 +201,7 @@ public sealed class TopicModel : IDisposable
             for (int i = 0; i < n; i++) scratch.Counts[i] = scratch.IntCounts[i];
             var gamma = new float[_alpha.Length];
             _runner.Document(scratch.Ids.AsSpan(0, n), scratch.Counts.AsSpan(0, n), _alpha, gamma);
-            return new TopicMixture(gamma, counter.Tokens - counter.UnknownTokens, counter.UnknownTokens);
+            return new TopicMixture(gamma, counter.Tokens - counter.UnknownTokens, counter.UnknownTokens, Options.CredibleLevel);
         }
         finally
         {

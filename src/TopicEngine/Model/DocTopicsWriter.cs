@@ -15,7 +15,9 @@ internal sealed record DocTopicsRow(string DocKey, int TopicId, float Probabilit
 /// <c>probability</c> float (θ of that topic), <c>theta</c> list&lt;float&gt; (θ = γ / Σγ, the
 /// posterior mean of the topic proportions), <c>gamma</c> list&lt;float&gt; (the variational
 /// Dirichlet parameter γ), <c>entropy</c> float (−Σ_k θ_k ln θ_k, natural log, 0·ln 0 = 0) and
-/// <c>token_count</c> int64. Rows are buffered into row groups of <see cref="RowGroupRows"/> and
+/// <c>token_count</c> int64, then <c>theta_lower</c> and <c>theta_upper</c> list&lt;float&gt; (an equal-tailed credible
+/// interval of every θ_k: under q(θ) = Dir(γ), θ_k ~ Beta(γ_k, Σγ − γ_k); <see cref="BetaDistribution.ThetaIntervals"/>) and
+/// <c>credible_level</c> float (the mass the intervals hold, 0.9 by default). Rows are buffered into row groups of <see cref="RowGroupRows"/> and
 /// written as batches arrive; the file goes to a temporary sibling and is renamed into place by
 /// <see cref="CompleteAsync"/> (disposing without completing deletes it).
 /// </summary>
@@ -29,8 +31,10 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
     private static readonly DataField<float> ProbabilityField = new("probability");
     private static readonly DataField<float> EntropyField = new("entropy");
     private static readonly DataField<long> TokenCountField = new("token_count");
+    private static readonly DataField<float> LevelField = new("credible_level");
     internal static readonly ParquetSchema Schema = new(KeyField, TopicField, ProbabilityField,
-        ParquetColumns.FloatList("theta"), ParquetColumns.FloatList("gamma"), EntropyField, TokenCountField);
+        ParquetColumns.FloatList("theta"), ParquetColumns.FloatList("gamma"), EntropyField, TokenCountField,
+        ParquetColumns.FloatList("theta_lower"), ParquetColumns.FloatList("theta_upper"), LevelField);
 
     private readonly string _path;
     private readonly string _temp;
@@ -38,6 +42,8 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
     private readonly ParquetWriter _writer;
     private readonly DataField _thetaElement = ParquetColumns.ListElement(Schema, "theta");
     private readonly DataField _gammaElement = ParquetColumns.ListElement(Schema, "gamma");
+    private readonly DataField _lowerElement = ParquetColumns.ListElement(Schema, "theta_lower");
+    private readonly DataField _upperElement = ParquetColumns.ListElement(Schema, "theta_upper");
 
     // The pending row group: up to RowGroupRows rows.
     private readonly List<string> _keys = new();
@@ -47,10 +53,15 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
     private readonly long[] _tokens = new long[RowGroupRows];
     private readonly float[] _theta;
     private readonly float[] _gamma;
+    private readonly float[] _lower;
+    private readonly float[] _upper;
     private bool _completed;
 
-    private DocTopicsWriter(string path, string temp, FileStream stream, ParquetWriter writer, int topics)
+    private DocTopicsWriter(string path, string temp, FileStream stream, ParquetWriter writer, int topics, double credibleLevel)
     {
+        CredibleLevel = credibleLevel;
+        _lower = new float[RowGroupRows * topics];
+        _upper = new float[RowGroupRows * topics];
         _path = path;
         _temp = temp;
         _stream = stream;
@@ -63,19 +74,25 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
     /// <summary>Number of topics K (the length of every θ and γ list).</summary>
     public int Topics { get; }
 
+    /// <summary>The mass every row's θ intervals hold.</summary>
+    public double CredibleLevel { get; }
+
     /// <summary>Rows written so far (including buffered ones).</summary>
     public long Rows { get; private set; }
 
-    /// <summary>Starts writing <paramref name="path"/> (through a temporary sibling) for K = <paramref name="topics"/>.</summary>
-    public static async Task<DocTopicsWriter> CreateAsync(string path, int topics, CancellationToken cancellationToken = default)
+    /// <summary>Starts writing <paramref name="path"/> (through a temporary sibling) for K = <paramref name="topics"/>, with θ
+    /// intervals holding <paramref name="credibleLevel"/> of the posterior mass.</summary>
+    public static async Task<DocTopicsWriter> CreateAsync(string path, int topics, CancellationToken cancellationToken = default,
+        double credibleLevel = BetaDistribution.DefaultCredibleLevel)
     {
         if (topics <= 0) throw new ArgumentOutOfRangeException(nameof(topics));
+        if (!(credibleLevel > 0 && credibleLevel < 1)) throw new TopicEngineException($"the credible level must lie strictly between 0 and 1, not {credibleLevel}");
         string temp = AtomicFile.TemporarySibling(path);
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
         try
         {
             var writer = await ParquetWriter.CreateAsync(Schema, stream, ParquetColumns.Options(), cancellationToken: cancellationToken);
-            return new DocTopicsWriter(path, temp, stream, writer, topics);
+            return new DocTopicsWriter(path, temp, stream, writer, topics, credibleLevel);
         }
         catch
         {
@@ -119,6 +136,7 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
         var theta = _theta.AsSpan(row * k, k);
         gamma.CopyTo(_gamma.AsSpan(row * k, k));
         double entropy = LdaMath.TopicProportions(gamma, theta, out int dominant);
+        BetaDistribution.ThetaIntervals(gamma, CredibleLevel, _lower.AsSpan(row * k, k), _upper.AsSpan(row * k, k));
         _topic[row] = dominant;
         _probability[row] = theta[dominant];
         _entropy[row] = (float)entropy;
@@ -139,6 +157,9 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
             await ParquetColumns.WriteFixedListAsync(rowGroup, _gammaElement, _gamma.AsMemory(0, rows * k), rows, k, cancellationToken);
             await rowGroup.WriteAsync<float>(EntropyField, _entropy.AsMemory(0, rows), cancellationToken: cancellationToken);
             await rowGroup.WriteAsync<long>(TokenCountField, _tokens.AsMemory(0, rows), cancellationToken: cancellationToken);
+            await ParquetColumns.WriteFixedListAsync(rowGroup, _lowerElement, _lower.AsMemory(0, rows * k), rows, k, cancellationToken);
+            await ParquetColumns.WriteFixedListAsync(rowGroup, _upperElement, _upper.AsMemory(0, rows * k), rows, k, cancellationToken);
+            await rowGroup.WriteAsync<float>(LevelField, Enumerable.Repeat((float)CredibleLevel, rows).ToArray(), cancellationToken: cancellationToken);
         }
         _keys.Clear();
     }

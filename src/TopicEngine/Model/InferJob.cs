@@ -15,6 +15,7 @@ namespace TopicEngine.Model;
 /// <param name="Runner">The local step against the model's λ (a CPU backend on all cores, or a GPU), λ set; unchanged.</param>
 /// <param name="BatchSize">Documents analysed and inferred together.</param>
 /// <param name="Threads">Analysis threads; 0 means all cores.</param>
+/// <param name="CredibleLevel">The mass of the θ intervals written (theta_lower, theta_upper).</param>
 internal sealed record InferRequest(
     Vocabulary Vocabulary,
     float[] Alpha,
@@ -23,7 +24,8 @@ internal sealed record InferRequest(
     string OutputPath,
     LocalStepRunner Runner,
     int BatchSize = ThetaPass.DefaultBatchSize,
-    int Threads = 0);
+    int Threads = 0,
+    double CredibleLevel = BetaDistribution.DefaultCredibleLevel);
 
 /// <summary>What an <c>infer</c> run did.</summary>
 /// <param name="Documents">Documents written.</param>
@@ -56,7 +58,7 @@ internal static class InferJob
         var builder = new BatchBuilder(analyzer, request.Vocabulary, threads: request.Threads);
         var report = new ReadReport();
         long documents = 0, tokens = 0;
-        await using (var writer = await DocTopicsWriter.CreateAsync(output, k, cancellationToken))
+        await using (var writer = await DocTopicsWriter.CreateAsync(output, k, cancellationToken, request.CredibleLevel))
         {
             // The runner analyses batch n+1 (reader + BatchBuilder, on its own thread) while the backend infers batch n.
             var batches = request.Sources.SelectMany(source => builder.Batches(source, request.BatchSize, report));
