@@ -54,20 +54,26 @@ public sealed class TopicEvaluatorTests : ThemedCorpusTest
         var raw = await TopicEvaluator.EvaluateAsync(options with { HeldOut = CorpusInput.FromPaths([train]) });
         var counted = await TopicEvaluator.EvaluateAsync(options with { HeldOut = CorpusInput.FromPrepared(prepared) });
 
-        Assert.Equal(raw with { NpmiPerTopic = [] }, counted with { NpmiPerTopic = [] });
+        Assert.Equal(raw with { NpmiPerTopic = [], TopicScores = [], Notes = [] }, counted with { NpmiPerTopic = [], TopicScores = [], Notes = [] });
         Assert.Equal(raw.NpmiPerTopic, counted.NpmiPerTopic);
+        Assert.Equal(raw.TopicScores.Select(s => (s.TopicId, string.Join(' ', s.TopTerms), s.UMass, s.Npmi, s.Cv)),
+            counted.TopicScores.Select(s => (s.TopicId, string.Join(' ', s.TopTerms), s.UMass, s.Npmi, s.Cv)));
         Assert.Equal(60, counted.HeldOutDocuments);
 
         string other = Path.Combine(Root, "other");
         await TopicCorpus.PrepareAsync(CorpusInput.FromPaths([train]), other, new CorpusOptions { Pruning = Pruning with { KeepN = 5 } });
         var error = await Assert.ThrowsAsync<TopicEngineException>(() => TopicEvaluator.EvaluateAsync(options with { HeldOut = CorpusInput.FromPrepared(other) }));
         Assert.Equal($"{other}: its vocabulary differs from the model's; count the held-out documents with --input instead", error.Message);
-        error = await Assert.ThrowsAsync<TopicEngineException>(() => TopicEvaluator.EvaluateAsync(options with
+        // a coherence reference may have another vocabulary: top words are matched by name; a prepared folder is a bag of words
+        var otherReference = await TopicEvaluator.EvaluateAsync(options with
         {
             HeldOut = CorpusInput.FromPrepared(prepared),
             ReferenceDirectory = other,
-        }));
-        Assert.StartsWith(other, error.Message);
+        });
+        Assert.Equal(CoherenceReference.Given, otherReference.ReferenceSource);
+        Assert.False(otherReference.SlidingWindows);
+        Assert.Contains(other, otherReference.Reference);
+        Assert.Contains("document co-occurrence", otherReference.Reference);
     }
 
     [Fact]
@@ -84,8 +90,9 @@ public sealed class TopicEvaluatorTests : ThemedCorpusTest
             HeldOut = CorpusInput.FromPrepared(Root),
         }));
         Assert.Contains("--vocabulary-from", noVocabulary.Message);
-        var noDocuments = await Assert.ThrowsAsync<TopicEngineException>(() => TopicEvaluator.EvaluateAsync(new EvaluationOptions { ModelDirectory = Root }));
-        Assert.Contains("--input", noDocuments.Message);
+        new EvaluationOptions { ModelDirectory = Root }.Validate();   // held-out documents are optional (no perplexity then)
+        var defaultCorpus = Assert.Throws<TopicEngineException>(() => new EvaluationOptions { ModelDirectory = Root, HeldOut = CorpusInput.EmbeddedDefault }.Validate());
+        Assert.Contains("--input", defaultCorpus.Message);
         var badTop = Assert.Throws<TopicEngineException>(() => new EvaluationOptions { ModelDirectory = Root, HeldOut = CorpusInput.FromPrepared(Root), Top = 0 }.Validate());
         Assert.Contains("--top", badTop.Message);
     }

@@ -122,7 +122,7 @@ internal static class EvaluateCommand
     private static CorpusInput? Reference(ParseResult parseResult, CorpusInputOptions input, string[] paths)
     {
         if (paths.Length == 0) return null;
-        if (paths.Length == 1 && CorpusInput.IsPreparedCorpus(paths[0])) return CorpusInput.FromPrepared(paths[0]);
+        if (paths.Length == 1 && CorpusInput.IsPreparedFolder(paths[0])) return CorpusInput.FromPrepared(paths[0]);
         return CorpusInput.FromPaths(paths, CorpusInput.ParseFormat(parseResult.GetValue(input.Format)!), input.Reader(parseResult));
     }
 }

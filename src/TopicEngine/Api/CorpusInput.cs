@@ -31,7 +31,7 @@ public sealed record CorpusInput
     public static CorpusInput FromPrepared(string directory) => new() { PreparedDirectory = directory };
 
     /// <summary>True when <paramref name="path"/> is a folder written by <see cref="TopicCorpus.PrepareAsync"/>.</summary>
-    public static bool IsPreparedCorpus(string path) => Storage.VersionedDirectory.Holds(path, CorpusManifest.FileName);
+    public static bool IsPreparedFolder(string path) => Storage.VersionedDirectory.Holds(path, CorpusManifest.FileName);
 
     /// <summary>The embedded default corpus.</summary>
     public static CorpusInput EmbeddedDefault { get; } = new();
