@@ -25,7 +25,13 @@ internal static class BetaDistribution
         if (!(a > 0) || !(b > 0) || double.IsNaN(x) || double.IsInfinity(a) || double.IsInfinity(b)) return double.NaN;
         if (x <= 0) return 0;
         if (x >= 1) return 1;
-        double logFront = a * Math.Log(x) + b * Log1P(-x) - LogBeta(a, b);
+        return Cdf(a, b, x, LogBeta(a, b));
+    }
+
+    /// <summary><see cref="Cdf(double, double, double)"/> for 0 &lt; x &lt; 1 with ln B(a, b) given (a quantile search reuses it).</summary>
+    private static double Cdf(double a, double b, double x, double logBeta)
+    {
+        double logFront = a * Math.Log(x) + b * Log1P(-x) - logBeta;
         return x < (a + 1) / (a + b + 2)
             ? Math.Exp(logFront) * ContinuedFraction(a, b, x) / a
             : 1 - Math.Exp(logFront) * ContinuedFraction(b, a, 1 - x) / b;
@@ -71,7 +77,7 @@ internal static class BetaDistribution
         double logBeta = LogBeta(a, b);
         for (int iteration = 0; iteration < 200; iteration++)
         {
-            double error = Cdf(a, b, x) - p;
+            double error = Cdf(a, b, x, logBeta) - p;
             if (error == 0) return x;
             if (error < 0) lo = x; else hi = x;
             // Newton step error / f(x), with Halley's correction using f'(x)/f(x) = (a−1)/x − (b−1)/(1−x)
