@@ -112,6 +112,26 @@ public sealed class EvaluateCoherenceCommandTests
         Assert.Contains("perplexity needs them all", json["notes"]!.ToJsonString());
     }
 
+    [Fact]
+    public void TopicWordParquetWrittenByDuckDbIsScoredLikeTheModel()
+    {
+        using var dir = new TempDirectory();
+        string model = Fit(dir);
+        (_, var reference, _) = CliRun.Run("evaluate", "--model", model, "--json");
+        string topics = CurrentVersion.File(model, "topics.parquet");
+        string table = dir.File("topic_word.parquet");
+        // every term of every topic (topics.parquet has the top 50; the vocabulary here is smaller), as DuckDB writes it:
+        // optional columns, topic_id int32, weight double
+        DuckDbQuery.Run($"COPY (SELECT topic_id, term, probability::DOUBLE AS weight FROM read_parquet('{topics}')) TO '{table}' (FORMAT parquet)");
+        var (exit, output, error) = CliRun.Run("evaluate", "--topic-word", table, "--vocabulary-from", model, "--json");
+        Assert.True(exit == 0, error);
+        var json = JsonNode.Parse(output)!;
+        var expected = JsonNode.Parse(reference)!;
+        Assert.Equal((double)expected["umass"]!, (double)json["umass"]!, 12);
+        Assert.Equal((double)expected["npmi"]!, (double)json["npmi"]!, 12);
+        Assert.Equal(3, (int)json["topics"]!);
+    }
+
     /// <summary>Agreement with gensim's CoherenceModel (u_mass, c_npmi, c_v) within 0.01 per topic on the same topics and the
     /// same tokenised documents (what benchmarks/coherence_agreement.sh shows on 20news).</summary>
     [GensimFact]
