@@ -2,8 +2,10 @@
 # Side-by-side comparison of TopicEngine with gensim and scikit-learn on 20news-bydate.
 # Every tool fits the train split with one vocabulary (TopicEngine's prepare: min_df 5,
 # max_df 0.5), the same K, passes, priors (1/K) and schedule; every tool's topics are then
-# scored by the same evaluator (topic-engine evaluate) on the test split: held-out
-# document-completion perplexity, NPMI (top 10) and diversity (top 25).
+# scored by the same evaluator (topic-engine evaluate): held-out document-completion perplexity on
+# the test split, NPMI (top 10) and diversity (top 25). Since issue 13, NPMI's reference is the
+# prepared training corpus (evaluate's default for every tool here: a bag of words, so document
+# co-occurrence); before, it was the test split's document co-occurrence.
 #
 # Usage: benchmarks/compare_peers.sh [20news-bydate.tar.gz] [work dir]
 #   env: TOPICS="20 100" PASSES="1 10" TOOLS="gensim gensim-multicore sklearn-online sklearn-batch"
