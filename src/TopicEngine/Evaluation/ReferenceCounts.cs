@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using TopicEngine.Corpus;
 using TopicEngine.Text;
