@@ -11,7 +11,7 @@ namespace TopicEngine.Tests;
 /// </summary>
 internal static class FuzzCase
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     public static int Scale => int.TryParse(Environment.GetEnvironmentVariable("TOPICENGINE_FUZZ_SCALE"), out int s) && s > 0 ? s : 1;
 
@@ -51,7 +51,7 @@ internal static class FuzzCase
         {
             cases++;
             if (failures.Count >= 3) return;
-            try { check(value); }
+            try { Run(target, () => check(value)); }
             catch (Xunit.Sdk.XunitException e) { failures.Add($"{e.Message}\n  input: {Describe(value)}"); }
         }, seed: Seed, iter: (long)iterations * Scale, threads: 1);
         long errors = Interlocked.Read(ref _errors) - errorsBefore;

@@ -81,7 +81,10 @@ public sealed class NumericalSafetyTests
         var corpus = new InMemoryCorpus(30);
         for (int d = 0; d < 40; d++) corpus.Add($"d{d}", [d % 30], [1f]);
         corpus.Add("empty", [], []);
-        FitFinite(corpus, Options(7) with { Alpha = PriorSetting.Auto, Eta = PriorSetting.Auto });
+        FitFinite(corpus, Options(7) with { Alpha = PriorSetting.Auto, Eta = PriorSetting.Auto, HoldoutFraction = 0 });
+        // Held-out scoring splits each document in two halves: one token cannot be split, which is refused, not a NaN.
+        var e = Assert.Throws<TopicEngineException>(() => FitFinite(corpus, Options(7)));
+        Assert.Contains("at least two tokens", e.Message);
     }
 
     [Fact]

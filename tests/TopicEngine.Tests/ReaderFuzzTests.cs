@@ -276,8 +276,9 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output)
             try
             {
                 var error = FuzzCase.Run(names[c.i]!, () => TopicModel.Load(template.Path).Dispose());
-                if (error is null) Assert.Equal(originals[c.i], c.bytes);   // only an undamaged file loads
-                else Assert.Contains(names[c.i]!, error.Message);
+                // Only an undamaged file loads; model.json (which holds the checksums) may be damaged into another valid manifest.
+                if (error is null && names[c.i] != "model.json") Assert.Equal(originals[c.i], c.bytes);
+                else if (error is not null) Assert.Contains(names[c.i]!, error.Message);
             }
             finally { File.WriteAllBytes(Path.Combine(version, names[c.i]!), originals[c.i]); }
         });

@@ -79,7 +79,7 @@ internal sealed class ModelManifest
         }
         catch (JsonException e)
         {
-            throw new TopicEngineException($"{path}: not valid JSON ({e.Message})", e);
+            throw new TopicEngineException($"{path}: not valid JSON ({e.Message.ReplaceLineEndings(" ")})", e);
         }
         if (node is not JsonObject json) throw new TopicEngineException($"{path}: not a JSON object");
         if (json["format_version"] is not JsonValue versionValue || !versionValue.TryGetValue(out int version))
@@ -92,9 +92,9 @@ internal sealed class ModelManifest
         {
             manifest = json.Deserialize<ModelManifest>(Json) ?? throw new JsonException("null");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
         {
-            throw new TopicEngineException($"{path}: a field has the wrong type ({e.Message})", e);
+            throw new TopicEngineException($"{path}: a field has the wrong type ({e.Message.ReplaceLineEndings(" ")})", e);
         }
         if (manifest.Topics <= 0) throw new TopicEngineException($"{path}: topics is {manifest.Topics}; must be positive");
         if (manifest.VocabularySize <= 0) throw new TopicEngineException($"{path}: vocabulary_size is {manifest.VocabularySize}; must be positive");
