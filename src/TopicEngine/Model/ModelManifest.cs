@@ -69,6 +69,17 @@ internal sealed class ModelManifest
     /// <summary>Reads and checks <paramref name="path"/>: present, valid JSON, a known format version, and consistent sizes.</summary>
     public static async Task<ModelManifest> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
+        // System.Text.Json transcodes strings lazily: invalid UTF-8 surfaces as InvalidOperationException wherever a
+        // property name or string is first read.
+        try { return await ReadCheckedAsync(path, cancellationToken); }
+        catch (InvalidOperationException e)
+        {
+            throw new TopicEngineException($"{path}: not valid UTF-8 JSON ({(e.InnerException ?? e).Message.ReplaceLineEndings(" ")})", e);
+        }
+    }
+
+    private static async Task<ModelManifest> ReadCheckedAsync(string path, CancellationToken cancellationToken)
+    {
         if (!File.Exists(path))
             throw new TopicEngineException($"{path}: file is missing; {Path.GetDirectoryName(Path.GetFullPath(path))} is not a complete TopicEngine model directory");
         JsonNode? node;
