@@ -70,11 +70,15 @@ internal sealed class ModelManifest
     public static async Task<ModelManifest> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         // System.Text.Json transcodes strings lazily: invalid UTF-8 surfaces as InvalidOperationException wherever a
-        // property name or string is first read.
+        // property name or string is first read; a key given twice as ArgumentException when the object is first read.
         try { return await ReadCheckedAsync(path, cancellationToken); }
         catch (InvalidOperationException e)
         {
             throw new TopicEngineException($"{path}: not valid UTF-8 JSON ({(e.InnerException ?? e).Message.ReplaceLineEndings(" ")})", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new TopicEngineException($"{path}: not a valid model manifest ({e.Message.ReplaceLineEndings(" ")})", e);
         }
     }
 
