@@ -22,7 +22,7 @@ internal sealed class ParquetTextSource : CorpusSource
         var reader = Wait(ParquetReader.CreateAsync(seekable, new ParquetOptions { TreatByteArrayAsString = true }, leaveStreamOpen: false));
         try
         {
-            var fields = reader.Schema.GetDataFields();
+            var fields = Guard(() => reader.Schema.GetDataFields());
             var textField = Find(fields, _options.TextField, "--text-field");
             if (!IsText(textField))
                 throw new TopicEngineException($"{Path}: column '{textField.Name}' holds {textField.ClrType.Name}, not text; set --text-field");
@@ -33,8 +33,8 @@ internal sealed class ParquetTextSource : CorpusSource
             long row = 0;
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
-                using var group = reader.OpenRowGroupReader(g);
-                int rows = checked((int)group.RowCount);
+                using var group = Guard(() => reader.OpenRowGroupReader(g));
+                int rows = Guard(() => checked((int)group.RowCount));
                 var texts = new string?[rows];
                 Wait(group.ReadAsync(textField, texts.AsMemory(), null));
                 string?[]? keys = idField is null ? null : ReadKeys(group, idField, rows);
@@ -58,7 +58,7 @@ internal sealed class ParquetTextSource : CorpusSource
         }
     }
 
-    private static string?[] ReadKeys(ParquetRowGroupReader group, DataField field, int rows)
+    private string?[] ReadKeys(ParquetRowGroupReader group, DataField field, int rows)
     {
         if (IsText(field))
         {
@@ -93,7 +93,18 @@ internal sealed class ParquetTextSource : CorpusSource
     }
 
     // Parquet.Net is asynchronous only; readers are synchronous iterators run off any synchronization context.
-    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
-    private static void Wait(ValueTask task) => task.AsTask().GetAwaiter().GetResult();
-    private static void Wait(Task task) => task.GetAwaiter().GetResult();
+    private T Wait<T>(Task<T> task) => Guard(() => task.GetAwaiter().GetResult());
+    private void Wait(ValueTask task) => Guard(() => { task.AsTask().GetAwaiter().GetResult(); return 0; });
+    private void Wait(Task task) => Guard(() => { task.GetAwaiter().GetResult(); return 0; });
+
+    /// <summary>Runs a Parquet.Net call; whatever it throws on a damaged file (IOException, InvalidDataException,
+    /// IndexOutOfRangeException, …) becomes one line naming the file.</summary>
+    private T Guard<T>(Func<T> call)
+    {
+        try { return call(); }
+        catch (Exception e) when (e is not (TopicEngineException or OperationCanceledException or OutOfMemoryException))
+        {
+            throw new TopicEngineException($"{Path}: not a readable Parquet file ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")})", e);
+        }
+    }
 }

@@ -100,6 +100,9 @@ internal sealed class UciSource : CorpusSource
         long documents = HeaderValue("D (documents)");
         long words = HeaderValue("W (vocabulary size)");
         HeaderValue("NNZ (non-zero entries)");
+        // Ids become int indexes and documents an int count downstream.
+        if (documents > int.MaxValue || words > int.MaxValue)
+            throw new TopicEngineException($"{Path}: the header declares D = {documents} and W = {words}; at most {int.MaxValue} of each are supported");
         if (DeclaredTerms is { } terms && terms.Count < words)
             throw new TopicEngineException($"{_vocabularyPath}: {terms.Count} terms, but {Path} declares W = {words}");
 

@@ -71,6 +71,21 @@ internal sealed class ModelManifest
     /// <summary>Reads and checks <paramref name="path"/>: present, valid JSON, a known format version, and consistent sizes.</summary>
     public static async Task<ModelManifest> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
+        // System.Text.Json transcodes strings lazily: invalid UTF-8 surfaces as InvalidOperationException wherever a
+        // property name or string is first read; a key given twice as ArgumentException when the object is first read.
+        try { return await ReadCheckedAsync(path, cancellationToken); }
+        catch (InvalidOperationException e)
+        {
+            throw new TopicEngineException($"{path}: not valid UTF-8 JSON ({(e.InnerException ?? e).Message.ReplaceLineEndings(" ")})", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new TopicEngineException($"{path}: not a valid model manifest ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+    }
+
+    private static async Task<ModelManifest> ReadCheckedAsync(string path, CancellationToken cancellationToken)
+    {
         if (!File.Exists(path))
             throw new TopicEngineException($"{path}: file is missing; {Path.GetDirectoryName(Path.GetFullPath(path))} is not a complete TopicEngine model directory");
         JsonNode? node;
@@ -81,7 +96,7 @@ internal sealed class ModelManifest
         }
         catch (JsonException e)
         {
-            throw new TopicEngineException($"{path}: not valid JSON ({e.Message})", e);
+            throw new TopicEngineException($"{path}: not valid JSON ({e.Message.ReplaceLineEndings(" ")})", e);
         }
         if (node is not JsonObject json) throw new TopicEngineException($"{path}: not a JSON object");
         if (json["format_version"] is not JsonValue versionValue || !versionValue.TryGetValue(out int version))
@@ -94,9 +109,9 @@ internal sealed class ModelManifest
         {
             manifest = json.Deserialize<ModelManifest>(Json) ?? throw new JsonException("null");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
         {
-            throw new TopicEngineException($"{path}: a field has the wrong type ({e.Message})", e);
+            throw new TopicEngineException($"{path}: a field has the wrong type ({e.Message.ReplaceLineEndings(" ")})", e);
         }
         if (manifest.Topics <= 0) throw new TopicEngineException($"{path}: topics is {manifest.Topics}; must be positive");
         if (manifest.VocabularySize <= 0) throw new TopicEngineException($"{path}: vocabulary_size is {manifest.VocabularySize}; must be positive");
