@@ -9,13 +9,17 @@ internal static class MixtureDistance
         _ => Hellinger(p, q),
     };
 
-    /// <summary>H(p, q) = sqrt(1 − BC), BC = Σ_k sqrt(p_k q_k) the Bhattacharyya coefficient; 0 for equal mixtures.</summary>
+    /// <summary>H(p, q) = (1/√2) ‖√p − √q‖₂ (= sqrt(1 − Σ_k sqrt(p_k q_k)) for mixtures summing to 1, but exactly 0 for equal ones).</summary>
     public static double Hellinger(ReadOnlySpan<float> p, ReadOnlySpan<float> q)
     {
-        double bc = 0;
+        double sum = 0;
         int n = Math.Min(p.Length, q.Length);
-        for (int k = 0; k < n; k++) bc += Math.Sqrt(Math.Max(0, p[k]) * (double)Math.Max(0, q[k]));
-        return Math.Sqrt(Math.Max(0, 1 - bc));
+        for (int k = 0; k < n; k++)
+        {
+            double d = Math.Sqrt(Math.Max(0, p[k])) - Math.Sqrt(Math.Max(0, q[k]));
+            sum += d * d;
+        }
+        return Math.Sqrt(sum / 2);
     }
 
     /// <summary>JS(p, q) = ½ Σ p log2(p/m) + ½ Σ q log2(q/m), m = ½(p + q); terms with a zero probability add nothing.</summary>

@@ -3,7 +3,7 @@ namespace TopicEngine;
 /// <summary>How <c>--like</c> measures the distance between two topic mixtures θ (<c>--distance</c>).</summary>
 public enum TopicDistance
 {
-    /// <summary>Hellinger: sqrt(1 − Σ_k sqrt(p_k q_k)), in [0, 1].</summary>
+    /// <summary>Hellinger: (1/√2) ‖√p − √q‖₂ = sqrt(1 − Σ_k sqrt(p_k q_k)), in [0, 1].</summary>
     Hellinger,
     /// <summary>Jensen–Shannon divergence in bits: ½ KL(p‖m) + ½ KL(q‖m), m = ½(p + q), in [0, 1].</summary>
     JensenShannon,
