@@ -51,7 +51,7 @@ public static partial class TopicIndex
         if (input.PreparedDirectory is not null) throw new TopicEngineException("index needs --input with text (a prepared corpus holds counts only)");
         string target = Path.GetFullPath(indexDirectory);
         if (File.Exists(target)) throw new TopicEngineException($"--index '{target}' is a file; name a folder");
-        if (System.IO.Directory.Exists(target) && System.IO.Directory.EnumerateFileSystemEntries(target).Any() && !LuceneIndexSource.IsIndex(target))
+        if (System.IO.Directory.Exists(target) && !System.IO.Directory.EnumerateFileSystemEntries(target).All(IsLuceneFile))
             throw new TopicEngineException($"--index '{target}' exists and is not a Lucene index; choose another folder or empty it");
         var sources = input.OpenSources();
         var enricher = options.Topics ? new TopicEnricher(model, options.Enricher) : null;
@@ -140,6 +140,14 @@ public static partial class TopicIndex
                 if (batch.Count == size) Flush();
             }
         if (batch.Count > 0) Flush();
+    }
+
+    /// <summary>A file an index writer leaves, committed or not (a build killed before its commit leaves segment files and no
+    /// segments_N; building again over them is allowed and starts afresh).</summary>
+    private static bool IsLuceneFile(string path)
+    {
+        string name = Path.GetFileName(path);
+        return File.Exists(path) && (name == "write.lock" || name.StartsWith('_') || name.StartsWith("segments", StringComparison.Ordinal));
     }
 
     /// <summary>The text field: analysed, stored, with term vectors (so the index reads back as a corpus by its first strategy).</summary>
