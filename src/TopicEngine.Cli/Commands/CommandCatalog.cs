@@ -14,6 +14,9 @@ internal static class CommandCatalog
         yield return InferCommand.Create();
         yield return EvaluateCommand.Create();
         yield return ExportCommand.Create();
+        yield return IndexCommand.Create();
+        yield return AnnotateCommand.Create();
+        yield return SearchCommand.Create();
         yield return GenerateCommand.Create();
         yield return DevicesCommand.Create();
         yield return BenchCommand.Create();

@@ -23,8 +23,9 @@ internal sealed class CorpusInputOptions
     };
 
     public Option<string> Format { get; } = new("--format") { Description = $"Input format: {CorpusInput.FormatNames}.", DefaultValueFactory = _ => "auto" };
-    public Option<string> TextField { get; } = new("--text-field") { Description = "JSONL/Parquet field or CSV column holding the text.", DefaultValueFactory = _ => ReaderDefaults.TextField };
+    public Option<string> TextField { get; } = new("--text-field", "--field") { Description = "JSONL/Parquet/Lucene field or CSV column holding the text.", DefaultValueFactory = _ => ReaderDefaults.TextField };
     public Option<string?> IdField { get; } = new("--id-field") { Description = "Field or column holding the document key (default: file:line)." };
+    public Option<string> LuceneRead { get; } = new("--lucene-read") { Description = "Lucene index: auto (term vectors, else postings, else stored text), term-vectors, postings or stored-text.", DefaultValueFactory = _ => LuceneReadName(ReaderDefaults.LuceneRead) };
     public Option<string> OnErrorOption { get; } = new("--on-error") { Description = "A record that does not parse: fail (stop) or skip (count and report).", DefaultValueFactory = _ => OnErrorName(ReaderDefaults.OnError) };
     public Option<string> Encoding { get; } = new("--encoding") { Description = "utf-8 (strict), latin1, or auto (UTF-8; a text file that is not UTF-8 is read as Latin-1).", DefaultValueFactory = _ => EncodingName(ReaderDefaults.Encoding) };
     public Option<bool> NoCode { get; } = new("--no-code") { Description = $"Markdown: drop code blocks (default: {(ReaderDefaults.MarkdownCode ? "kept" : "dropped")})." };
@@ -44,12 +45,13 @@ internal sealed class CorpusInputOptions
         OnErrorOption.AcceptOnlyFromAmong("fail", "skip");
         Encoding.AcceptOnlyFromAmong("utf-8", "utf8", "latin1", "auto");
         Language.AcceptOnlyFromAmong([.. AnalyzerSettings.Languages]);
+        LuceneRead.AcceptOnlyFromAmong("auto", "term-vectors", "postings", "stored-text");
     }
 
     /// <summary>Adds the input and analysis flags (and, with <paramref name="pruning"/>, the vocabulary flags).</summary>
     public void AddTo(Command command, bool pruning = true)
     {
-        foreach (var option in new Option[] { Input, Format, TextField, IdField, OnErrorOption, Encoding, NoCode, KeepQuotes, Language, Stem, NGrams, MinLength, KeepUrls, StopWordsFile })
+        foreach (var option in new Option[] { Input, Format, TextField, IdField, LuceneRead, OnErrorOption, Encoding, NoCode, KeepQuotes, Language, Stem, NGrams, MinLength, KeepUrls, StopWordsFile })
             command.Add(option);
         if (pruning)
             foreach (var option in new Option[] { MinDf, MaxDf, KeepN })
@@ -59,7 +61,7 @@ internal sealed class CorpusInputOptions
     /// <summary>The input and reader flags only (commands whose analysis settings and vocabulary are a model's).</summary>
     public void AddReaderTo(Command command)
     {
-        foreach (var option in new Option[] { Input, Format, TextField, IdField, OnErrorOption, Encoding, NoCode, KeepQuotes })
+        foreach (var option in new Option[] { Input, Format, TextField, IdField, LuceneRead, OnErrorOption, Encoding, NoCode, KeepQuotes })
             command.Add(option);
     }
 
@@ -106,6 +108,13 @@ internal sealed class CorpusInputOptions
         Encoding = parseResult.GetValue(Encoding) switch { "latin1" => InputEncoding.Latin1, "auto" => InputEncoding.Auto, _ => InputEncoding.Utf8 },
         MarkdownCode = !parseResult.GetValue(NoCode) && ReaderDefaults.MarkdownCode,
         KeepQuotes = parseResult.GetValue(KeepQuotes) || ReaderDefaults.KeepQuotes,
+        LuceneRead = parseResult.GetValue(LuceneRead) switch
+        {
+            "term-vectors" => LuceneReadStrategy.TermVectors,
+            "postings" => LuceneReadStrategy.Postings,
+            "stored-text" => LuceneReadStrategy.StoredText,
+            _ => LuceneReadStrategy.Auto,
+        },
     };
 
     /// <summary>The raw input the flags name, or the embedded default (announced on stdout) when there is none.</summary>
@@ -118,6 +127,14 @@ internal sealed class CorpusInputOptions
         }
         return CorpusInput.FromPaths(parseResult.GetValue(Input)!, CorpusInput.ParseFormat(parseResult.GetValue(Format)!), Reader(parseResult));
     }
+
+    private static string LuceneReadName(LuceneReadStrategy value) => value switch
+    {
+        LuceneReadStrategy.TermVectors => "term-vectors",
+        LuceneReadStrategy.Postings => "postings",
+        LuceneReadStrategy.StoredText => "stored-text",
+        _ => "auto",
+    };
 
     private static string OnErrorName(OnError value) => value == OnError.Skip ? "skip" : "fail";
 

@@ -25,7 +25,8 @@ public sealed record CorpusSummary(string Directory, long Documents, long Tokens
     public IReadOnlyList<string> SkipExamples { get; init; } = [];
 
     /// <summary>Documents read per file type by the folder readers (<c>html</c>, <c>markdown</c>, <c>pdf</c>, <c>docx</c>,
-    /// <c>email</c>, <c>text</c>); empty for other formats.</summary>
+    /// <c>email</c>, <c>text</c>), or by the Lucene index reader per strategy (<c>lucene-term-vectors</c>, <c>lucene-postings</c>,
+    /// <c>lucene-stored-text</c>); empty for other formats.</summary>
     public IReadOnlyDictionary<string, long> DocumentsByType { get; init; } = new Dictionary<string, long>();
 
     /// <summary>Skipped records or files per kind of reason (<c>encrypted PDF</c>, <c>unreadable docx</c>, <c>did not parse</c>, …).</summary>

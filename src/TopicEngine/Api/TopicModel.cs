@@ -53,6 +53,7 @@ public sealed class TopicModel : IDisposable
         Created = snapshot.Created;
         Updated = snapshot.Updated;
         Steps = snapshot.Steps;
+        VocabularyHash = _vocabulary.Fingerprint();
     }
 
     /// <summary>
@@ -112,6 +113,10 @@ public sealed class TopicModel : IDisposable
     /// <summary>When this version of the model was written (model.json <c>updated</c>): a fit, an update or a checkpoint.
     /// Together with the directory it names the version a loaded model answers from.</summary>
     public DateTimeOffset Updated { get; }
+
+    /// <summary>The hash of the model's vocabulary (model.json <c>vocabulary_hash</c>): with <see cref="Created"/> and
+    /// <see cref="Updated"/> it identifies the model version (the stamp <see cref="TopicEnricher"/> writes).</summary>
+    public string VocabularyHash { get; }
 
     /// <summary>Global steps the model has taken, t (fit and updates together).</summary>
     public long Steps { get; }
@@ -188,13 +193,21 @@ public sealed class TopicModel : IDisposable
     public TopicMixture Infer(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return Infer(text, capture: null);
+    }
+
+    /// <summary>As <see cref="Infer(string)"/>; with <paramref name="capture"/>, the analysed tokens are kept there too (to index
+    /// the text without analysing it again).</summary>
+    internal TopicMixture Infer(string text, CapturedTokens? capture)
+    {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var scratch = _scratch.TryTake(out var s) ? s : new InferScratch(_vocabulary);
         try
         {
             var counter = scratch.Counter;
             counter.Clear();
-            _analyzer.Analyze(text, counter);
+            if (capture is null) _analyzer.Analyze(text, counter);
+            else _analyzer.Analyze(text, counter, capture);
             int n = counter.DistinctKnown;
             scratch.EnsureCapacity(n);
             counter.CopyKnown(scratch.Ids.AsSpan(0, n), scratch.IntCounts.AsSpan(0, n));

@@ -29,12 +29,14 @@ public enum CorpusFormat
     Docx,
     /// <summary>E-mail: .eml (one message) or mbox files: Subject and text body.</summary>
     Email,
+    /// <summary>A Lucene.Net index folder: one document per live document, the terms of one field (<c>--field</c>).</summary>
+    Lucene,
 }
 
 /// <summary>Turns <c>--input</c> paths and <c>--format</c> into <see cref="CorpusSource"/>s.</summary>
 internal static class CorpusSources
 {
-    public static readonly string FormatNames = "auto, text, jsonl, csv, tsv, parquet, uci, ldac, html, markdown, pdf, docx, email";
+    public static readonly string FormatNames = "auto, text, jsonl, csv, tsv, parquet, uci, ldac, html, markdown, pdf, docx, email, lucene";
 
     /// <summary>Parses a <c>--format</c> value.</summary>
     public static CorpusFormat ParseFormat(string value) =>
@@ -72,6 +74,7 @@ internal static class CorpusSources
             CorpusFormat.Pdf => new TextFileSource(input, options, DocumentType.Pdf),
             CorpusFormat.Docx => new TextFileSource(input, options, DocumentType.Docx),
             CorpusFormat.Email => new TextFileSource(input, options, DocumentType.Email),
+            CorpusFormat.Lucene => new LuceneIndexSource(RequireFolder(input, format), options),
             _ => throw new TopicEngineException($"unknown format '{format}' (--format takes {FormatNames})"),
         };
     }
@@ -80,7 +83,8 @@ internal static class CorpusSources
     public static CorpusFormat Detect(string input, bool isDirectory)
     {
         if (isDirectory)
-            return UciSource.FindDocwordFiles(input).Any() ? CorpusFormat.Uci : CorpusFormat.Text;
+            return UciSource.FindDocwordFiles(input).Any() ? CorpusFormat.Uci
+                : LuceneIndexSource.IsIndex(input) ? CorpusFormat.Lucene : CorpusFormat.Text;
         string name = InputFiles.NameWithoutGzip(input).ToLowerInvariant();
         if (name.StartsWith("docword.", StringComparison.Ordinal) && name.EndsWith(".txt", StringComparison.Ordinal)) return CorpusFormat.Uci;
         return System.IO.Path.GetExtension(name) switch
@@ -95,6 +99,9 @@ internal static class CorpusSources
             _ => throw new TopicEngineException($"cannot tell the format of '{input}' from its name; pass --format ({FormatNames})"),
         };
     }
+
+    private static string RequireFolder(string input, CorpusFormat format) =>
+        System.IO.Directory.Exists(input) ? input : throw new TopicEngineException($"--format {format.ToString().ToLowerInvariant()} reads an index folder, but '{input}' is a file; name the folder");
 
     private static string RequireFile(string input, CorpusFormat format) =>
         File.Exists(input) ? input : throw new TopicEngineException($"--format {format.ToString().ToLowerInvariant()} reads a file, but '{input}' is a folder; name the file");

@@ -20,6 +20,19 @@ public enum InputEncoding
     Auto,
 }
 
+/// <summary>How a Lucene index's field becomes terms (<c>--lucene-read</c>).</summary>
+public enum LuceneReadStrategy
+{
+    /// <summary>The first that works: term vectors, then postings, then the stored text.</summary>
+    Auto,
+    /// <summary>The field's term vectors (the index's own analysis).</summary>
+    TermVectors,
+    /// <summary>The field's postings, inverted per segment (the index's own analysis).</summary>
+    Postings,
+    /// <summary>The field's stored text, analysed with the analyzer settings.</summary>
+    StoredText,
+}
+
 /// <summary>Options shared by every corpus reader.</summary>
 public sealed record ReaderOptions
 {
@@ -40,6 +53,10 @@ public sealed record ReaderOptions
 
     /// <summary>E-mail: keep quoted reply lines, those starting with <c>&gt;</c> (<c>--keep-quotes</c>). Default: false, they are dropped.</summary>
     public bool KeepQuotes { get; init; }
+
+    /// <summary>Lucene index: how the field's terms are read (<c>--lucene-read</c>). Default: auto (term vectors, else postings,
+    /// else the stored text).</summary>
+    public LuceneReadStrategy LuceneRead { get; init; } = LuceneReadStrategy.Auto;
 }
 
 /// <summary>What readers skipped or decoded specially, reported at the end of a pass. Not thread-safe: readers run on one thread.</summary>

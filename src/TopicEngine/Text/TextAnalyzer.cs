@@ -43,6 +43,30 @@ internal sealed class TextAnalyzer : IDisposable
         return terms;
     }
 
+    /// <summary>As <see cref="Analyze{TSink}(string, TSink)"/>, and keeps every token with its position and offsets in
+    /// <paramref name="capture"/> (cleared first), to be indexed without analysing the text again.</summary>
+    public int Analyze<TSink>(string text, TSink sink, CapturedTokens capture) where TSink : ITermSink
+    {
+        capture.Clear();
+        if (text.Length == 0) return 0;
+        int terms = 0;
+        using var stream = _chain.GetTokenStream(Field, text);
+        var term = stream.GetAttribute<ICharTermAttribute>();
+        var position = stream.AddAttribute<IPositionIncrementAttribute>();
+        var offset = stream.AddAttribute<IOffsetAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            var span = term.Buffer.AsSpan(0, term.Length);
+            sink.Add(span);
+            capture.Add(span, position.PositionIncrement, offset.StartOffset, offset.EndOffset);
+            terms++;
+        }
+        stream.End();
+        capture.SetEnd(position.PositionIncrement, offset.EndOffset);
+        return terms;
+    }
+
     /// <summary>The terms of <paramref name="text"/> as strings, in order (tests, diagnostics, the API).</summary>
     public List<string> Terms(string text)
     {
