@@ -8,7 +8,7 @@ namespace TopicEngine;
 /// <param name="Steps">Every logged global step (per-word bound, perplexity = exp(−bound), documents seen).</param>
 /// <param name="HeldOut">Held-out document-completion perplexity per pass, with the documents seen at its step (empty when
 /// the fit held nothing out).</param>
-public sealed record TrainingCurve(IReadOnlyList<TrainingLogRow> Steps, IReadOnlyList<(long DocumentsSeen, double Perplexity)> HeldOut)
+public sealed record TrainingCurve(IReadOnlyList<TrainingLogRow> Steps, IReadOnlyList<HeldOutPoint> HeldOut)
 {
     /// <summary>Reads the curve of the model in <paramref name="modelDirectory"/>.</summary>
     /// <exception cref="TopicEngineException">A missing or damaged model.</exception>
@@ -27,8 +27,13 @@ public sealed record TrainingCurve(IReadOnlyList<TrainingLogRow> Steps, IReadOnl
             // the documents seen at the held-out row's step: the logged step at or before it
             long seen = 0;
             foreach (var row in log) if (row.Step <= h.Step) seen = row.DocumentsSeen;
-            return (seen, h.Perplexity);
+            return new HeldOutPoint(seen, h.Perplexity);
         }).ToArray();
         return new TrainingCurve(log, heldOut);
     }
 }
+
+/// <summary>Held-out perplexity measured at the end of a pass, and the documents seen by then.</summary>
+/// <param name="DocumentsSeen">Training documents processed when it was measured.</param>
+/// <param name="Perplexity">Document-completion perplexity of the held-out documents.</param>
+public sealed record HeldOutPoint(long DocumentsSeen, double Perplexity);
