@@ -13,6 +13,8 @@ internal static class CommandCatalog
         yield return TopicsCommand.Create();
         yield return InferCommand.Create();
         yield return EvaluateCommand.Create();
+        yield return SweepCommand.Create();
+        yield return ReportCommand.Create();
         yield return ExportCommand.Create();
         yield return IndexCommand.Create();
         yield return AnnotateCommand.Create();

@@ -52,7 +52,7 @@ internal sealed class TrainingFlags
     {
         var options = Defaults with
         {
-            Topics = parseResult.GetValue(Topics),
+            Topics = parseResult.CommandResult.Command.Options.Contains(Topics) ? parseResult.GetValue(Topics) : Defaults.Topics,   // sweep takes its own --topics list
             Mode = Enum.Parse<TrainingMode>(parseResult.GetValue(Mode)!, ignoreCase: true),
             Passes = PassesValue(parseResult),
             BatchSize = ParseBatchSize(parseResult.GetValue(BatchSize)!),
