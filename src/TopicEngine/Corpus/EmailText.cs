@@ -4,38 +4,64 @@ using MimeKit;
 namespace TopicEngine.Corpus;
 
 /// <summary>
-/// E-mail (.eml: one message; .mbox: many) → the Subject plus the text body (MimeKit): text/plain preferred, else
-/// text/html read as <see cref="HtmlText"/>. Transfer encodings (quoted-printable, base64) and charsets are decoded;
-/// headers other than Subject and attachments are dropped; quoted lines (starting with <c>&gt;</c>) are dropped
-/// unless <c>--keep-quotes</c>. A message in an mbox is keyed <c>path#message-id</c>, else <c>path#n</c> (1-based).
+/// E-mail (.eml: one message; .mbox: many; or one raw message held in a record's field) → the Subject plus the text body
+/// (MimeKit): text/plain preferred, else text/html read as <see cref="HtmlText"/>. Transfer encodings (quoted-printable,
+/// base64) and charsets are decoded; headers other than Subject are dropped; quoted lines (starting with <c>&gt;</c>) are
+/// dropped unless <c>--keep-quotes</c>. Attachments are skipped and counted, or with <c>--attachments</c> read by
+/// <see cref="EmailAttachment"/> and appended to the message's text. A message in an mbox is keyed
+/// <c>path#message-id</c>, else <c>path#n</c> (1-based).
 /// </summary>
 internal static class EmailText
 {
     /// <summary>The messages of a stream: one message, or every message of an mbox (<paramref name="mbox"/>).</summary>
-    public static IEnumerable<(string? MessageId, string Text)> Messages(Stream stream, bool mbox, bool keepQuotes)
+    public static IEnumerable<(string? MessageId, string Text)> Messages(Stream stream, bool mbox, ReaderOptions options, ReadReport report)
     {
         var parser = new MimeParser(stream, mbox ? MimeFormat.Mbox : MimeFormat.Entity);
         if (!mbox)
         {
             var message = parser.ParseMessage();
-            yield return (message.MessageId, Text(message, keepQuotes));
+            yield return (message.MessageId, Text(message, options, report));
             yield break;
         }
         while (!parser.IsEndOfStream)
         {
             var message = parser.ParseMessage();
-            yield return (message.MessageId, Text(message, keepQuotes));
+            yield return (message.MessageId, Text(message, options, report));
         }
     }
 
-    /// <summary>Subject and body text of one message.</summary>
-    public static string Text(MimeMessage message, bool keepQuotes)
+    /// <summary>
+    /// One raw message held in a string (a JSONL, CSV or Parquet field under <c>--content email</c>), read as an .eml file
+    /// is. The string's characters are encoded as UTF-8 for the parser, which then decodes each part by its declared
+    /// charset and transfer encoding. A leading mbox <c>From </c> line is allowed.
+    /// </summary>
+    public static string FromString(string raw, ReaderOptions options, ReadReport report)
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(raw), writable: false);
+        bool fromLine = raw.StartsWith("From ", StringComparison.Ordinal);
+        var message = new MimeParser(stream, fromLine ? MimeFormat.Mbox : MimeFormat.Entity).ParseMessage();
+        return Text(message, options, report);
+    }
+
+    /// <summary>Subject, body text and (with <see cref="ReaderOptions.Attachments"/>) the attachments' text of one message.</summary>
+    public static string Text(MimeMessage message, ReaderOptions options, ReadReport report)
     {
         var text = new StringBuilder();
         if (!string.IsNullOrWhiteSpace(message.Subject)) text.Append(message.Subject).Append('\n');
         string? body = message.TextBody;
         if (body is null && message.HtmlBody is { } html) body = HtmlText.Extract(html);
-        if (body is not null) AppendBody(body, keepQuotes, text);
+        if (body is not null) AppendBody(body, options.KeepQuotes, text);
+        foreach (var attachment in message.Attachments)
+        {
+            string? attached = options.Attachments ? EmailAttachment.Read(attachment, options, report) : null;
+            if (attached is null)
+            {
+                report.AttachmentSkipped();
+                continue;
+            }
+            report.AttachmentRead();
+            text.Append('\n').Append(attached).Append('\n');
+        }
         return text.ToString();
     }
 
