@@ -174,4 +174,47 @@ public sealed class EmailRecordsAndAttachmentsTests
         Assert.StartsWith($"{path}:2: field 'raw' is not a readable email", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
+
+    [Fact]
+    public void QuotedRepliesAttributionsOriginalMessagesAndForwardedHeadersAreDroppedUnlessKeepQuotes()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("reply.eml", """
+            Subject: Kayak rental
+            Content-Type: text/plain
+
+            Paddles included.
+            On Mon, 1 Jan 2024, Bob Smith wrote:
+            > Are paddles included?
+            ---------- Forwarded message ----------
+            From: Carol <carol@example.org>
+            Date: Tue, 2 Jan 2024 10:00:00
+            To: Dan <dan@example.org>
+            Subject: Lake map
+            Shoreline campsites.
+            -----Original Message-----
+            From: Bob Smith
+            Sent: Monday, January 01, 2024 9:00 AM
+            Are oars included?
+            """);
+        Assert.Equal("campsites:1 included:1 kayak:1 lake:1 map:1 paddles:1 rental:1 shoreline:1", Counts(Assert.Single(Read(dir.Path)).Text!));
+        string kept = Counts(Assert.Single(Read(dir.Path, options: new ReaderOptions { KeepQuotes = true })).Text!);
+        Assert.Contains("oars:1", kept);
+        Assert.Contains("wrote:1", kept);
+        Assert.Contains("sent:1", kept);
+    }
+
+    [Fact]
+    public void HtmlSentAsTextPlainIsStrippedAsHtml()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("newsletter.eml", """
+            Subject: Weekly digest
+            Content-Type: text/plain; charset=iso-8859-1
+
+            <html><head><style>TABLE.sub { border: solid 1px #000000; }</style></head>
+            <body bgcolor=ffffff><font size=2 face=verdana>Glacier <span class="headline">melt</span> <a href=http://x.org/>report</a></font></body></html>
+            """);
+        Assert.Equal("digest:1 glacier:1 melt:1 report:1 weekly:1", Counts(Assert.Single(Read(dir.Path)).Text!));
+    }
 }

@@ -49,6 +49,7 @@ internal static class EmailText
         var text = new StringBuilder();
         if (!string.IsNullOrWhiteSpace(message.Subject)) text.Append(message.Subject).Append('\n');
         string? body = message.TextBody;
+        if (body is not null && LooksLikeHtml(body)) body = HtmlText.Extract(body);   // HTML sent as text/plain
         if (body is null && message.HtmlBody is { } html) body = HtmlText.Extract(html);
         if (body is not null) AppendBody(body, options.KeepQuotes, text);
         foreach (var attachment in message.Attachments)
@@ -65,6 +66,12 @@ internal static class EmailText
         return text.ToString();
     }
 
+    /// <summary>
+    /// The body's lines, less what quotes an earlier message unless <paramref name="keepQuotes"/>: lines starting with
+    /// <c>&gt;</c>, the attribution line before them (<c>On …, X wrote:</c>), everything from an Outlook-style
+    /// <c>-----Original Message-----</c> on, a <c>----- Forwarded message -----</c> marker, and the header lines of a quoted or forwarded message (<c>From:</c>,
+    /// <c>Sent:</c>, <c>To:</c>, <c>Cc:</c>, <c>Date:</c>; of <c>Subject:</c> only the value is kept).
+    /// </summary>
     private static void AppendBody(string body, bool keepQuotes, StringBuilder text)
     {
         if (keepQuotes)
@@ -72,12 +79,40 @@ internal static class EmailText
             text.Append(body);
             return;
         }
-        foreach (var line in body.AsSpan().EnumerateLines())
+        foreach (var raw in body.AsSpan().EnumerateLines())
         {
-            if (line.TrimStart().StartsWith('>')) continue;
-            text.Append(line).Append('\n');
+            var line = raw.Trim();
+            if (line.StartsWith('>')) continue;
+            if (IsOriginalMessageMarker(line)) break;
+            if (line.EndsWith("wrote:", StringComparison.OrdinalIgnoreCase) || IsForwardMarker(line)) continue;
+            int colon = line.IndexOf(':');
+            if (colon > 0 && QuotedHeaders.GetAlternateLookup<ReadOnlySpan<char>>().Contains(line[..colon]))
+            {
+                if (line[..colon].Equals("subject", StringComparison.OrdinalIgnoreCase)) text.Append(line[(colon + 1)..]).Append('\n');
+                continue;
+            }
+            text.Append(raw).Append('\n');
         }
     }
+
+    /// <summary>Header names whose lines inside a body belong to a quoted or forwarded message.</summary>
+    private static readonly HashSet<string> QuotedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "from", "sent", "to", "cc", "bcc", "date", "subject", "reply-to", "message-id", "in-reply-to", "references",
+    };
+
+    /// <summary><c>-----Original Message-----</c> (Outlook) or <c>----- Original Message -----</c> (Outlook Express).</summary>
+    private static bool IsOriginalMessageMarker(ReadOnlySpan<char> line) =>
+        line.StartsWith("-----", StringComparison.Ordinal) && line.Trim('-').Trim().Equals("Original Message", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary><c>---------- Forwarded message ----------</c>: the forwarded text after it is kept, the marker is not.</summary>
+    private static bool IsForwardMarker(ReadOnlySpan<char> line) =>
+        line.StartsWith("-----", StringComparison.Ordinal) && line.Trim('-').Trim().Equals("Forwarded message", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True when a text/plain body is really an HTML page (it has an html, head or body tag).</summary>
+    private static bool LooksLikeHtml(string body) =>
+        body.Contains("<html", StringComparison.OrdinalIgnoreCase) || body.Contains("<body", StringComparison.OrdinalIgnoreCase)
+        || body.Contains("<head", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when the file starts with an mbox <c>From </c> separator line.</summary>
     public static bool LooksLikeMbox(string path)
