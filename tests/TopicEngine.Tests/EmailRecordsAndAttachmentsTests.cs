@@ -184,6 +184,7 @@ public sealed class EmailRecordsAndAttachmentsTests
             Content-Type: text/plain
 
             Paddles included.
+            URL: http://freshmeat.net/projects/kayak/
             On Mon, 1 Jan 2024, Bob Smith wrote:
             > Are paddles included?
             ---------- Forwarded message ----------

@@ -70,7 +70,8 @@ internal static class EmailText
     /// The body's lines, less what quotes an earlier message unless <paramref name="keepQuotes"/>: lines starting with
     /// <c>&gt;</c>, the attribution line before them (<c>On …, X wrote:</c>), everything from an Outlook-style
     /// <c>-----Original Message-----</c> on, a <c>----- Forwarded message -----</c> marker, and the header lines of a quoted or forwarded message (<c>From:</c>,
-    /// <c>Sent:</c>, <c>To:</c>, <c>Cc:</c>, <c>Date:</c>; of <c>Subject:</c> only the value is kept).
+    /// <c>Sent:</c>, <c>To:</c>, <c>Cc:</c>, <c>Date:</c>; of <c>Subject:</c> only the value is kept). Lines that are only a
+    /// label and a link (<c>URL: http://…</c>, as in feed digests) go with them.
     /// </summary>
     private static void AppendBody(string body, bool keepQuotes, StringBuilder text)
     {
@@ -91,8 +92,20 @@ internal static class EmailText
                 if (line[..colon].Equals("subject", StringComparison.OrdinalIgnoreCase)) text.Append(line[(colon + 1)..]).Append('\n');
                 continue;
             }
+            if (colon > 0 && IsLabelledLink(line, colon)) continue;
             text.Append(raw).Append('\n');
         }
+    }
+
+    /// <summary>A line that is only a one-word label and a link (<c>URL: http://…</c>, <c>Link: www.…</c>), as newsletters and
+    /// feed digests write them: the link is no word, and without it the label is none either.</summary>
+    private static bool IsLabelledLink(ReadOnlySpan<char> line, int colon)
+    {
+        var label = line[..colon];
+        var value = line[(colon + 1)..].Trim();
+        return label.Length <= 20 && !label.ContainsAny(' ', '\t') && !value.ContainsAny(' ', '\t')
+            && (value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+                || value.StartsWith("www.", StringComparison.OrdinalIgnoreCase) || value.StartsWith("<http", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Header names whose lines inside a body belong to a quoted or forwarded message.</summary>
