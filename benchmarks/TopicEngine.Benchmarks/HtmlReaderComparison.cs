@@ -8,7 +8,8 @@ namespace TopicEngine.Benchmarks;
 
 /// <summary>
 /// <c>html-readers DIR [pages]</c>: the two HTML readers issue 11 names, side by side on every .html file under DIR —
-/// AngleSharp's HTML5 parser (<see cref="HtmlText"/>, the default reader) and Lucene.Net's <c>HTMLStripCharFilter</c>.
+/// AngleSharp's HTML5 parser (<see cref="AngleSharpHtmlText"/>, the reader before this comparison) and Lucene.Net's
+/// <c>HTMLStripCharFilter</c> as TopicEngine's <see cref="HtmlText"/> now uses it (plain, and with its cut of hidden elements).
 /// Prints (1) what each keeps of a small page with a title, script, style, entities, attributes and navigation; (2) the
 /// speed of each over the files held in memory (best of 3 rounds, one thread: documents/s, MB/s); (3) the token multisets
 /// each gives under the default analysis, summed over all files, and the terms where they differ most.
@@ -29,7 +30,10 @@ internal static class HtmlReaderComparison
         var files = Directory.EnumerateFiles(args[0], "*.htm*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         var pages = files.Select(File.ReadAllText).ToArray();
         double megabytes = files.Sum(f => new FileInfo(f).Length) / 1e6;
-        var readers = new (string Name, Func<string, string> Read)[] { ("AngleSharp (HtmlText)", HtmlText.Extract), ("Lucene HTMLStripCharFilter", LuceneStrip) };
+        var readers = new (string Name, Func<string, string> Read)[]
+        {
+            ("AngleSharp", AngleSharpHtmlText.Extract), ("Lucene HTMLStripCharFilter", LuceneStrip), ("HtmlText (Lucene + hidden elements cut)", HtmlText.Extract),
+        };
 
         Console.WriteLine("1. a probe page (title, style, script, nav link, entities, attributes, comment, noscript):");
         using var analyzer = new TextAnalyzer(new AnalyzerSettings());
@@ -55,12 +59,16 @@ internal static class HtmlReaderComparison
         var counts = readers.Select(r => Count(pages.Select(r.Read), analyzer)).ToArray();
         for (int i = 0; i < readers.Length; i++)
             Console.WriteLine($"   {readers[i].Name}: {counts[i].Values.Sum():N0} tokens, {counts[i].Count:N0} distinct");
-        var (angle, lucene) = (counts[0], counts[1]);
         int list = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 25;
-        var onlyLucene = lucene.Select(p => (p.Key, More: p.Value - angle.GetValueOrDefault(p.Key))).Where(p => p.More > 0).OrderByDescending(p => p.More).ToList();
-        var onlyAngle = angle.Select(p => (p.Key, More: p.Value - lucene.GetValueOrDefault(p.Key))).Where(p => p.More > 0).OrderByDescending(p => p.More).ToList();
-        Console.WriteLine($"   more tokens from Lucene ({onlyLucene.Sum(p => p.More):N0}): {string.Join(' ', onlyLucene.Take(list).Select(p => $"{p.Key}+{p.More}"))}");
-        Console.WriteLine($"   more tokens from AngleSharp ({onlyAngle.Sum(p => p.More):N0}): {string.Join(' ', onlyAngle.Take(list).Select(p => $"{p.Key}+{p.More}"))}");
+        var angle = counts[0];
+        for (int i = 1; i < readers.Length; i++)
+        {
+            var other = counts[i];
+            var more = other.Select(p => (p.Key, More: p.Value - angle.GetValueOrDefault(p.Key))).Where(p => p.More > 0).OrderByDescending(p => p.More).ToList();
+            var fewer = angle.Select(p => (p.Key, More: p.Value - other.GetValueOrDefault(p.Key))).Where(p => p.More > 0).OrderByDescending(p => p.More).ToList();
+            Console.WriteLine($"   {readers[i].Name} vs AngleSharp: {more.Sum(p => p.More):N0} tokens more ({string.Join(' ', more.Take(list).Select(p => $"{p.Key}+{p.More}"))}), "
+                + $"{fewer.Sum(p => p.More):N0} fewer ({string.Join(' ', fewer.Take(list).Select(p => $"{p.Key}-{p.More}"))})");
+        }
     }
 
     /// <summary>The text Lucene's HTMLStripCharFilter lets through: tags, comments, script and style removed, entities decoded.</summary>
