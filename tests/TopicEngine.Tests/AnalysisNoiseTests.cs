@@ -32,6 +32,14 @@ public sealed class AnalysisNoiseTests
     }
 
     [Fact]
+    public void FilePathsAreNotTermsButSlashedWordsStay()
+    {
+        Assert.Equal(["docs", "installed", "see", "input", "output", "half"],
+            Terms(new AnalyzerSettings(), "docs installed in /usr/share/doc/lame/html/basic.html, see ~/.procmailrc/rules input/output ../lib/x/y.so half 1/2"));
+        Assert.Contains("usr", Terms(new AnalyzerSettings { KeepUrls = true }, "/usr/share/doc"));
+    }
+
+    [Fact]
     public void DottedWordsThatAreNoFileNamesStay()
     {
         Assert.Equal(["os.path", "join", "version"], Terms(new AnalyzerSettings(), "os.path join version 3.12"));

@@ -24,6 +24,29 @@ public sealed class KnowledgeBasePrepareTests
     }
 
     [Fact]
+    public void InferAndUpdateGiveTheSameReadingSummaryAsFit()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("kb/survey.html", KnowledgeBaseReaderTests.Html);
+        dir.Write("kb/cal.eml", KnowledgeBaseReaderTests.Eml());
+        dir.WriteBytes("kb/broken.docx", "PK\u0003\u0004 broken"u8.ToArray());
+        dir.Write("kb/plain.txt", "basalt mirror survey lava");
+        string[] reading = ["--input", dir.File("kb"), "--on-error", "skip"];
+        var fit = CliRun.Run([.. "fit".Split(), .. reading, "--topics", "2", "--min-df", "1", "--max-df", "1", "--holdout", "0", "--passes", "1",
+            "--threads", "1", "--device", "cpu", "--out", dir.File("model")]);
+        var infer = CliRun.Run([.. "infer".Split(), .. reading, "--model", dir.File("model"), "--device", "cpu", "--out", dir.File("theta.parquet")]);
+        var update = CliRun.Run([.. "update".Split(), .. reading, "--model", dir.File("model"), "--holdout", "0", "--passes", "1", "--threads", "1", "--device", "cpu"]);
+        foreach (var (name, (exit, output, error)) in new[] { ("fit", fit), ("infer", infer), ("update", update) })
+        {
+            Assert.True(exit == 0, $"{name}: {error}");
+            var lines = output.Split('\n', StringSplitOptions.TrimEntries);
+            Assert.Contains("documents by type: email 1, html 1, text 1", lines);
+            Assert.Contains("attachments: 1 skipped (--attachments reads html, markdown, pdf, docx, text and e-mail ones)", lines);
+            Assert.Contains("skipped 1 records (unreadable docx 1; first: ", error);
+        }
+    }
+
+    [Fact]
     public void ImagesAndOtherBinaryFilesInAFolderAreSkippedAndCountedNotReadAsText()
     {
         using var dir = new TempDirectory();

@@ -40,10 +40,7 @@ internal sealed class CorpusArgument
         log ??= Console.Out;
         log.WriteLine($"documents: {m.Documents}, tokens: {m.Tokens}, vocabulary: {m.VocabularySize}");
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analysed in {m.Elapsed.TotalSeconds:F1} s ({m.TokensPerSecond:N0} tokens/s)"));
-        if (m.DocumentsByType.Count > 0)
-            log.WriteLine($"documents by type: {m.DescribeTypes()}");
-        if (m.SkippedRecords > 0)
-            Console.Error.WriteLine($"skipped {m.SkippedRecords} records ({m.DescribeSkips()}; first: {m.SkipExamples.FirstOrDefault()})");
+        ReadingLines.Print(m.Reading, log);
     }
 
     /// <summary>Opens or prepares the corpus; dispose the result to remove a temporary preparation. What was opened

@@ -23,13 +23,15 @@ internal sealed class CorpusInputOptions
     };
 
     public Option<string> Format { get; } = new("--format") { Description = $"Input format: {CorpusInput.FormatNames}.", DefaultValueFactory = _ => "auto" };
-    public Option<string> TextField { get; } = new("--text-field", "--field") { Description = "JSONL/Parquet/Lucene field or CSV column holding the text.", DefaultValueFactory = _ => ReaderDefaults.TextField };
+    public Option<string> TextField { get; } = new("--text-field", "--field") { Description = "JSONL/Parquet/Lucene field or CSV column holding the text (or, with --content, the HTML, Markdown or raw e-mail).", DefaultValueFactory = _ => ReaderDefaults.TextField };
     public Option<string?> IdField { get; } = new("--id-field") { Description = "Field or column holding the document key (default: file:line)." };
     public Option<string> LuceneRead { get; } = new("--lucene-read") { Description = "Lucene index: auto (term vectors, else postings, else stored text), term-vectors, postings or stored-text.", DefaultValueFactory = _ => LuceneReadName(ReaderDefaults.LuceneRead) };
     public Option<string> OnErrorOption { get; } = new("--on-error") { Description = "A record that does not parse: fail (stop) or skip (count and report).", DefaultValueFactory = _ => OnErrorName(ReaderDefaults.OnError) };
     public Option<string> Encoding { get; } = new("--encoding") { Description = "utf-8 (strict), latin1, or auto (UTF-8; a text file that is not UTF-8 is read as Latin-1).", DefaultValueFactory = _ => EncodingName(ReaderDefaults.Encoding) };
     public Option<bool> NoCode { get; } = new("--no-code") { Description = $"Markdown: drop code blocks (default: {(ReaderDefaults.MarkdownCode ? "kept" : "dropped")})." };
     public Option<bool> KeepQuotes { get; } = new("--keep-quotes") { Description = $"E-mail: keep quoted reply lines starting with '>' (default: {(ReaderDefaults.KeepQuotes ? "kept" : "dropped")})." };
+    public Option<bool> Attachments { get; } = new("--attachments") { Description = $"E-mail: read attachments that are html, markdown, pdf, docx, text or e-mail into their message's document (default: {(ReaderDefaults.Attachments ? "read" : "skipped and counted")})." };
+    public Option<string> Content { get; } = new("--content") { Description = "What the --text-field of JSONL, CSV/TSV or Parquet records holds: text, html, markdown, or email (raw RFC 822 messages, read as .eml files are). --format email (html, markdown) on such a file is the same.", DefaultValueFactory = _ => ReaderDefaults.Content.ToString().ToLowerInvariant() };
     public Option<string> Language { get; } = new("--language") { Description = "Analysis language: en, de, fr, es.", DefaultValueFactory = _ => AnalyzerDefaults.Language };
     public Option<bool> Stem { get; } = new("--stem") { Description = "Stem words (Porter for English, Lucene's light stemmers otherwise)." };
     public Option<int> NGrams { get; } = new("--ngrams") { Description = "Longest word n-gram to add (1 = words only, 2 adds bigrams, 3 trigrams).", DefaultValueFactory = _ => AnalyzerDefaults.NGrams };
@@ -46,12 +48,13 @@ internal sealed class CorpusInputOptions
         Encoding.AcceptOnlyFromAmong("utf-8", "utf8", "latin1", "auto");
         Language.AcceptOnlyFromAmong([.. AnalyzerSettings.Languages]);
         LuceneRead.AcceptOnlyFromAmong("auto", "term-vectors", "postings", "stored-text");
+        Content.AcceptOnlyFromAmong([.. Enum.GetNames<FieldContent>().Select(n => n.ToLowerInvariant())]);
     }
 
     /// <summary>Adds the input and analysis flags (and, with <paramref name="pruning"/>, the vocabulary flags).</summary>
     public void AddTo(Command command, bool pruning = true)
     {
-        foreach (var option in new Option[] { Input, Format, TextField, IdField, LuceneRead, OnErrorOption, Encoding, NoCode, KeepQuotes, Language, Stem, NGrams, MinLength, KeepUrls, StopWordsFile })
+        foreach (var option in new Option[] { Input, Format, TextField, Content, IdField, LuceneRead, OnErrorOption, Encoding, NoCode, KeepQuotes, Attachments, Language, Stem, NGrams, MinLength, KeepUrls, StopWordsFile })
             command.Add(option);
         if (pruning)
             foreach (var option in new Option[] { MinDf, MaxDf, KeepN })
@@ -61,7 +64,7 @@ internal sealed class CorpusInputOptions
     /// <summary>The input and reader flags only (commands whose analysis settings and vocabulary are a model's).</summary>
     public void AddReaderTo(Command command)
     {
-        foreach (var option in new Option[] { Input, Format, TextField, IdField, LuceneRead, OnErrorOption, Encoding, NoCode, KeepQuotes })
+        foreach (var option in new Option[] { Input, Format, TextField, Content, IdField, LuceneRead, OnErrorOption, Encoding, NoCode, KeepQuotes, Attachments })
             command.Add(option);
     }
 
@@ -115,6 +118,8 @@ internal sealed class CorpusInputOptions
             "stored-text" => LuceneReadStrategy.StoredText,
             _ => LuceneReadStrategy.Auto,
         },
+        Attachments = parseResult.GetValue(Attachments) || ReaderDefaults.Attachments,
+        Content = Enum.Parse<FieldContent>(parseResult.GetValue(Content)!, ignoreCase: true),
     };
 
     /// <summary>The raw input the flags name, or the embedded default (announced on stdout) when there is none.</summary>

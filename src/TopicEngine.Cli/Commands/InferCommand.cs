@@ -53,7 +53,7 @@ internal static class InferCommand
                 $"inferred {r.Documents:N0} documents in {r.Elapsed.TotalSeconds:F1} s on {r.Backend}: {r.DocumentsPerSecond:N0} documents/s"));
             Console.WriteLine(string.Create(invariant,
                 $"tokens: {r.Tokens:N0} known, {r.UnknownTokens:N0} unknown ({(all == 0 ? 0 : 100.0 * r.UnknownTokens / all):F1}%, not in the model's vocabulary)"));
-            if (r.SkippedRecords > 0) Console.Error.WriteLine($"skipped {r.SkippedRecords} records that did not parse");
+            ReadingLines.Print(r.Reading);
             Console.WriteLine($"wrote {r.OutputPath}");
             return 0;
         }, cancellationToken));

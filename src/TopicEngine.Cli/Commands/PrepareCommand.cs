@@ -54,12 +54,7 @@ internal static class PrepareCommand
         Console.WriteLine($"documents: {m.Documents}, tokens: {m.Tokens}, vocabulary: {m.VocabularySize}");
         Console.WriteLine(string.Create(invariant,
             $"time: {m.Elapsed.TotalSeconds:F1} s, {m.TokensPerSecond:N0} tokens/s ({m.TokensBeforePruning:N0} tokens analysed, {m.VocabularySizeBeforePruning:N0} terms before pruning, {m.EmptyDocuments} empty documents)"));
-        if (m.DocumentsByType.Count > 0)
-            Console.WriteLine($"documents by type: {m.DescribeTypes()}");
-        if (m.SkippedRecords > 0)
-            Console.Error.WriteLine($"skipped {m.SkippedRecords} records ({m.DescribeSkips()}; first: {m.SkipExamples.FirstOrDefault()})");
-        if (m.Latin1Files > 0)
-            Console.Error.WriteLine($"read {m.Latin1Files} files that were not valid UTF-8 as Latin-1 (--encoding auto)");
+        ReadingLines.Print(m.Reading);
         Console.WriteLine($"wrote {m.Directory}");
         return 0;
     }

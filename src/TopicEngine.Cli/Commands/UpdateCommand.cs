@@ -71,6 +71,7 @@ internal static class UpdateCommand
                 $"counted {r.NewDocuments:N0} new documents ({r.NewTokens:N0} tokens, {r.NewTerms:N0} new terms) in {r.CountingTime.TotalSeconds:F1} s"));
             Console.WriteLine(string.Create(invariant,
                 $"updated with {r.TrainingDocuments:N0} documents ({r.HeldOutDocuments:N0} held out), {r.Passes} passes, steps {r.StepsBefore} → {r.Steps}, D = {r.CorpusDocuments:N0}, in {r.TrainingTime.TotalSeconds:F1} s on {r.Backend}: {r.TrainingTokens * (double)r.Passes / trainingSeconds:N0} tokens/s"));
+            ReadingLines.Print(r.Reading);
             Console.WriteLine($"wrote {r.ModelDirectory}");
             TrainingSummary.PrintTopicsAndPerplexity(r, topTerms);
             return 0;

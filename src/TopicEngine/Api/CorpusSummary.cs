@@ -32,6 +32,19 @@ public sealed record CorpusSummary(string Directory, long Documents, long Tokens
     /// <summary>Skipped records or files per kind of reason (<c>encrypted PDF</c>, <c>unreadable docx</c>, <c>did not parse</c>, …).</summary>
     public IReadOnlyDictionary<string, long> SkipsByReason { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>E-mail attachments read into their message's document (<c>--attachments</c>).</summary>
+    public long AttachmentsRead { get; init; }
+
+    /// <summary>E-mail attachments not read (all of them without <c>--attachments</c>).</summary>
+    public long AttachmentsSkipped { get; init; }
+
+    /// <summary>What the readers read and skipped, as <c>update</c> and <c>infer</c> report it too.</summary>
+    public ReadingSummary Reading => new()
+    {
+        DocumentsByType = DocumentsByType, SkippedRecords = SkippedRecords, SkipsByReason = SkipsByReason, SkipExamples = SkipExamples,
+        Latin1Files = Latin1Files, AttachmentsRead = AttachmentsRead, AttachmentsSkipped = AttachmentsSkipped,
+    };
+
     /// <summary>One line such as <c>html 120, pdf 3</c> for <see cref="DocumentsByType"/>, empty when there is none.</summary>
     public string DescribeTypes() => string.Join(", ", DocumentsByType.Select(p => $"{p.Key} {p.Value}"));
 

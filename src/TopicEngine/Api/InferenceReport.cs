@@ -13,6 +13,9 @@ public sealed record InferenceReport(long Documents, long Tokens, long UnknownTo
     /// <summary>A caution about the input (e.g. raw text for a model fitted on pre-counted input), or null.</summary>
     public string? Warning { get; init; }
 
+    /// <summary>What the readers read and skipped: documents per type, skips per reason, attachments.</summary>
+    public ReadingSummary Reading { get; init; } = new();
+
     /// <summary>Documents per second of <see cref="Elapsed"/>.</summary>
     public double DocumentsPerSecond => Documents / Math.Max(Elapsed.TotalSeconds, 1e-9);
 }

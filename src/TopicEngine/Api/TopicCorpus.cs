@@ -104,5 +104,7 @@ public static class TopicCorpus
             SkipExamples = skipExamples,
             DocumentsByType = m.DocumentsByType,
             SkipsByReason = m.SkipsByReason,
+            AttachmentsRead = m.AttachmentsRead,
+            AttachmentsSkipped = m.AttachmentsSkipped,
         };
 }

@@ -176,7 +176,11 @@ public sealed class TopicModel : IDisposable
             }
             var request = new InferRequest(_vocabulary, _alpha, Analyzer, sources, outputPath, runner, batchSize, Options.Threads, Options.CredibleLevel);
             var r = await InferJob.RunAsync(request, cancellationToken);
-            return new InferenceReport(r.Documents, r.Tokens, r.UnknownTokens, r.SkippedRecords, r.Backend, r.Elapsed, Path.GetFullPath(outputPath)) { Warning = warning };
+            return new InferenceReport(r.Documents, r.Tokens, r.UnknownTokens, r.Reading.Skipped, r.Backend, r.Elapsed, Path.GetFullPath(outputPath))
+            {
+                Warning = warning,
+                Reading = ReadingSummary.From(r.Reading),
+            };
         }
         finally
         {

@@ -192,6 +192,7 @@ public sealed partial class TopicTrainer
             TrainingSeconds = outcome.TrainingTime.TotalSeconds,
             NewDocuments = outcome.NewDocuments, NewTokens = outcome.NewTokens, NewTerms = outcome.NewTerms, CorpusDocuments = outcome.CorpusDocuments,
             StepsBefore = manifest.Steps, CountingTime = outcome.CountingTime, TrainingTime = outcome.TrainingTime, TotalTime = outcome.TotalTime,
+            Reading = ReadingSummary.From(outcome.Reading),
         };
     }
 

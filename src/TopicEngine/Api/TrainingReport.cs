@@ -71,6 +71,9 @@ public sealed record UpdateReport : TrainingReport
 
     /// <summary>Everything, saving included.</summary>
     public required TimeSpan TotalTime { get; init; }
+
+    /// <summary>What the readers read and skipped in the new documents: documents per type, skips per reason, attachments.</summary>
+    public ReadingSummary Reading { get; init; } = new();
 }
 
 /// <summary>How <see cref="TopicTrainer.UpdateAsync"/> folds new documents into a model (<c>topic-engine update</c>'s flags;

@@ -27,7 +27,8 @@ public enum CorpusFormat
     Pdf,
     /// <summary>Word (.docx) files: paragraphs and tables.</summary>
     Docx,
-    /// <summary>E-mail: .eml (one message) or mbox files: Subject and text body.</summary>
+    /// <summary>E-mail: .eml (one message) or mbox files: Subject and text body. On a JSONL, CSV/TSV or Parquet file: its
+    /// text field holds raw messages (the same as that format with <see cref="ReaderOptions.Content"/> = <see cref="FieldContent.Email"/>).</summary>
     Email,
     /// <summary>A Lucene.Net index folder: one document per live document, the terms of one field (<c>--field</c>).</summary>
     Lucene,
@@ -58,7 +59,15 @@ internal static class CorpusSources
         if (!isDirectory && !File.Exists(input))
             throw new TopicEngineException($"input '{input}' does not exist");
         bool forced = format != CorpusFormat.Auto;
+        if (format is CorpusFormat.Html or CorpusFormat.Markdown or CorpusFormat.Email && !isDirectory && RecordFormat(input) is { } records)
+        {
+            // --format email (html, markdown) on a JSONL, CSV/TSV or Parquet file: its text field holds such documents.
+            options = options with { Content = format switch { CorpusFormat.Html => FieldContent.Html, CorpusFormat.Markdown => FieldContent.Markdown, _ => FieldContent.Email } };
+            format = records;
+        }
         if (format == CorpusFormat.Auto) format = Detect(input, isDirectory);
+        if (options.Content != FieldContent.Text && format is not (CorpusFormat.Jsonl or CorpusFormat.Csv or CorpusFormat.Tsv or CorpusFormat.Parquet))
+            throw new TopicEngineException($"--content {options.Content.ToString().ToLowerInvariant()} reads the text field of JSONL, CSV/TSV or Parquet records, but '{input}' is read as {format.ToString().ToLowerInvariant()}; for files in a folder the extension (or --format) picks the reader");
         return format switch
         {
             // Detected: each file by its extension; --format text: every file as plain text.
@@ -80,7 +89,9 @@ internal static class CorpusSources
     }
 
     /// <summary>The format a path's name or layout implies.</summary>
-    public static CorpusFormat Detect(string input, bool isDirectory)
+    public static CorpusFormat Detect(string input, bool isDirectory) => Detect(input, isDirectory, orNull: false)!.Value;
+
+    private static CorpusFormat? Detect(string input, bool isDirectory, bool orNull)
     {
         if (isDirectory)
             return UciSource.FindDocwordFiles(input).Any() ? CorpusFormat.Uci
@@ -96,12 +107,18 @@ internal static class CorpusSources
             ".dat" => CorpusFormat.Ldac,
             ".txt" or ".text" or ".rst" => CorpusFormat.Text,
             ".html" or ".htm" or ".xhtml" or ".md" or ".markdown" or ".pdf" or ".docx" or ".eml" or ".mbox" => CorpusFormat.Text,
-            _ => throw new TopicEngineException($"cannot tell the format of '{input}' from its name; pass --format ({FormatNames})"),
+            _ => orNull ? null : throw new TopicEngineException($"cannot tell the format of '{input}' from its name; pass --format ({FormatNames})"),
         };
     }
 
     private static string RequireFolder(string input, CorpusFormat format) =>
         System.IO.Directory.Exists(input) ? input : throw new TopicEngineException($"--format {format.ToString().ToLowerInvariant()} reads an index folder, but '{input}' is a file; name the folder");
+
+    /// <summary>The record format (JSONL, CSV, TSV, Parquet) a file's name implies, or null.</summary>
+    private static CorpusFormat? RecordFormat(string input) =>
+        Detect(input, isDirectory: false, orNull: true) is { } format && format is CorpusFormat.Jsonl or CorpusFormat.Csv or CorpusFormat.Tsv or CorpusFormat.Parquet
+            ? format
+            : null;
 
     private static string RequireFile(string input, CorpusFormat format) =>
         File.Exists(input) ? input : throw new TopicEngineException($"--format {format.ToString().ToLowerInvariant()} reads a file, but '{input}' is a folder; name the file");

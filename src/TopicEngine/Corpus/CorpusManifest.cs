@@ -35,6 +35,8 @@ internal sealed record CorpusManifest
     [JsonPropertyName("latin1_files")] public long Latin1Files { get; init; }
     [JsonPropertyName("documents_by_type")] public IReadOnlyDictionary<string, long> DocumentsByType { get; init; } = new Dictionary<string, long>();
     [JsonPropertyName("skips_by_reason")] public IReadOnlyDictionary<string, long> SkipsByReason { get; init; } = new Dictionary<string, long>();
+    [JsonPropertyName("attachments_read")] public long AttachmentsRead { get; init; }
+    [JsonPropertyName("attachments_skipped")] public long AttachmentsSkipped { get; init; }
     [JsonPropertyName("sources")] public IReadOnlyList<CorpusSourceInfo> Sources { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };

@@ -101,6 +101,8 @@ internal sealed class CorpusPreparer
                 Latin1Files = report.Latin1Files,
                 DocumentsByType = new SortedDictionary<string, long>(report.DocumentsByType, StringComparer.Ordinal),
                 SkipsByReason = new SortedDictionary<string, long>(report.SkipsByReason, StringComparer.Ordinal),
+                AttachmentsRead = report.AttachmentsRead,
+                AttachmentsSkipped = report.AttachmentsSkipped,
                 Sources = sources.Select(s => new CorpusSourceInfo(s.Path, s.Format.ToString().ToLowerInvariant(), s.Description)).ToList(),
             };
             manifest.Write(Path.Combine(temp, CorpusManifest.FileName));

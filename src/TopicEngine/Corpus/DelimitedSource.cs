@@ -61,7 +61,8 @@ internal sealed class DelimitedSource : CorpusSource
                 continue;
             }
             string key = idColumn >= 0 ? reader.GetString(idColumn) : $"{name}:{line}";
-            yield return SourceDocument.FromText(key, origin, reader.GetString(textColumn));
+            if (FieldText.Read(reader.GetString(textColumn), _options, origin, report) is { } text)
+                yield return SourceDocument.FromText(key, origin, text);
         }
     }
 

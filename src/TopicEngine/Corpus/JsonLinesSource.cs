@@ -64,7 +64,7 @@ internal sealed class JsonLinesSource : CorpusSource
                 }
                 key = idValue.ValueKind == JsonValueKind.String ? idValue.GetString()! : idValue.GetRawText();
             }
-            return SourceDocument.FromText(key, origin, text);
+            return FieldText.Read(text, _options, origin, report) is { } read ? SourceDocument.FromText(key, origin, read) : null;
         }
     }
 

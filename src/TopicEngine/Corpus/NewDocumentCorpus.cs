@@ -17,14 +17,14 @@ internal sealed class NewDocumentCorpus : IBatchSource
 {
     private readonly string _path;
 
-    private NewDocumentCorpus(string path, CorpusFile.Header header, Vocabulary vocabulary, int newTerms, long skipped)
+    private NewDocumentCorpus(string path, CorpusFile.Header header, Vocabulary vocabulary, int newTerms, ReadReport report)
     {
         _path = path;
         DocumentCount = checked((int)header.Documents);
         TokenCount = header.Tokens;
         Vocabulary = vocabulary;
         NewTerms = newTerms;
-        SkippedRecords = skipped;
+        Report = report;
     }
 
     public int DocumentCount { get; }
@@ -41,7 +41,10 @@ internal sealed class NewDocumentCorpus : IBatchSource
     public int NewTerms { get; }
 
     /// <summary>Records skipped under <c>--on-error skip</c> (in the counting pass).</summary>
-    public long SkippedRecords { get; }
+    public long SkippedRecords => Report.Skipped;
+
+    /// <summary>What the readers read and skipped in the counting pass (documents per type, skips per reason).</summary>
+    public ReadReport Report { get; }
 
     public IEnumerable<SparseBatch> ReadBatches(int batchSize)
     {
@@ -117,7 +120,7 @@ internal sealed class NewDocumentCorpus : IBatchSource
                 throw new TopicEngineException($"no new documents in {string.Join(", ", sources.Select(s => s.Path))}{(readReport.Skipped > 0 ? $" (all {readReport.Skipped} records were skipped)" : "")}");
             writer.Complete(grown.Count);
         }
-        return new NewDocumentCorpus(path, CorpusFile.ReadHeader(path), grown, newTerms, readReport.Skipped);
+        return new NewDocumentCorpus(path, CorpusFile.ReadHeader(path), grown, newTerms, readReport);
     }
 
     /// <summary>

@@ -48,7 +48,8 @@ internal sealed class ParquetTextSource : CorpusSource
                         report.Bad(_options.OnError, $"{origin}: null in id column '{idField!.Name}'");
                         continue;
                     }
-                    yield return SourceDocument.FromText(key, origin, texts[i] ?? "");
+                    if (FieldText.Read(texts[i] ?? "", _options, origin, report) is { } text)
+                        yield return SourceDocument.FromText(key, origin, text);
                 }
             }
         }

@@ -31,6 +31,18 @@ public enum LuceneReadStrategy
     Postings,
     /// <summary>The field's stored text, analysed with the analyzer settings.</summary>
     StoredText,
+
+/// <summary>What the text field of a record (JSONL, CSV/TSV, Parquet) holds (<c>--content</c>).</summary>
+public enum FieldContent
+{
+    /// <summary>Plain text, analysed as it is (the default).</summary>
+    Text,
+    /// <summary>An HTML page: read as an .html file is (title and visible text).</summary>
+    Html,
+    /// <summary>Markdown: read as an .md file is (link targets dropped).</summary>
+    Markdown,
+    /// <summary>A raw RFC 822 message: read as an .eml file is (Subject and text bodies, MIME decoded, other headers dropped).</summary>
+    Email,
 }
 
 /// <summary>Options shared by every corpus reader.</summary>
@@ -57,6 +69,14 @@ public sealed record ReaderOptions
     /// <summary>Lucene index: how the field's terms are read (<c>--lucene-read</c>). Default: auto (term vectors, else postings,
     /// else the stored text).</summary>
     public LuceneReadStrategy LuceneRead { get; init; } = LuceneReadStrategy.Auto;
+
+    /// <summary>E-mail: read attachments of the types a folder reader knows (HTML, Markdown, PDF, Word .docx, plain text,
+    /// attached messages) and append their text to the message's document (<c>--attachments</c>). Default: false, they are
+    /// skipped and counted.</summary>
+    public bool Attachments { get; init; }
+
+    /// <summary>What the <see cref="TextField"/> of a JSONL, CSV/TSV or Parquet record holds (<c>--content</c>). Default: plain text.</summary>
+    public FieldContent Content { get; init; } = FieldContent.Text;
 }
 
 /// <summary>What readers skipped or decoded specially, reported at the end of a pass. Not thread-safe: readers run on one thread.</summary>
@@ -91,6 +111,16 @@ internal sealed class ReadReport
     public void Read(string type) => DocumentsByType[type] = DocumentsByType.GetValueOrDefault(type) + 1;
 
     public void FellBackToLatin1() => Latin1Files++;
+
+    /// <summary>E-mail attachments read into their message's document (<c>--attachments</c>).</summary>
+    public long AttachmentsRead { get; private set; }
+
+    /// <summary>E-mail attachments not read: all of them without <c>--attachments</c>; with it, those of other types or unreadable.</summary>
+    public long AttachmentsSkipped { get; private set; }
+
+    public void AttachmentRead() => AttachmentsRead++;
+
+    public void AttachmentSkipped() => AttachmentsSkipped++;
 
     /// <summary>Either fails with <paramref name="reason"/> or counts it, as <paramref name="onError"/> says.</summary>
     public void Bad(OnError onError, string reason, string kind = "did not parse")

@@ -88,7 +88,7 @@ internal sealed class TextFileSource : CorpusSource
         {
             mbox = InputFiles.NameWithoutGzip(file).EndsWith(".mbox", StringComparison.OrdinalIgnoreCase) || EmailText.LooksLikeMbox(file);
             stream = InputFiles.OpenRead(file);
-            messages = EmailText.Messages(stream, mbox, _options.KeepQuotes).GetEnumerator();
+            messages = EmailText.Messages(stream, mbox, _options, report).GetEnumerator();
         }
         catch (Exception e) when (e is not (TopicEngineException or OperationCanceledException or OutOfMemoryException))
         {
@@ -130,7 +130,7 @@ internal sealed class TextFileSource : CorpusSource
         return buffer.ToArray();
     }
 
-    private static string FirstLine(string message)
+    internal static string FirstLine(string message)
     {
         var line = message.AsSpan().Trim();
         int end = line.IndexOfAny('\r', '\n');

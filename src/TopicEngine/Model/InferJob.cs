@@ -31,10 +31,10 @@ internal sealed record InferRequest(
 /// <param name="Documents">Documents written.</param>
 /// <param name="Tokens">Tokens the model knows, over all documents (the token_count column summed).</param>
 /// <param name="UnknownTokens">Tokens dropped because the vocabulary lacks their term.</param>
-/// <param name="SkippedRecords">Records the readers skipped (<c>--on-error skip</c>).</param>
+/// <param name="Reading">What the readers read and skipped (documents per type, skips per reason).</param>
 /// <param name="Backend">The backend's name.</param>
 /// <param name="Elapsed">Wall time.</param>
-internal sealed record InferOutcome(long Documents, long Tokens, long UnknownTokens, long SkippedRecords, string Backend, TimeSpan Elapsed);
+internal sealed record InferOutcome(long Documents, long Tokens, long UnknownTokens, ReadReport Reading, string Backend, TimeSpan Elapsed);
 
 /// <summary>
 /// <c>topic-engine infer</c> end to end: new documents stream through the model's analyzer in batches
@@ -72,6 +72,6 @@ internal static class InferJob
                 throw new TopicEngineException($"no documents in {string.Join(", ", request.Sources.Select(s => s.Path))}");
             await writer.CompleteAsync(cancellationToken);
         }
-        return new InferOutcome(documents, tokens, builder.UnknownTokens, report.Skipped, request.Runner.Backend.Name, clock.Elapsed);
+        return new InferOutcome(documents, tokens, builder.UnknownTokens, report, request.Runner.Backend.Name, clock.Elapsed);
     }
 }

@@ -37,8 +37,9 @@ internal sealed record UpdateRequest(
 /// <param name="CountingTime">Analysis and counting of the new documents.</param>
 /// <param name="TrainingTime">New rows, SVI steps.</param>
 /// <param name="TotalTime">Everything, saving included.</param>
+/// <param name="Reading">What the readers read and skipped in the new documents.</param>
 internal sealed record UpdateOutcome(TrainingResult Result, ModelSnapshot Snapshot, int NewDocuments, long NewTokens, int NewTerms,
-    long CorpusDocuments, TimeSpan CountingTime, TimeSpan TrainingTime, TimeSpan TotalTime);
+    long CorpusDocuments, TimeSpan CountingTime, TimeSpan TrainingTime, TimeSpan TotalTime, ReadReport Reading);
 
 /// <summary>
 /// Incremental online SVI (<c>topic-engine update</c>): folds new documents, and optionally new words, into a
@@ -115,6 +116,6 @@ internal static class UpdateJob
                     await writer.WriteAsync(batch, ct);
             }, cancellationToken);
         return new UpdateOutcome(result, snapshot, corpus.DocumentCount, corpus.TokenCount, corpus.NewTerms, d,
-            countingTime, trainingTime, total.Elapsed);
+            countingTime, trainingTime, total.Elapsed, corpus.Report);
     }
 }

@@ -40,6 +40,10 @@ internal sealed class AnalysisChain : Analyzer
         return combined.AsReadOnly();
     }
 
+    /// <summary>Before tokenization: file-system paths blanked out (unless URLs and file names are kept).</summary>
+    protected override TextReader InitReader(string fieldName, TextReader reader) =>
+        _settings.KeepUrls ? reader : FilePathCharFilter.Create(reader);
+
     /// <summary>The whole chain, top to bottom; the per-language steps follow Lucene's own language analyzers.</summary>
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
