@@ -31,6 +31,7 @@ public enum LuceneReadStrategy
     Postings,
     /// <summary>The field's stored text, analysed with the analyzer settings.</summary>
     StoredText,
+}
 
 /// <summary>What the text field of a record (JSONL, CSV/TSV, Parquet) holds (<c>--content</c>).</summary>
 public enum FieldContent
