@@ -91,8 +91,8 @@ public sealed class ComputeDevice : IDisposable
     }
 
     /// <summary>Bytes one fit holds for V = <paramref name="vocabularySize"/>, K = <paramref name="topics"/> on this device:
-    /// on a GPU, device memory (λ, expElogβ, statistics); on the CPU, host memory (λ, expElogβ and one statistics buffer shared
-    /// by the <paramref name="threads"/> workers, 0 = all cores).</summary>
+    /// on a GPU, device memory (λ, expElogβ, statistics); on the CPU, host memory (λ, expElogβ and one statistics buffer per
+    /// worker of <paramref name="threads"/>, 0 = all cores).</summary>
     public long ModelBytes(int vocabularySize, int topics, int threads = 0) => Kind == "cpu"
         ? CpuBackend.ModelBytes(vocabularySize, topics, threads == 0 ? Environment.ProcessorCount : threads)
         : GpuBackend.ModelBytes(vocabularySize, topics);

@@ -19,20 +19,20 @@ internal sealed partial class CpuBackend
     {
         private readonly int _k;
         private readonly CpuMathMode _mode;
-        private readonly LazyLambda _lambda;     // λ (owned by the backend, read-only here)
+        private readonly float[] _lambda;        // λ: V×K, term-major (owned by the backend, read-only here)
         private readonly float[] _expElogBeta;   // V×K, term-major
         private readonly int[] _stamps;          // per term: the version its row was computed at
         private double[] _psiSums = [];          // ψ(Σ_w λ_kw)
         private float[] _psiSumsFloat = [];
         private int _version;
 
-        public ExpElogBetaRows(LazyLambda lambda, int topics, CpuMathMode mode)
+        public ExpElogBetaRows(float[] lambda, int vocabularySize, int topics, CpuMathMode mode)
         {
             _k = topics;
             _mode = mode;
             _lambda = lambda;
-            _expElogBeta = new float[lambda.Values.Length];
-            _stamps = new int[lambda.VocabularySize];
+            _expElogBeta = new float[lambda.Length];
+            _stamps = new int[vocabularySize];
         }
 
         /// <summary>Marks every row stale; <paramref name="rowSums"/> are Σ_w λ_kw of the current λ.</summary>
@@ -53,16 +53,16 @@ internal sealed partial class CpuBackend
                 return;
             }
             // computed in the caller's buffer, so the shared row only ever receives finished values
-            _lambda.CurrentRow(w, destination);   // the row's up-to-date λ (pending decay applied)
+            var lambda = _lambda.AsSpan(w * _k, _k);
             if (_mode == CpuMathMode.Fast)
             {
-                SpecialFunctions.Digamma(destination, destination);
+                SpecialFunctions.Digamma(lambda, destination);
                 TensorPrimitives.Subtract(destination, _psiSumsFloat, destination);
                 TensorPrimitives.Exp(destination, destination);
             }
             else
             {
-                for (int t = 0; t < _k; t++) destination[t] = (float)Math.Exp(SpecialFunctions.Digamma((double)destination[t]) - _psiSums[t]);
+                for (int t = 0; t < _k; t++) destination[t] = (float)Math.Exp(SpecialFunctions.Digamma((double)lambda[t]) - _psiSums[t]);
             }
             destination.CopyTo(row);
             Volatile.Write(ref _stamps[w], _version);

@@ -19,21 +19,16 @@ internal enum CpuMathMode
 /// <summary>
 /// The no-GPU production backend: float32, SIMD through <see cref="TensorPrimitives"/>, documents
 /// in parallel over a fixed number of workers.
-/// <para>Determinism: a batch's documents are split into <c>min(threads, D)</c> contiguous ranges for the
-/// local steps (γ of a document does not depend on its worker). The statistics are one shared V×K buffer
-/// filled afterwards by terms: worker w owns a contiguous range of the batch's distinct terms and adds
-/// each document's share in document order, so every s_kw is summed in the same order whatever the
-/// thread count; row sums reduce over fixed chunks of terms in chunk order. So the same input and seed
-/// give byte-identical λ on any number of threads.</para>
+/// <para>Determinism: a batch's documents are split into <c>min(threads, D)</c> contiguous ranges,
+/// worker w always takes range w; each worker adds its statistics into its own V×K buffer; the
+/// global step sums the buffers in worker order and reduces row sums over fixed chunks of terms in
+/// chunk order. So the same input, seed and thread count give byte-identical λ.</para>
 /// <para>Local step: a document gathers its rows of expElogβ into a W_d×K scratch once; every
 /// iteration is then two small mat-vec products, φnorm = E·exp(Elogθ) and acc = Eᵀ(n/φnorm).
 /// Scratch is rented per worker per call, never per document. Calls without statistics touch
 /// no shared mutable state and are thread-safe.</para>
-/// <para>Global step: lazy (<see cref="LazyLambda"/>): only the rows of the terms the batches since the
-/// last step touched are updated, the others' decay towards η is applied when they are next read;
-/// ψ and exp are deferred to the rows the next batches touch (<see cref="ExpElogBetaRows"/>).
-/// Memory: λ, expElogβ and the statistics (3·V·K floats) whatever the thread count, plus per
-/// worker a document's scratch and per batch exp(Elogθ) (D_B×K) and one ratio per non-zero.
+/// <para>Global step: the λ update and row sums, dense and vectorised over V×K, parallel over chunks of
+/// terms; ψ and exp are deferred to the rows the next batches touch (<see cref="ExpElogBetaRows"/>).
 /// See benchmarks/TopicEngine.Benchmarks/CpuBackendBenchmarks.cs for measurements.</para>
 /// </summary>
 internal sealed partial class CpuBackend : ILdaBackend
@@ -42,12 +37,9 @@ internal sealed partial class CpuBackend : ILdaBackend
     private const int TermChunk = 256;
 
     private readonly int _threads;
-    private LazyLambda? _lambda;              // λ: V×K, term-major, with the decay of untouched rows pending
+    private float[] _lambda = [];             // λ: V×K, term-major
     private ExpElogBetaRows? _expElogBeta;    // exp(ψ(λ_kw) − ψ(Σ_w λ_kw)): V×K, term-major, rows refreshed on use
-    private float[]? _statistics;             // Σ_d (n_dw / φnorm_dw) exp(Elogθ_d) per term: V×K, term-major, shared by all workers;
-                                              // the global step multiplies a row by its expElogβ to get s_kw
-    private int[] _touchedMark = [];          // per term: 1 when its statistics row holds something
-    private readonly List<int> _touched = []; // the terms with statistics since the last global step
+    private readonly float[]?[] _statistics;  // per worker s: V×K, term-major, allocated on first use
     private readonly ConcurrentBag<DocumentScratch> _scratchPool = new();
 
     /// <param name="topics">K.</param>
@@ -59,6 +51,7 @@ internal sealed partial class CpuBackend : ILdaBackend
         if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), "threads must be 0 (all cores) or positive.");
         Topics = topics;
         _threads = threads == 0 ? Environment.ProcessorCount : threads;
+        _statistics = new float[]?[_threads];
         MathMode = mathMode;
     }
 
@@ -66,11 +59,10 @@ internal sealed partial class CpuBackend : ILdaBackend
     public int Topics { get; }
     public int VocabularySize { get; private set; }
 
-    /// <summary>Host bytes the backend allocates for V = <paramref name="vocabularySize"/>, K = <paramref name="topics"/>:
-    /// λ, expElogβ and the shared statistics (V×K floats each) and per term a stamp, a mark and the lazy step's two doubles.
-    /// The same for any number of workers (<paramref name="threads"/> only adds K-sized scratch).</summary>
+    /// <summary>Host bytes the backend allocates for V = <paramref name="vocabularySize"/>, K = <paramref name="topics"/> and
+    /// <paramref name="threads"/> workers: λ and expElogβ plus one statistics buffer per worker (all V×K floats).</summary>
     internal static long ModelBytes(int vocabularySize, int topics, int threads) =>
-        3L * vocabularySize * topics * sizeof(float) + (long)vocabularySize * (2 * sizeof(int) + 2 * sizeof(double));
+        (2L + threads) * vocabularySize * topics * sizeof(float) + (long)vocabularySize * sizeof(int);
 
     /// <summary>Number of workers.</summary>
     public int Threads => _threads;
@@ -83,80 +75,37 @@ internal sealed partial class CpuBackend : ILdaBackend
         if (vocabularySize < 0 || lambda.Length != (long)vocabularySize * Topics)
             throw new ArgumentException("lambda must have V×K entries.", nameof(lambda));
         VocabularySize = vocabularySize;
-        _lambda = new LazyLambda(lambda.ToArray(), vocabularySize, Topics, _threads);
-        _expElogBeta = new ExpElogBetaRows(_lambda, Topics, MathMode);
-        if (_statistics is { } s && s.Length != _lambda.Values.Length) _statistics = null;
-        if (_statistics is not null) Array.Clear(_statistics);
-        _touchedMark = new int[vocabularySize];
-        _touched.Clear();
-        _expElogBeta.Invalidate(_lambda.RowSums);
+        _lambda = lambda.ToArray();
+        _expElogBeta = new ExpElogBetaRows(_lambda, vocabularySize, Topics, MathMode);
+        for (int w = 0; w < _statistics.Length; w++)
+            if (_statistics[w] is { } s)
+                if (s.Length == _lambda.Length) Array.Clear(s);
+                else _statistics[w] = null;
+        var partial = new double[Chunks(vocabularySize) * Topics];
+        Parallel.For(0, Chunks(vocabularySize), ParallelOptionsForThreads, c =>
+        {
+            int start = c * TermChunk * Topics, end = Math.Min(vocabularySize, (c + 1) * TermChunk) * Topics;
+            AddColumnSums(_lambda.AsSpan(start, end - start), partial.AsSpan(c * Topics, Topics));
+        });
+        _expElogBeta.Invalidate(RowSums(partial));
     }
 
     /// <summary>λ as the backend holds it (V×K, term-major), read-only and without a copy; valid until the next
-    /// <see cref="SetLambda"/> or <see cref="GlobalStep"/>. Brings every row up to date first (<see cref="Synchronize"/>).</summary>
-    internal ReadOnlySpan<float> Lambda
-    {
-        get
-        {
-            Synchronize();
-            return _lambda is null ? [] : _lambda.Values;
-        }
-    }
-
-    /// <summary>Every row of λ brought up to date (<see cref="LazyLambda.Flush"/>), the row sums summed afresh and expElogβ
-    /// invalidated: the state <see cref="SetLambda"/> with this λ gives, i.e. what a fit resumed from a checkpoint taken
-    /// now starts from. The trainer calls it at every point where a checkpoint may be taken.</summary>
-    public void Synchronize()
-    {
-        if (_lambda is null || _lambda.IsCanonical) return;
-        _lambda.Flush();
-        _expElogBeta!.Invalidate(_lambda.RowSums);
-    }
-
-    /// <summary>The current λ without changing the backend's state (so reading λ never changes the fit): the stored rows
-    /// when none has decay pending, else the up-to-date rows written into the statistics buffer (when it is empty, as
-    /// after every global step) or a temporary array. Hand it back with <see cref="ReleaseLambda"/>.</summary>
-    private float[] BorrowLambda()
-    {
-        if (_lambda is null) return [];
-        if (_lambda.IsCanonical) return _lambda.Values;
-        var buffer = _touched.Count == 0 ? (_statistics ??= new float[_lambda.Values.Length]) : new float[_lambda.Values.Length];
-        _lambda.CopyCurrent(buffer);
-        return buffer;
-    }
-
-    private void ReleaseLambda(float[] borrowed)
-    {
-        if (ReferenceEquals(borrowed, _statistics)) Array.Clear(borrowed);
-    }
+    /// <see cref="SetLambda"/> or <see cref="GlobalStep"/>.</summary>
+    internal ReadOnlySpan<float> Lambda => _lambda;
 
     public void GetLambda(Span<float> lambda)
     {
-        if (_lambda is null) return;
-        if (lambda.Length < _lambda.Values.Length) throw new ArgumentException("lambda must hold V×K entries.", nameof(lambda));
-        for (int w = 0; w < VocabularySize; w++) _lambda.CurrentRow(w, lambda.Slice(w * Topics, Topics));
+        if (lambda.Length < _lambda.Length) throw new ArgumentException("lambda must hold V×K entries.", nameof(lambda));
+        _lambda.CopyTo(lambda);
     }
 
-    public double TopicWordBound(float eta)
-    {
-        var lambda = BorrowLambda();
-        try { return LdaMath.TopicWordBound(lambda, VocabularySize, Topics, eta, _threads); }
-        finally { ReleaseLambda(lambda); }
-    }
+    public double TopicWordBound(float eta) => LdaMath.TopicWordBound(_lambda, VocabularySize, Topics, eta, _threads);
 
-    public double SumElogBeta()
-    {
-        var lambda = BorrowLambda();
-        try { return DirichletPriors.SumElogBeta(lambda, VocabularySize, Topics, _threads); }
-        finally { ReleaseLambda(lambda); }
-    }
+    public double SumElogBeta() => DirichletPriors.SumElogBeta(_lambda, VocabularySize, Topics, _threads);
 
-    public double CompletionLogLikelihood(SparseBatch scored, ReadOnlySpan<float> gamma)
-    {
-        var lambda = BorrowLambda();
-        try { return LdaMath.CompletionLogLikelihood(lambda, VocabularySize, Topics, scored, gamma); }
-        finally { ReleaseLambda(lambda); }
-    }
+    public double CompletionLogLikelihood(SparseBatch scored, ReadOnlySpan<float> gamma) =>
+        LdaMath.CompletionLogLikelihood(_lambda, VocabularySize, Topics, scored, gamma);
 
     public LocalStepResult LocalStep(SparseBatch batch, ReadOnlySpan<float> alpha, LocalStepOptions options,
         Span<float> gamma, bool accumulateStatistics, bool computeBound)
@@ -170,27 +119,29 @@ internal sealed partial class CpuBackend : ILdaBackend
         BatchTermIds.Check(batch, VocabularySize, $"local step on {Name}");
 
         int workers = Math.Min(_threads, docs);
+        if (accumulateStatistics)
+            for (int w = 0; w < workers; w++) _statistics[w] ??= new float[_lambda.Length];
+
         var alphaArray = alpha.ToArray();
         double alphaSum = 0, logGammaAlphaSum = 0;
         foreach (var a in alphaArray) { alphaSum += a; logGammaAlphaSum += SpecialFunctions.LogGamma((double)a); }
         var gammaOut = ArrayPool<float>.Shared.Rent(docs * k);
-        float[]? expElogTheta = accumulateStatistics ? ArrayPool<float>.Shared.Rent(docs * k) : null;
-        float[]? ratios = accumulateStatistics ? ArrayPool<float>.Shared.Rent(Math.Max(1, batch.NonZeroCount)) : null;
         var iterations = new long[workers];
         var bounds = new double[workers];
         try
         {
             var step = new DocumentEStep(batch, alphaArray, options, _expElogBeta!, gammaOut, k, MathMode, computeBound,
-                SpecialFunctions.LogGamma(alphaSum) - logGammaAlphaSum, expElogTheta, ratios);
+                SpecialFunctions.LogGamma(alphaSum) - logGammaAlphaSum);
             void RunWorker(int w)
             {
                 int first = (int)((long)docs * w / workers), end = (int)((long)docs * (w + 1) / workers);
                 int longest = 0;
                 for (int d = first; d < end; d++) longest = Math.Max(longest, batch.DocumentOffsets[d + 1] - batch.DocumentOffsets[d]);
                 var scratch = RentScratch(longest);
+                var statistics = accumulateStatistics ? _statistics[w] : null;
                 long its = 0;
                 double bound = 0;
-                for (int d = first; d < end; d++) its += step.Invoke(d, scratch, ref bound);
+                for (int d = first; d < end; d++) its += step.Invoke(d, scratch, statistics, ref bound);
                 iterations[w] = its;
                 bounds[w] = bound;
                 _scratchPool.Add(scratch);
@@ -198,71 +149,15 @@ internal sealed partial class CpuBackend : ILdaBackend
             if (workers == 1) RunWorker(0);
             else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, RunWorker);
             gammaOut.AsSpan(0, docs * k).CopyTo(gamma);
-            if (accumulateStatistics) AddStatistics(batch, expElogTheta!, ratios!);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(gammaOut);
-            if (expElogTheta is not null) ArrayPool<float>.Shared.Return(expElogTheta);
-            if (ratios is not null) ArrayPool<float>.Shared.Return(ratios);
         }
         long totalIterations = 0;
         double totalBound = 0;
         for (int w = 0; w < workers; w++) { totalIterations += iterations[w]; totalBound += bounds[w]; }
         return new LocalStepResult(docs, batch.TokenCount, totalIterations, computeBound ? totalBound : double.NaN);
-    }
-
-    /// <summary>
-    /// Adds the batch's share Σ_d (n_dw / φnorm_dw) exp(Elogθ_d) into the shared statistics, by terms: the batch's
-    /// distinct terms (ascending) are split into contiguous ranges, one per worker, and each worker walks the documents
-    /// in order adding the non-zeros of its range. Every row is thus summed in document order on any thread count.
-    /// </summary>
-    private void AddStatistics(SparseBatch batch, float[] expElogTheta, float[] ratios)
-    {
-        int k = Topics, docs = batch.DocumentCount;
-        _statistics ??= new float[_lambda!.Values.Length];
-        var statistics = _statistics;
-        foreach (int w in batch.TermIds)
-            if (_touchedMark[w] == 0) { _touchedMark[w] = 1; _touched.Add(w); }
-        var terms = batch.TermIds.ToArray();
-        Array.Sort(terms);
-        int distinct = 0;
-        for (int i = 0; i < terms.Length; i++)
-            if (i == 0 || terms[i] != terms[i - 1]) terms[distinct++] = terms[i];
-        int workers = Math.Max(1, Math.Min(_threads, distinct / 64));
-        void RunRange(int r)
-        {
-            int lo = terms[(int)((long)distinct * r / workers)];
-            int hi = r == workers - 1 ? int.MaxValue : terms[(int)((long)distinct * (r + 1) / workers)];
-            for (int d = 0; d < docs; d++)
-            {
-                int offset = batch.DocumentOffsets[d], length = batch.DocumentOffsets[d + 1] - offset;
-                var ids = batch.TermIds.AsSpan(offset, length);
-                int i = lo <= (length == 0 ? 0 : ids[0]) ? 0 : LowerBound(ids, lo);
-                if (i >= length || ids[i] >= hi) continue;
-                var theta = expElogTheta.AsSpan(d * k, k);
-                for (; i < length && ids[i] < hi; i++)
-                {
-                    var target = statistics.AsSpan(ids[i] * k, k);
-                    TensorPrimitives.MultiplyAdd(theta, ratios[offset + i], target, target);
-                }
-            }
-        }
-        if (distinct == 0) return;
-        if (workers == 1) RunRange(0);
-        else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, RunRange);
-    }
-
-    /// <summary>First index of <paramref name="ids"/> (ascending) holding a value ≥ <paramref name="value"/>.</summary>
-    private static int LowerBound(ReadOnlySpan<int> ids, int value)
-    {
-        int lo = 0, hi = ids.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (ids[mid] < value) lo = mid + 1; else hi = mid;
-        }
-        return lo;
     }
 
     /// <summary>
@@ -281,7 +176,7 @@ internal sealed partial class CpuBackend : ILdaBackend
         var step = new DocumentEStep(null, alpha, options, _expElogBeta!, [], k, MathMode, computeBound: false, 0);
         var scratch = RentScratch(termIds.Length);
         double bound = 0;
-        try { return (int)step.Invoke(termIds, counts, gamma[..k], scratch, default, default, ref bound); }
+        try { return (int)step.Invoke(termIds, counts, gamma[..k], scratch, null, ref bound); }
         finally { _scratchPool.Add(scratch); }
     }
 
@@ -294,39 +189,59 @@ internal sealed partial class CpuBackend : ILdaBackend
 
     public void GlobalStep(float rho, float eta, float scale)
     {
-        int k = Topics;
-        _statistics ??= new float[_lambda!.Values.Length];
-        var statistics = _statistics;
-        var terms = _touched.ToArray();
-        Array.Sort(terms);
-        // s_kw = expElogβ_kw · Σ_d (n_dw / φnorm_dw) exp(Elogθ_dk); the rows are current (no step since the local steps)
-        Parallel.For(0, (terms.Length + TermChunk - 1) / TermChunk, ParallelOptionsForThreads, c =>
+        int k = Topics, v = VocabularySize, chunks = Chunks(v);
+        var statistics = _statistics.Where(s => s is not null).Cast<float[]>().ToArray(); // worker order
+        var partial = new double[chunks * k];
+        Parallel.For(0, chunks, ParallelOptionsForThreads, c =>
         {
-            var row = ArrayPool<float>.Shared.Rent(k);
-            int end = Math.Min(terms.Length, (c + 1) * TermChunk);
-            for (int i = c * TermChunk; i < end; i++)
+            int start = c * TermChunk * k, length = Math.Min(v, (c + 1) * TermChunk) * k - start;
+            var merged = ArrayPool<float>.Shared.Rent(length);
+            var s = merged.AsSpan(0, length);
+            s.Clear();
+            foreach (var worker in statistics)
             {
-                int w = terms[i];
-                _expElogBeta!.CopyRow(w, row.AsSpan(0, k));
-                var s = statistics.AsSpan(w * k, k);
-                TensorPrimitives.Multiply(s, row.AsSpan(0, k), s);
-                _touchedMark[w] = 0;
+                var rows = worker.AsSpan(start, length);
+                TensorPrimitives.Add(s, rows, s);
+                rows.Clear();
             }
-            ArrayPool<float>.Shared.Return(row);
+            // λ ← (1 − ρ) λ + ρ (η + scale · s)   (Hoffman et al. 2010, eq. 7)
+            var lambda = _lambda.AsSpan(start, length);
+            TensorPrimitives.Multiply(s, rho * scale, s);
+            TensorPrimitives.Add(s, rho * eta, s);
+            TensorPrimitives.MultiplyAdd(lambda, 1 - rho, s, lambda);
+            ArrayPool<float>.Shared.Return(merged);
+            AddColumnSums(lambda, partial.AsSpan(c * k, k));
         });
-        _touched.Clear();
-        // λ ← (1 − ρ) λ + ρ (η + scale · s)   (Hoffman et al. 2010, eq. 7), lazily for the terms without statistics
-        _lambda!.Step(terms, statistics, rho, eta, scale);
-        _expElogBeta!.Invalidate(_lambda.RowSums);
+        _expElogBeta!.Invalidate(RowSums(partial));
     }
 
     private ParallelOptions ParallelOptionsForThreads => new() { MaxDegreeOfParallelism = _threads };
 
+    private static int Chunks(int vocabularySize) => (vocabularySize + TermChunk - 1) / TermChunk;
+
+    /// <summary>Adds a chunk's rows (term-major) into its K partial row sums, in term order, in double.</summary>
+    private static void AddColumnSums(ReadOnlySpan<float> rows, Span<double> sums)
+    {
+        int k = sums.Length;
+        for (int at = 0; at < rows.Length; at += k)
+            for (int t = 0; t < k; t++) sums[t] += rows[at + t];
+    }
+
+    /// <summary>Σ_w λ_kw: the per-chunk partial sums added in chunk order.</summary>
+    private double[] RowSums(double[] partial)
+    {
+        int k = Topics, chunks = partial.Length / k;
+        var sums = new double[k];
+        for (int t = 0; t < k; t++)
+            for (int c = 0; c < chunks; c++) sums[t] += partial[c * k + t];
+        return sums;
+    }
+
     public void Dispose()
     {
-        _lambda = null;
+        _lambda = [];
         _expElogBeta = null;
-        _statistics = null;
+        Array.Clear(_statistics);
         _scratchPool.Clear();
     }
 }

@@ -43,16 +43,8 @@ internal interface ILdaBackend : IDisposable
     /// refreshes Elogβ/expElogβ and clears the statistics. Batch VB is ρ = 1, scale = 1.</summary>
     void GlobalStep(float rho, float eta, float scale);
 
-    /// <summary>Copies the current λ (V×K, term-major) into <paramref name="lambda"/>. Never changes the backend's state.</summary>
+    /// <summary>Copies the current λ (V×K, term-major) into <paramref name="lambda"/>.</summary>
     void GetLambda(Span<float> lambda);
-
-    /// <summary>
-    /// Brings the backend into the state <see cref="SetLambda"/> with the current λ would give (a backend with a lazy
-    /// global step brings every row up to date). The trainer calls it after every global step where a checkpoint may be
-    /// taken, so that a fit resumed from that checkpoint continues bit for bit. The default does nothing: a backend whose
-    /// whole state is λ is always in that form.
-    /// </summary>
-    void Synchronize() { }
 
     /// <summary>
     /// The local step of ONE document on the calling thread, without statistics or bound: <paramref name="termIds"/>

@@ -145,10 +145,6 @@ internal sealed class SviTrainer
         pass.AddGlobal(clock);
         foreach (var x in observers) x.AfterGlobalStep(run, step);
         run.Step++;
-        // wherever a checkpoint may be taken (CheckpointSchedule), whether or not anyone takes it: the state a resume starts from
-        int every = run.Options.CheckpointEvery;
-        if (step.LastOfPass || (run.Options.Mode == TrainingMode.Online && every > 0 && run.Step % every == 0))
-            run.Backend.Synchronize();
     }
 
     private static ITrainingObserver[] Observers(TrainingHooks hooks)
