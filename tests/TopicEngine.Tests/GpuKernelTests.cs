@@ -20,9 +20,51 @@ public sealed class GpuKernelTests(GpuTestAccelerator device) : IClassFixture<Gp
     {
         var results = GpuKernelCheck.Run(device.Accelerator, topics, vocabulary: 23, documents: 6, seed: topics);
 
-        Assert.Equal(9, results.Count);
+        Assert.Equal(10, results.Count);
+        Assert.Contains(results, r => r.Kernel == "DocumentBound (each document)");
         foreach (var result in results)
             Assert.True(result.Passed, $"{result.Kernel}: max abs {result.MaxAbsoluteDifference:g3}, max rel {result.MaxRelativeDifference:g3}");
+    }
+
+    /// <summary>The two-slot pipeline in chunks of 2 … 7 documents (one document per chunk is the probe's case) gives γ and
+    /// statistics equal to one chunk's bit for bit: documents are independent, and the fixed-point statistics do not
+    /// depend on the order of the adds. <c>devices --check --chunk</c> runs the same comparison on a GPU, up to 256.</summary>
+    [Theory]
+    [InlineData(3, 2)]
+    [InlineData(17, 3)]
+    [InlineData(33, 7)]
+    public void A_chunked_batch_gives_bit_identical_gamma_and_statistics_to_one_chunk(int topics, int chunk)
+    {
+        var results = GpuKernelCheck.Run(device.Accelerator, topics, vocabulary: 23, documents: 8, seed: topics, documentTerms: 6, chunkDocuments: chunk);
+
+        var chunked = results.Where(r => r.Kernel.Contains($"chunks of {chunk} vs one chunk")).ToArray();
+        Assert.Equal(2, chunked.Length);
+        foreach (var result in results)
+            Assert.True(result.Passed, $"{result.Kernel}: max abs {result.MaxAbsoluteDifference:g3}, max rel {result.MaxRelativeDifference:g3}");
+        Assert.All(chunked, r => Assert.Equal(0, r.MaxAbsoluteDifference));
+    }
+
+    [Fact]
+    public void Identical_fails_on_a_one_ulp_difference()
+    {
+        float[] a = [1f, 2f];
+        float[] b = [1f, MathF.BitIncrement(2f)];
+        Assert.True(GpuKernelCheck.Identical("x", a, a).Passed);
+        Assert.False(GpuKernelCheck.Identical("x", b, a).Passed);
+    }
+
+    [Fact]
+    public void Every_kernel_launch_is_described_with_its_group_shared_memory_and_occupancy()
+    {
+        using var backend = new GpuBackend(device.Accelerator, topics: 100);
+        var launches = backend.DescribeLaunches();
+
+        Assert.Equal(7, launches.Count);
+        var eStep = launches.Single(l => l.Kernel == "EStep");
+        Assert.Equal(backend.LocalGroupSize, eStep.GroupSize);
+        Assert.Equal(GpuBackend.LocalSharedBytes(100, device.Accelerator.WarpSize, backend.LocalGroup).EStep, eStep.SharedMemoryBytes);
+        Assert.All(launches, l => Assert.True(l.GroupSize > 0 && l.SharedMemoryBytes > 0, l.ToString()));
+        Assert.All(launches, l => Assert.True(double.IsNaN(l.Occupancy) || l.Occupancy is > 0 and <= 1, l.ToString()));
     }
 
     [Fact]

@@ -24,13 +24,17 @@ internal static class GpuKernelCheck
     public static LocalStepOptions Options { get; } = new(MaxIterations: 60, Tolerance: 1e-5f);
 
     /// <summary>Compares the nine kernels (grouped as the backend launches them) on
-    /// <paramref name="accelerator"/> for K = <paramref name="topics"/>.</summary>
-    public static IReadOnlyList<KernelCheckResult> Run(Accelerator accelerator, int topics, int vocabulary, int documents, int seed)
+    /// <paramref name="accelerator"/> for K = <paramref name="topics"/>, the bound document by document as well as summed;
+    /// with <paramref name="chunkDocuments"/> below <paramref name="documents"/>, also a backend that takes the batch in
+    /// chunks of that many documents (the two-slot pipeline), whose γ and statistics must equal one chunk's bit for bit.
+    /// Generated documents have at most <paramref name="documentTerms"/> distinct terms.</summary>
+    public static IReadOnlyList<KernelCheckResult> Run(Accelerator accelerator, int topics, int vocabulary, int documents, int seed,
+        int documentTerms = DefaultDocumentTerms, int chunkDocuments = 0)
     {
         var random = new Random(seed);
         float[] lambda = GenerateLambda(random, vocabulary, topics);
         float[] alpha = Enumerable.Repeat(1f / topics, topics).ToArray();
-        var batch = GenerateBatch(random, vocabulary, documents);
+        var batch = GenerateBatch(random, vocabulary, documents, documentTerms);
         var results = new List<KernelCheckResult>();
 
         using var gpu = new GpuBackend(accelerator, topics);
@@ -46,10 +50,22 @@ internal static class GpuKernelCheck
         var gpuResult = new LocalStepRunner(gpu, Options).Step(batch, alpha, gpuGamma, new LocalStepRequest(AccumulateStatistics: true, ComputeBound: true));
         var referenceResult = new LocalStepRunner(reference, Options).Step(batch, alpha, referenceGamma, new LocalStepRequest(AccumulateStatistics: true, ComputeBound: true));
         results.Add(Compare("EStep (γ)", gpuGamma, referenceGamma));
-        results.Add(Compare("DocumentBound", [gpuResult.DocumentBound], [referenceResult.DocumentBound]));
+        results.Add(Compare("DocumentBound (sum over the batch)", [gpuResult.DocumentBound], [referenceResult.DocumentBound]));
+        results.Add(Compare("DocumentBound (each document)", DocumentBounds(gpu, batch, alpha, topics), DocumentBounds(reference, batch, alpha, topics)));
 
         var gpuStatistics = new float[lambda.Length];
         gpu.GetStatistics(gpuStatistics);
+        if (chunkDocuments > 0 && chunkDocuments < documents)
+        {
+            using var chunked = new GpuBackend(accelerator, topics, chunkDocuments);
+            chunked.SetLambda(lambda, vocabulary);
+            var chunkedGamma = new float[documents * topics];
+            new LocalStepRunner(chunked, Options).Step(batch, alpha, chunkedGamma, new LocalStepRequest(AccumulateStatistics: true, ComputeBound: true));
+            var chunkedStatistics = new float[lambda.Length];
+            chunked.GetStatistics(chunkedStatistics);
+            results.Add(Identical($"EStep (γ), chunks of {chunkDocuments} vs one chunk", chunkedGamma, gpuGamma));
+            results.Add(Identical($"Statistics, chunks of {chunkDocuments} vs one chunk", chunkedStatistics, gpuStatistics));
+        }
         var statisticsProbe = new ReferenceBackend(topics);
         statisticsProbe.SetLambda(lambda, vocabulary);
         new LocalStepRunner(statisticsProbe, Options).Step(batch, alpha, new float[documents * topics], new LocalStepRequest(AccumulateStatistics: true, ComputeBound: false));
@@ -78,6 +94,33 @@ internal static class GpuKernelCheck
         return results;
     }
 
+    /// <summary>Most distinct terms of a generated document unless asked otherwise.</summary>
+    public const int DefaultDocumentTerms = 12;
+
+    /// <summary>The bound of each document alone (the local step of a one-document batch; documents are independent).</summary>
+    private static double[] DocumentBounds(ILdaBackend backend, SparseBatch batch, float[] alpha, int topics)
+    {
+        var bounds = new double[batch.DocumentCount];
+        var gamma = new float[topics];
+        for (int d = 0; d < bounds.Length; d++)
+        {
+            int start = batch.DocumentOffsets[d], length = batch.DocumentOffsets[d + 1] - start;
+            var one = new SparseBatch([batch.Keys[d]], [0, length], batch.TermIds.AsSpan(start, length).ToArray(), batch.Counts.AsSpan(start, length).ToArray());
+            bounds[d] = backend.LocalStep(one, alpha, Options, gamma, accumulateStatistics: false, computeBound: true).DocumentBound;
+        }
+        return bounds;
+    }
+
+    /// <summary>Passes only when <paramref name="actual"/> equals <paramref name="expected"/> bit for bit.</summary>
+    public static KernelCheckResult Identical(string kernel, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
+    {
+        var compared = Compare(kernel, actual, expected);
+        bool identical = actual.Length == expected.Length;
+        for (int i = 0; identical && i < actual.Length; i++)
+            identical = BitConverter.SingleToInt32Bits(actual[i]) == BitConverter.SingleToInt32Bits(expected[i]);
+        return compared with { Passed = identical };
+    }
+
     /// <summary>λ drawn uniformly from [0.05, 3.05): V×K, term-major.</summary>
     public static float[] GenerateLambda(Random random, int vocabulary, int topics)
     {
@@ -87,15 +130,15 @@ internal static class GpuKernelCheck
     }
 
     /// <summary>A batch whose document 0 is empty, document 1 has one token, and the others have
-    /// 2 … min(V, 12) distinct terms with counts 1 … 4.</summary>
-    public static SparseBatch GenerateBatch(Random random, int vocabulary, int documents)
+    /// 2 … min(V, <paramref name="documentTerms"/>) distinct terms with counts 1 … 4.</summary>
+    public static SparseBatch GenerateBatch(Random random, int vocabulary, int documents, int documentTerms = DefaultDocumentTerms)
     {
         var offsets = new List<int> { 0 };
         var terms = new List<int>();
         var counts = new List<float>();
         for (int d = 0; d < documents; d++)
         {
-            int length = d switch { 0 => 0, 1 => 1, _ => random.Next(2, Math.Min(vocabulary, 12) + 1) };
+            int length = d switch { 0 => 0, 1 => 1, _ => random.Next(2, Math.Min(vocabulary, Math.Max(2, documentTerms)) + 1) };
             foreach (int term in Enumerable.Range(0, vocabulary).OrderBy(_ => random.Next()).Take(length))
             {
                 terms.Add(term);
