@@ -10,12 +10,14 @@
 #
 # --scale S divides the corpus, the check batches and the large K by S (the simulator needs S ≈ 50 to finish in
 # minutes) and --timeout-factor F multiplies every step's timeout; only the device and the sizes change between the runs.
+# --skip-checks leaves out the devices --check steps (to rerun the fits and the benchmark alone).
 set -uo pipefail
 
 bin=.gpu/topic-engine
 device=cuda
 scale=1
 slow=1
+checks=yes
 out=gpu-first-run-$(date -u +%Y%m%dT%H%M%SZ)
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -23,6 +25,7 @@ while [ $# -gt 0 ]; do
     --device) device=$2; shift 2 ;;
     --scale) scale=$2; shift 2 ;;
     --timeout-factor) slow=$2; shift 2 ;;
+    --skip-checks) checks=no; shift ;;
     --out) out=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -65,6 +68,7 @@ step devices 120 "$bin" devices && grep -E "^  (cuda|opencl)|auto picks|warning"
 
 # 3. Every kernel against the reference: small K, then large K (up to 5,000: shared memory O(K + tokens per chunk)),
 #    each also through the chunked pipeline (bit-identical γ and statistics to one chunk).
+if [ "$checks" = yes ]; then
 small_docs=$(scaled 64 6); large_docs=$(scaled 300 6)
 chunk() { [ "$1" -lt "$2" ] && echo "$1" || echo $(( $2 - 1 )); }   # a chunk size below the batch
 large_k=$(scaled 1000 100),$(scaled 2000 200),$(scaled 4096 400),$(scaled 5000 500)
@@ -76,6 +80,7 @@ for f in check-small-k check-large-k; do
   grep -E " FAIL$" "$out/$f.txt" | head -5 | tee -a "$summary"
   grep -E "launch EStep" "$out/$f.txt" | tee -a "$summary"
 done
+fi
 
 # 4. Determinism: two fits on the device, byte for byte; a CPU fit beside them (held-out perplexity close).
 docs=$(scaled 20000 200); vocab=$(scaled 10000 300)

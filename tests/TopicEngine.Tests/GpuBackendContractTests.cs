@@ -12,8 +12,10 @@ public sealed class GpuBackendContractTests(SmallGroupTestAccelerator device) : 
 
     /// <summary>In float, mean |Δγ| rarely falls below 1e-6 (the rounding noise of γ ~ 10), so the
     /// base settings would run 3000 iterations per document on a simulator that pays OS-thread
-    /// synchronisation for every barrier; both backends run with these settings and must agree.</summary>
-    private protected override LocalStepOptions Converged => new(MaxIterations: 40, Tolerance: 1e-4f);
+    /// synchronisation for every barrier. Both backends run exactly 30 iterations (tolerance 0) and must agree: with a
+    /// stopping tolerance the two could stop one iteration apart, and γ then differs by about that tolerance
+    /// (1.5e-4 at K = 17 with tolerance 1e-4) whatever the kernels compute.</summary>
+    private protected override LocalStepOptions Converged => new(MaxIterations: 30, Tolerance: 0f);
 
     /// <summary>ψ and lnΓ run in float on the device; products and sums are in double, as on the host.</summary>
     protected override double ModelSumTolerance => 1e-4;

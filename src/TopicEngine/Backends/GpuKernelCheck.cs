@@ -19,9 +19,10 @@ internal static class GpuKernelCheck
     /// <summary>The relative difference a kernel may show and still pass.</summary>
     public const double Tolerance = 1e-4;
 
-    /// <summary>Local-step settings of the check: enough iterations to converge, a tolerance tight
-    /// enough that float and double stop at nearly the same γ.</summary>
-    public static LocalStepOptions Options { get; } = new(MaxIterations: 60, Tolerance: 1e-5f);
+    /// <summary>Local-step settings of the check: exactly 60 iterations on both backends (tolerance 0), so the same iterate is
+    /// compared. With a stopping tolerance on mean |Δγ| float and double can stop an iteration apart, and at large K (where
+    /// the mean hides entries that still move by K × tolerance) γ then differs by more than the kernels' rounding.</summary>
+    public static LocalStepOptions Options { get; } = new(MaxIterations: 60, Tolerance: 0f);
 
     /// <summary>Compares the nine kernels (grouped as the backend launches them) on
     /// <paramref name="accelerator"/> for K = <paramref name="topics"/>, the bound document by document as well as summed;
