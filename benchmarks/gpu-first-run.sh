@@ -73,7 +73,7 @@ small_docs=$(scaled 64 6); large_docs=$(scaled 300 6)
 chunk() { [ "$1" -lt "$2" ] && echo "$1" || echo $(( $2 - 1 )); }   # a chunk size below the batch
 large_k=$(scaled 1000 100),$(scaled 2000 200),$(scaled 4096 400),$(scaled 5000 500)
 step check-small-k 240 "$bin" devices --check --on "$on" --topics 1,3,17,33,100,257 --docs "$small_docs" --chunk 2
-step check-large-k 300 "$bin" devices --check --on "$on" --topics "$large_k" --docs "$large_docs" --doc-terms 64 --chunk "$(chunk 256 "$large_docs")"
+step check-large-k 300 "$bin" devices --check --on "$on" --topics "$large_k" --vocabulary "$(scaled 20000 400)" --docs "$large_docs" --doc-terms 64 --chunk "$(chunk 256 "$large_docs")"
 for f in check-small-k check-large-k; do
   grep -cE " PASS$" "$out/$f.txt" | xargs printf '  %s: %s comparisons PASS' "$f" | tee -a "$summary"
   grep -cE " FAIL$" "$out/$f.txt" | xargs printf ', %s FAIL\n' | tee -a "$summary"
@@ -83,9 +83,9 @@ done
 fi
 
 # 4. Determinism: two fits on the device, byte for byte; a CPU fit beside them (held-out perplexity close).
-docs=$(scaled 20000 200); vocab=$(scaled 10000 300)
+docs=$(scaled 20000 64); vocab=$(scaled 10000 200)
 step generate 120 "$bin" generate --docs "$docs" --vocab "$vocab" --topics 20 --doc-length 100 --seed 1 --out "$out/corpus"
-fit_flags=(--input "$out/corpus" --format uci --topics 20 --passes 2 --seed 7)
+fit_flags=(--input "$out/corpus" --format uci --topics 20 --passes 2 --max-iterations 30 --seed 7)
 step fit-device-1 300 "$bin" fit "${fit_flags[@]}" --device "$device" --out "$out/model-device-1"
 step fit-device-2 300 "$bin" fit "${fit_flags[@]}" --device "$device" --out "$out/model-device-2"
 step fit-cpu 300 "$bin" fit "${fit_flags[@]}" --device cpu --out "$out/model-cpu"
@@ -101,9 +101,9 @@ for f in fit-device-1 fit-device-2 fit-cpu; do
 done
 
 # 5. Speed: seconds per pass at K = 100 and 1,000 (synthetic NYTimes-shaped corpus unless scaled).
-bench_docs=$(scaled 300000 300); bench_vocab=$(scaled 100000 1000)
+bench_docs=$(scaled 300000 64); bench_vocab=$(scaled 100000 200)
 step bench 600 "$bin" bench --device "$device" --topics "$(scaled 100 10),$(scaled 1000 20)" --docs "$bench_docs" --vocab "$bench_vocab" \
-  --passes 1 --cache "$out/bench-cache" --json
+  --passes 1 --warmup-docs "$(scaled 512 16)" --warmup-seconds 0 --cache "$out/bench-cache" --json
 grep -oE '"(topics|seconds_per_pass|local_seconds_per_pass|global_seconds_per_pass|tokens_per_second)": *[0-9.eE+-]+' "$out/bench.txt" | paste -sd' ' | tee -a "$summary"
 
 # 6. Races in shared memory, where NVIDIA's compute-sanitizer is installed (slow: a tiny check).
