@@ -90,10 +90,10 @@ step fit-device-1 300 "$bin" fit "${fit_flags[@]}" --device "$device" --out "$ou
 step fit-device-2 300 "$bin" fit "${fit_flags[@]}" --device "$device" --out "$out/model-device-2"
 step fit-cpu 300 "$bin" fit "${fit_flags[@]}" --device cpu --out "$out/model-cpu"
 identical=yes
-for f in "$out/model-device-1"/*; do
+for f in "$out/model-device-1/current"/*; do   # the saved version (the model directory keeps versions/ and a current link)
   name=$(basename "$f")
   case "$name" in model.json|training_log.parquet) continue ;; esac   # times and dates differ
-  cmp -s "$f" "$out/model-device-2/$name" || { identical=no; say "  differs between the two $device fits: $name"; }
+  cmp -s "$f" "$out/model-device-2/current/$name" || { identical=no; say "  differs between the two $device fits: $name"; }
 done
 say "  two $device fits byte-identical (all files but model.json and training_log.parquet): $identical"
 for f in fit-device-1 fit-device-2 fit-cpu; do
