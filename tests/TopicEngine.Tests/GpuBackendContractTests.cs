@@ -52,6 +52,13 @@ public sealed class Warp32GpuBackendContractTests(Warp32TestAccelerator device) 
 
     /// <summary>ψ and lnΓ run in float on the device; products and sums are in double, as on the host.</summary>
     protected override double ModelSumTolerance => 1e-4;
+
+    /// <summary>As the warp-2 fixture: each 256-thread barrier costs milliseconds on the simulator, so the 8 concurrent callers
+    /// make one local step each, and the first-use race runs twice (the warp-2 fixture covers the same code paths).</summary>
+    private protected override int ThreadSafetyRepeats => 1;
+
+    /// <inheritdoc cref="ThreadSafetyRepeats"/>
+    protected override int ConcurrencyRounds => 2;
 }
 
 /// <summary>One warp-32, 256-thread simulator for every test class that needs it, run without other tests in parallel.</summary>
