@@ -86,7 +86,7 @@ internal static class ModelSumKernels
     public static void CompletionLogLikelihood(
         BatchView batch,                 // CSR chunk of the scored halves: D + 1 offsets, nnz term ids (< V) and counts
         ArrayView<float> lambda,         // λ: V×K, term-major
-        ArrayView<float> rowSums,        // Σ_v λ_vk: K
+        ArrayView<double> rowSums,       // Σ_v λ_vk: K, summed in double
         ArrayView<float> gamma,          // γ: D×K, row-major
         ArrayView<double> logLikelihood, // out ll_d: D
         int topics)                      // K

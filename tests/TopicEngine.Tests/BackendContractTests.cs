@@ -40,6 +40,16 @@ public abstract class BackendContractTests
     /// <summary>Local steps each of the 8 concurrent callers makes in the thread-safety test.</summary>
     private protected virtual int ThreadSafetyRepeats => 5;
 
+    /// <summary>Local-step settings of the tests that do not compare against the reference (thread safety, determinism,
+    /// finite outputs). A backend on a slow simulator may cap the iterations: the checks (equal results, finite values)
+    /// do not depend on convergence.</summary>
+    private protected virtual LocalStepOptions Quick => LocalStepOptions.Default;
+
+    /// <summary>Documents a test generates where it asks for <paramref name="documents"/>. A backend on a slow simulator
+    /// (ILGPU's CPU accelerator at warp 32, where every barrier costs OS-thread synchronisation of 256 threads) may
+    /// take fewer; every corpus keeps its empty and one-word documents and at least two longer ones.</summary>
+    private protected virtual int Documents(int documents) => documents;
+
     internal static InMemoryCorpus RandomCorpus(int vocabularySize, int documents, int seed, int maxDistinctTerms = 30)
     {
         var random = new Random(seed);
@@ -86,7 +96,7 @@ public abstract class BackendContractTests
     public void LocalStepGammaBoundAndStatisticsMatchReference(int topics)
     {
         const int v = 40;
-        var corpus = RandomCorpus(v, 25, seed: topics);
+        var corpus = RandomCorpus(v, Documents(25), seed: topics);
         var batch = corpus.Slice(0, corpus.DocumentCount);
         var lambda = RandomLambda(v, topics, seed: 100 + topics);
         var alpha = Alpha(topics, seed: 200 + topics);
@@ -169,7 +179,7 @@ public abstract class BackendContractTests
     public void CompletionLogLikelihoodMatchesReference(int topics)
     {
         const int v = 40;
-        var corpus = RandomCorpus(v, 10, seed: 600 + topics);   // document 0 is empty, document 1 has one token
+        var corpus = RandomCorpus(v, Documents(10), seed: 600 + topics);   // document 0 is empty, document 1 has one token
         var scored = corpus.Slice(0, corpus.DocumentCount);
         var gamma = RandomGamma(scored.DocumentCount, topics, seed: 700 + topics);
         var lambda = RandomLambda(v, topics, seed: 800 + topics);
@@ -195,7 +205,7 @@ public abstract class BackendContractTests
         // a copy of λ must refresh them in GlobalStep.
         const int v = 30;
         const float eta = 0.05f;
-        var corpus = RandomCorpus(v, 8, seed: 900 + topics, maxDistinctTerms: 8);
+        var corpus = RandomCorpus(v, Documents(8), seed: 900 + topics, maxDistinctTerms: 8);
         var batch = corpus.Slice(0, corpus.DocumentCount);
         var gamma = new float[batch.DocumentCount * topics];
         using var backend = CreateBackend(topics);
@@ -214,7 +224,7 @@ public abstract class BackendContractTests
     public void ModelSumsRepeatBitForBit()
     {
         const int v = 25, topics = 17;
-        var corpus = RandomCorpus(v, 6, seed: 950);
+        var corpus = RandomCorpus(v, Documents(6), seed: 950);
         var scored = corpus.Slice(0, corpus.DocumentCount);
         var gamma = RandomGamma(scored.DocumentCount, topics, seed: 951);
         using var backend = CreateBackend(topics);
@@ -274,7 +284,7 @@ public abstract class BackendContractTests
     public void GlobalStepBlendsLambdaAsTheReferenceDoes(int topics)
     {
         const int v = 30;
-        var corpus = RandomCorpus(v, 12, seed: 7);
+        var corpus = RandomCorpus(v, Documents(12), seed: 7);
         var batch = corpus.Slice(0, corpus.DocumentCount);
         var lambda = RandomLambda(v, topics, seed: 8);
         var alpha = Alpha(topics, seed: 9);
@@ -338,7 +348,7 @@ public abstract class BackendContractTests
         backend.SetLambda(lambda, v);
         var gamma = new float[3 * topics];
         var alpha = Enumerable.Repeat(1f / topics, topics).ToArray();
-        var result = backend.LocalStep(corpus.Slice(0, 3), alpha, LocalStepOptions.Default, gamma, true, true);
+        var result = backend.LocalStep(corpus.Slice(0, 3), alpha, Quick, gamma, true, true);
         Assert.All(gamma, g => Assert.True(float.IsFinite(g) && g > 0, $"gamma {g}"));
         Assert.True(double.IsFinite(result.DocumentBound));
         backend.GlobalStep(0.5f, 0.01f, 10f);
@@ -351,17 +361,18 @@ public abstract class BackendContractTests
     public void SameInputGivesByteIdenticalLambda()
     {
         const int v = 50, topics = 9;
-        var corpus = RandomCorpus(v, 60, seed: 3);
+        var corpus = RandomCorpus(v, Documents(60), seed: 3);
+        int batchSize = Documents(60) / 3;   // three batches
         var alpha = Alpha(topics, 4);
         byte[] Run()
         {
             using var backend = CreateBackend(topics);
             backend.SetLambda(RandomLambda(v, topics, 5), v);
-            var gamma = new float[20 * topics];
+            var gamma = new float[batchSize * topics];
             for (int pass = 0; pass < 2; pass++)
-                foreach (var batch in corpus.ReadBatches(20))
+                foreach (var batch in corpus.ReadBatches(batchSize))
                 {
-                    backend.LocalStep(batch, alpha, LocalStepOptions.Default, gamma, true, false);
+                    backend.LocalStep(batch, alpha, Quick, gamma, true, false);
                     backend.GlobalStep(0.5f, 0.1f, 3f);
                 }
             var lambda = new float[v * topics];
@@ -375,18 +386,18 @@ public abstract class BackendContractTests
     public void LocalStepWithoutStatisticsIsThreadSafe()
     {
         const int v = 60, topics = 8;
-        var corpus = RandomCorpus(v, 40, seed: 11);
+        var corpus = RandomCorpus(v, Documents(40), seed: 11);
         var batch = corpus.Slice(0, corpus.DocumentCount);
         var alpha = Alpha(topics, 12);
         using var backend = CreateBackend(topics);
         backend.SetLambda(RandomLambda(v, topics, 13), v);
         var expected = new float[batch.DocumentCount * topics];
-        backend.LocalStep(batch, alpha, LocalStepOptions.Default, expected, false, false);
+        backend.LocalStep(batch, alpha, Quick, expected, false, false);
         var results = new float[8][];
         Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
         {
             var gamma = new float[expected.Length];
-            for (int repeat = 0; repeat < ThreadSafetyRepeats; repeat++) backend.LocalStep(batch, alpha, LocalStepOptions.Default, gamma, false, false);
+            for (int repeat = 0; repeat < ThreadSafetyRepeats; repeat++) backend.LocalStep(batch, alpha, Quick, gamma, false, false);
             results[i] = gamma;
         });
         Assert.All(results, r => Assert.Equal(expected, r));
@@ -401,7 +412,7 @@ public abstract class BackendContractTests
         const int v = 30, topics = 97;
         var random = new Random(5);
         var corpus = new InMemoryCorpus(v);
-        for (int d = 0; d < 48; d++)
+        for (int d = 0; d < Documents(48); d++)
         {
             var terms = Enumerable.Range(0, 5).Concat(Enumerable.Range(5, v - 5).Where(_ => random.Next(3) == 0)).ToArray();
             corpus.Add($"d{d}", terms, terms.Select(_ => (float)random.Next(1, 4)).ToArray());

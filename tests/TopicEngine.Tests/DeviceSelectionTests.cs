@@ -21,7 +21,7 @@ public sealed class DeviceSelectionTests
     public void Unknown_device_value_names_the_option_and_the_choices()
     {
         var error = Assert.Throws<TopicEngineException>(() => DeviceSelector.Parse("tpu"));
-        Assert.Equal("unknown --device 'tpu'; use auto, cuda, opencl or cpu", error.Message);
+        Assert.Equal("unknown --device 'tpu'; use auto, cuda, opencl, cpu or ilgpu-cpu", error.Message);
     }
 
     [Fact]

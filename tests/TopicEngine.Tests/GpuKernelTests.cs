@@ -20,9 +20,82 @@ public sealed class GpuKernelTests(GpuTestAccelerator device) : IClassFixture<Gp
     {
         var results = GpuKernelCheck.Run(device.Accelerator, topics, vocabulary: 23, documents: 6, seed: topics);
 
-        Assert.Equal(9, results.Count);
+        Assert.Equal(11, results.Count);
+        Assert.Contains(results, r => r.Kernel == "EStep (γ after 1 iteration)");
+        Assert.Contains(results, r => r.Kernel == "DocumentBound (each document)");
         foreach (var result in results)
             Assert.True(result.Passed, $"{result.Kernel}: max abs {result.MaxAbsoluteDifference:g3}, max rel {result.MaxRelativeDifference:g3}");
+    }
+
+    /// <summary>The two-slot pipeline in chunks of 2 … 7 documents (one document per chunk is the probe's case) gives γ and
+    /// statistics equal to one chunk's bit for bit: documents are independent, and the fixed-point statistics do not
+    /// depend on the order of the adds. <c>devices --check --chunk</c> runs the same comparison on a GPU, up to 256.</summary>
+    [Theory]
+    [InlineData(3, 2)]
+    [InlineData(17, 3)]
+    [InlineData(33, 7)]
+    public void A_chunked_batch_gives_bit_identical_gamma_and_statistics_to_one_chunk(int topics, int chunk)
+    {
+        var results = GpuKernelCheck.Run(device.Accelerator, topics, vocabulary: 23, documents: 8, seed: topics, documentTerms: 6, chunkDocuments: chunk);
+
+        var chunked = results.Where(r => r.Kernel.Contains($"chunks of {chunk} vs one chunk")).ToArray();
+        Assert.Equal(2, chunked.Length);
+        foreach (var result in results)
+            Assert.True(result.Passed, $"{result.Kernel}: max abs {result.MaxAbsoluteDifference:g3}, max rel {result.MaxRelativeDifference:g3}");
+        Assert.All(chunked, r => Assert.Equal(0, r.MaxAbsoluteDifference));
+    }
+
+    /// <summary>Documents of 18, 40 and 37 distinct terms span two or three token tiles of the E-step (16 tokens per tile on this
+    /// simulator), each with a partial last tile. After one iteration γ depends on every tile once and must agree with the
+    /// reference to float rounding; a tile skipped, read stale or summed twice moves it by far more than 1e-5.</summary>
+    [Fact]
+    public void Documents_spanning_several_token_tiles_match_the_reference_after_one_iteration()
+    {
+        const int topics = 100, vocabulary = 400;
+        var random = new Random(topics);
+        float[] lambda = GpuKernelCheck.GenerateLambda(random, vocabulary, topics);
+        float[] alpha = Enumerable.Repeat(1f / topics, topics).ToArray();
+        var batch = GpuKernelCheck.GenerateBatch(random, vocabulary, documents: 6, documentTerms: 64);
+        using var gpu = new GpuBackend(device.Accelerator, topics);
+        int tile = GpuBackend.ChooseLocalGroup(topics, device.Accelerator.WarpSize, device.Accelerator.MaxNumThreadsPerGroup,
+            device.Accelerator.MaxSharedMemoryPerGroup).TokensPerChunk;
+        var lengths = Enumerable.Range(0, batch.DocumentCount).Select(d => batch.DocumentOffsets[d + 1] - batch.DocumentOffsets[d]).ToArray();
+        Assert.Contains(lengths, n => n > 2 * tile && n % tile != 0);
+
+        var reference = new ReferenceBackend(topics);
+        gpu.SetLambda(lambda, vocabulary);
+        reference.SetLambda(lambda, vocabulary);
+        var gpuGamma = new float[batch.DocumentCount * topics];
+        var referenceGamma = new float[batch.DocumentCount * topics];
+        var request = new LocalStepRequest(AccumulateStatistics: false, ComputeBound: false);
+        new LocalStepRunner(gpu, GpuKernelCheck.OneIteration).Step(batch, alpha, gpuGamma, request);
+        new LocalStepRunner(reference, GpuKernelCheck.OneIteration).Step(batch, alpha, referenceGamma, request);
+
+        var result = GpuKernelCheck.Compare("EStep (γ after 1 iteration)", gpuGamma, referenceGamma);
+        Assert.True(result.MaxRelativeDifference < 1e-5, $"max rel {result.MaxRelativeDifference:g3} over tiles of {tile} tokens");
+    }
+
+    [Fact]
+    public void Identical_fails_on_a_one_ulp_difference()
+    {
+        float[] a = [1f, 2f];
+        float[] b = [1f, MathF.BitIncrement(2f)];
+        Assert.True(GpuKernelCheck.Identical("x", a, a).Passed);
+        Assert.False(GpuKernelCheck.Identical("x", b, a).Passed);
+    }
+
+    [Fact]
+    public void Every_kernel_launch_is_described_with_its_group_shared_memory_and_occupancy()
+    {
+        using var backend = new GpuBackend(device.Accelerator, topics: 100);
+        var launches = backend.DescribeLaunches();
+
+        Assert.Equal(7, launches.Count);
+        var eStep = launches.Single(l => l.Kernel == "EStep");
+        Assert.Equal(backend.LocalGroupSize, eStep.GroupSize);
+        Assert.Equal(GpuBackend.LocalSharedBytes(100, device.Accelerator.WarpSize, backend.LocalGroup).EStep, eStep.SharedMemoryBytes);
+        Assert.All(launches, l => Assert.True(l.GroupSize > 0 && l.SharedMemoryBytes > 0, l.ToString()));
+        Assert.All(launches, l => Assert.True(double.IsNaN(l.Occupancy) || l.Occupancy is > 0 and <= 1, l.ToString()));
     }
 
     [Fact]

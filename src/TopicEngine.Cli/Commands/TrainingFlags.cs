@@ -36,7 +36,7 @@ internal sealed class TrainingFlags
     /// <summary><c>--device</c>, accepting exactly the names the library takes.</summary>
     public static Option<string> DeviceOption()
     {
-        var option = new Option<string>("--device") { Description = "auto (CUDA, then OpenCL, else CPU), cuda, opencl or cpu.", DefaultValueFactory = _ => ComputeDevice.Names[0] };
+        var option = new Option<string>("--device") { Description = "auto (CUDA, then OpenCL, else CPU), cuda, opencl, cpu, or ilgpu-cpu (the GPU kernels on ILGPU's CPU simulator: slow, for checks without a GPU).", DefaultValueFactory = _ => ComputeDevice.Names[0] };
         option.AcceptOnlyFromAmong([.. ComputeDevice.Names]);
         return option;
     }

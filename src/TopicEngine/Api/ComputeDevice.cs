@@ -35,17 +35,19 @@ public sealed class ComputeDevice : IDisposable
 
     internal DeviceChoice Choice { get; }
 
-    /// <summary>The names <see cref="Open"/> takes: auto, cuda, opencl, cpu.</summary>
+    /// <summary>The names <see cref="Open"/> takes: auto, cuda, opencl, cpu, and ilgpu-cpu (the GPU kernels on ILGPU's CPU simulator, slow: to run a
+    /// GPU script end to end without a GPU).</summary>
     public static IReadOnlyList<string> Names { get; } = DeviceSelector.Names;
 
-    /// <summary>The relative difference a kernel may show in <see cref="CheckKernels"/> and still pass.</summary>
+    /// <summary>The relative difference a kernel may show in <see cref="CheckKernels(KernelCheckOptions, Action{KernelLaunch}?, Action{string, string}?)"/>
+    /// and still pass.</summary>
     public const double KernelTolerance = GpuKernelCheck.Tolerance;
 
     /// <summary>Opens the device named <paramref name="name"/> (one of <see cref="Names"/>).</summary>
     /// <exception cref="TopicEngineException">An unknown name, or an explicit cuda/opencl device that is missing or fails to start.</exception>
     public static ComputeDevice Open(string name = "auto") => new(DeviceSelector.Select(DeviceSelector.Parse(name)));
 
-    /// <summary>"cuda", "opencl" or "cpu".</summary>
+    /// <summary>"cuda", "opencl", "cpu" or "ilgpu-cpu".</summary>
     public string Kind => Choice.Kind;
 
     /// <summary>What was chosen and why, one line (e.g. "cpu: no CUDA or OpenCL device found").</summary>
@@ -63,31 +65,68 @@ public sealed class ComputeDevice : IDisposable
     /// (GPUs: K ∈ {1, 3, 17, 33, 100, 257}, V = 400, 64 documents; the simulator: K ∈ {1, 3, 17, 33}, V = 23, 6 documents).
     /// <paramref name="skipped"/> hears of every GPU kind that could not be opened, with the reason.
     /// </summary>
-    public static IEnumerable<KernelCheck> CheckKernels(Action<string, string>? skipped = null)
+    public static IEnumerable<KernelCheck> CheckKernels(Action<string, string>? skipped = null) =>
+        CheckKernels(new KernelCheckOptions(), launch: null, skipped);
+
+    /// <summary>
+    /// Runs every kernel as <paramref name="options"/> asks against the reference backend: γ, the bound of each document and
+    /// of the batch, the statistics, the model sums and the global step; with <see cref="KernelCheckOptions.ChunkDocuments"/>,
+    /// also the chunked pipeline against one chunk, bit for bit. <paramref name="launch"/> hears, for each device and K, how
+    /// each kernel is launched (group size, shared memory, estimated occupancy).
+    /// </summary>
+    /// <exception cref="TopicEngineException">An option is out of range (<see cref="KernelCheckOptions.Validate"/>).</exception>
+    public static IEnumerable<KernelCheck> CheckKernels(KernelCheckOptions options, Action<KernelLaunch>? launch = null,
+        Action<string, string>? skipped = null)
     {
-        foreach (var kind in (DeviceKind[])[DeviceKind.Cuda, DeviceKind.OpenCL])
-        {
-            DeviceChoice choice;
-            try
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return Check(options, launch, skipped);
+    }
+
+    private static IEnumerable<KernelCheck> Check(KernelCheckOptions options, Action<KernelLaunch>? launch, Action<string, string>? skipped)
+    {
+        if (options.Gpus)
+            foreach (var kind in (DeviceKind[])[DeviceKind.Cuda, DeviceKind.OpenCL])
             {
-                choice = DeviceSelector.Select(kind);
+                DeviceChoice choice;
+                try
+                {
+                    choice = DeviceSelector.Select(kind);
+                }
+                catch (TopicEngineException e)
+                {
+                    skipped?.Invoke(kind.ToString().ToLowerInvariant(), e.Message);
+                    continue;
+                }
+                using (choice)
+                    foreach (var check in CheckOn(choice.Accelerator!, choice.Description, options, [1, 3, 17, 33, 100, 257], 400, 64, launch))
+                        yield return check;
             }
-            catch (TopicEngineException e)
-            {
-                skipped?.Invoke(kind.ToString().ToLowerInvariant(), e.Message);
-                continue;
-            }
-            using (choice)
-                foreach (int k in (int[])[1, 3, 17, 33, 100, 257])
-                    foreach (var r in GpuKernelCheck.Run(choice.Accelerator!, k, vocabulary: 400, documents: 64, seed: k))
-                        yield return new KernelCheck(choice.Description + ": V=400, 64 documents", k, r.Kernel, r.MaxAbsoluteDifference, r.MaxRelativeDifference, r.Passed);
-        }
+        if (!options.Simulator) yield break;
         var (context, simulator) = DeviceSelector.CreateSimulator();
         using (context)
         using (simulator)
-            foreach (int k in (int[])[1, 3, 17, 33])
-                foreach (var r in GpuKernelCheck.Run(simulator, k, vocabulary: 23, documents: 6, seed: k))
-                    yield return new KernelCheck("ilgpu-cpu: ILGPU CPU simulator: V=23, 6 documents", k, r.Kernel, r.MaxAbsoluteDifference, r.MaxRelativeDifference, r.Passed);
+            foreach (var check in CheckOn(simulator, "ilgpu-cpu: ILGPU CPU simulator", options, [1, 3, 17, 33], 23, 6, launch))
+                yield return check;
+    }
+
+    private static IEnumerable<KernelCheck> CheckOn(ILGPU.Runtime.Accelerator accelerator, string description, KernelCheckOptions options,
+        int[] defaultTopics, int defaultVocabulary, int defaultDocuments, Action<KernelLaunch>? launch)
+    {
+        int vocabulary = options.Vocabulary ?? defaultVocabulary;
+        int documents = options.Documents ?? defaultDocuments;
+        string device = $"{description}: V={vocabulary}, {documents} documents" + (options.ChunkDocuments is { } c ? $", chunks of {c}" : "");
+        foreach (int k in options.Topics ?? defaultTopics)
+        {
+            if (launch is not null)
+            {
+                using var backend = new GpuBackend(accelerator, k);
+                foreach (var shape in backend.DescribeLaunches())
+                    launch(new KernelLaunch(device, k, shape.Kernel, shape.GroupSize, shape.SharedMemoryBytes, shape.ActiveGroupsPerMultiprocessor, shape.Occupancy));
+            }
+            foreach (var r in GpuKernelCheck.Run(accelerator, k, vocabulary, documents, seed: k, options.DocumentTerms, options.ChunkDocuments ?? 0))
+                yield return new KernelCheck(device, k, r.Kernel, r.MaxAbsoluteDifference, r.MaxRelativeDifference, r.Passed);
+        }
     }
 
     /// <summary>Bytes one fit holds for V = <paramref name="vocabularySize"/>, K = <paramref name="topics"/> on this device:

@@ -21,6 +21,8 @@ internal enum DeviceKind
     OpenCL,
     /// <summary>The CPU backend.</summary>
     Cpu,
+    /// <summary>The GPU backend on ILGPU's CPU simulator: every kernel runs, slowly, without a GPU (scripts and tests).</summary>
+    Simulator,
 }
 
 /// <summary>One device as ILGPU sees it, for <c>topic-engine devices</c>.</summary>
@@ -86,7 +88,7 @@ internal static class DeviceSelector
     private static int s_resolverInstalled;
 
     /// <summary>The <c>--device</c> values, in the order <c>--help</c> lists them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["auto", "cuda", "opencl", "cpu"];
+    public static IReadOnlyList<string> Names { get; } = ["auto", "cuda", "opencl", "cpu", "ilgpu-cpu"];
 
     /// <summary>Parses a <c>--device</c> value (one of <see cref="Names"/>).</summary>
     public static DeviceKind Parse(string value) => value.Trim().ToLowerInvariant() switch
@@ -95,7 +97,8 @@ internal static class DeviceSelector
         "cuda" => DeviceKind.Cuda,
         "opencl" => DeviceKind.OpenCL,
         "cpu" => DeviceKind.Cpu,
-        _ => throw new TopicEngineException($"unknown --device '{value}'; use auto, cuda, opencl or cpu"),
+        "ilgpu-cpu" => DeviceKind.Simulator,
+        _ => throw new TopicEngineException($"unknown --device '{value}'; use auto, cuda, opencl, cpu or ilgpu-cpu"),
     };
 
     /// <summary>Chooses and initialises the device. The CPU choice creates the engine's CPU backend.</summary>
@@ -103,6 +106,12 @@ internal static class DeviceSelector
     public static DeviceChoice Select(DeviceKind kind)
     {
         if (kind == DeviceKind.Cpu) return CpuChoice("cpu: chosen with --device cpu", warning: null);
+        if (kind == DeviceKind.Simulator)
+        {
+            var (simulatorContext, simulator) = CreateSimulator();
+            return new DeviceChoice("ilgpu-cpu", $"ilgpu-cpu: ILGPU CPU simulator, warp {simulator.WarpSize}, {simulator.MaxNumThreadsPerGroup} threads per group (the GPU kernels, slowly)",
+                null, simulatorContext, simulator, (topics, _) => new GpuBackend(simulator, topics));
+        }
 
         InstallCudaLibraryResolver();
         var context = Context.Create(builder => builder.Cuda(_ => true).OpenCL(_ => true).EnableAlgorithms());

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 using ILGPU.Runtime;
 using TopicEngine.Corpus;
@@ -49,20 +50,20 @@ internal sealed class GpuBackend : ILdaBackend
         ArrayView<long>, int> _statisticsKernel;
     private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, int> _boundKernel;
-    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<long>, ArrayView<float>,
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<long>, ArrayView<double>,
         GlobalStepSettings> _blendKernel;
-    private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> _digammaKernel;
+    private readonly Action<AcceleratorStream, Index1D, ArrayView<double>, ArrayView<double>, ArrayView<float>, int, int> _digammaKernel;
     private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> _expElogBetaKernel;
     private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<double>, int, int, float, double> _topicWordBoundKernel;
     private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<double>, int, int> _digammaPartialsKernel;
-    private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+    private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<double>, ArrayView<float>,
         ArrayView<double>, int> _completionKernel;
 
     private MemoryBuffer1D<float, Stride1D.Dense>? _lambda;       // λ: V×K, term-major
     private MemoryBuffer1D<float, Stride1D.Dense>? _expElogBeta;  // exp(Elogβ): V×K, term-major
     private MemoryBuffer1D<long, Stride1D.Dense>? _statistics;    // s · 2³²: V×K, term-major, fixed point (order-independent sums)
-    private MemoryBuffer1D<float, Stride1D.Dense>? _partialSums;  // blend groups×K
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _rowSums;      // Σ_w λ_wk: K
+    private MemoryBuffer1D<double, Stride1D.Dense>? _partialSums; // blend groups×K
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _rowSums;     // Σ_w λ_wk: K, summed in double
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _psiRowSums;   // ψ(Σ_w λ_wk): K
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _sumPartials; // V×K sums: one per group, ≤ MaxSumGroups
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _documentLogLikelihood;   // completion ll_d: chunk documents
@@ -99,28 +100,28 @@ internal sealed class GpuBackend : ILdaBackend
         _localGroupSize = _localGroup.Threads;
         _blendGroupSize = WholeWarps(accelerator, Math.Min(256, accelerator.MaxNumThreadsPerGroup));
 
-        _eStep = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<int>, ArrayView<int>, LocalStepSettings>(LocalStepKernels.EStep);
-        _statisticsKernel = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<long>, int>(
-            LocalStepKernels.Statistics);
-        _boundKernel = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, int>(LocalStepKernels.DocumentBound);
-        _blendKernel = accelerator.LoadKernel<ArrayView<float>, ArrayView<long>, ArrayView<float>, GlobalStepSettings>(
-            GlobalStepKernels.BlendAndPartialRowSums);
-        _digammaKernel = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(
-            GlobalStepKernels.DigammaOfRowSums);
-        _expElogBetaKernel = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, int>(GlobalStepKernels.ExpElogBeta);
-        _topicWordBoundKernel = accelerator.LoadKernel<ArrayView<float>, ArrayView<double>, int, int, float, double>(
-            ModelSumKernels.TopicWordBoundPartials);
-        _digammaPartialsKernel = accelerator.LoadKernel<ArrayView<float>, ArrayView<double>, int, int>(
-            ModelSumKernels.DigammaPartials);
-        _completionKernel = accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<double>, int>(ModelSumKernels.CompletionLogLikelihood);
+        _eStep = Loaded(accelerator, nameof(_eStep), () => accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<int>, ArrayView<int>, LocalStepSettings>(LocalStepKernels.EStep));
+        _statisticsKernel = Loaded(accelerator, nameof(_statisticsKernel), () => accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<long>, int>(
+            LocalStepKernels.Statistics));
+        _boundKernel = Loaded(accelerator, nameof(_boundKernel), () => accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, int>(LocalStepKernels.DocumentBound));
+        _blendKernel = Loaded(accelerator, nameof(_blendKernel), () => accelerator.LoadKernel<ArrayView<float>, ArrayView<long>, ArrayView<double>, GlobalStepSettings>(
+            GlobalStepKernels.BlendAndPartialRowSums));
+        _digammaKernel = Loaded(accelerator, nameof(_digammaKernel), () => accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<float>, int, int>(
+            GlobalStepKernels.DigammaOfRowSums));
+        _expElogBetaKernel = Loaded(accelerator, nameof(_expElogBetaKernel), () => accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, int>(GlobalStepKernels.ExpElogBeta));
+        _topicWordBoundKernel = Loaded(accelerator, nameof(_topicWordBoundKernel), () => accelerator.LoadKernel<ArrayView<float>, ArrayView<double>, int, int, float, double>(
+            ModelSumKernels.TopicWordBoundPartials));
+        _digammaPartialsKernel = Loaded(accelerator, nameof(_digammaPartialsKernel), () => accelerator.LoadKernel<ArrayView<float>, ArrayView<double>, int, int>(
+            ModelSumKernels.DigammaPartials));
+        _completionKernel = Loaded(accelerator, nameof(_completionKernel), () => accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<double>, ArrayView<float>,
+            ArrayView<double>, int>(ModelSumKernels.CompletionLogLikelihood));
 
         _computeStream = accelerator.CreateStream();
         _copyStream = accelerator.CreateStream();
-        _rowSums = accelerator.Allocate1D<float>(topics);
+        _rowSums = accelerator.Allocate1D<double>(topics);
         _psiRowSums = accelerator.Allocate1D<float>(topics);
         _sumPartials = accelerator.Allocate1D<double>(MaxSumGroups);
         _documentLogLikelihood = accelerator.Allocate1D<double>(chunkDocuments);
@@ -169,7 +170,7 @@ internal sealed class GpuBackend : ILdaBackend
                     _lambda = _accelerator.Allocate1D<float>(length);
                     _expElogBeta = _accelerator.Allocate1D<float>(length);
                     _statistics = _accelerator.Allocate1D<long>(length);
-                    _partialSums = _accelerator.Allocate1D<float>((long)groups * Topics);
+                    _partialSums = _accelerator.Allocate1D<double>((long)groups * Topics);
                 }
                 catch (Exception e) when (e is OutOfMemoryException or AcceleratorException)
                 {
@@ -376,13 +377,13 @@ internal sealed class GpuBackend : ILdaBackend
         return total;
     }
 
-    /// <summary>The K row sums Σ_w λ_wk kept by the last <see cref="RefreshModel"/>, widened to double.</summary>
+    /// <summary>The K row sums Σ_w λ_wk (summed in double) kept by the last <see cref="RefreshModel"/>.</summary>
     private double[] DownloadRowSums()
     {
-        var rowSums = new float[Topics];
+        var rowSums = new double[Topics];
         _rowSums.View.CopyToCPU(_computeStream, rowSums);
         _computeStream.Synchronize();
-        return Array.ConvertAll(rowSums, s => (double)s);
+        return rowSums;
     }
 
     /// <summary>Times λ (V×K floats) was copied from the device to the host (<see cref="GetLambda"/>); a fit does it once, for the
@@ -431,7 +432,7 @@ internal sealed class GpuBackend : ILdaBackend
         int v = VocabularySize, k = Topics;
         int termsPerGroup = (v + _blendGroups - 1) / _blendGroups;
         var blendConfig = new KernelConfig(_blendGroups, _blendGroupSize,
-            SharedMemoryConfig.RequestDynamic<float>(GlobalStepKernels.BlendSharedFloats(k, _blendGroupSize)));
+            SharedMemoryConfig.RequestDynamic<double>(GlobalStepKernels.BlendSharedDoubles(k, _blendGroupSize)));
         _blendKernel(_computeStream, blendConfig, _lambda!.View, _statistics!.View, _partialSums!.View,
             new GlobalStepSettings(k, v, termsPerGroup, rho, eta, scale));
         _digammaKernel(_computeStream, k, _partialSums.View, _rowSums.View, _psiRowSums.View, k, _blendGroups);
@@ -493,11 +494,53 @@ internal sealed class GpuBackend : ILdaBackend
         }
     }
 
+    /// <summary>How each kernel is launched for K = <see cref="Topics"/> on this device: threads per group, dynamic shared
+    /// memory per group, and the groups that fit one multiprocessor at once as the device estimates them (on CUDA the
+    /// driver's occupancy calculator, which also counts registers), with the occupancy that gives: resident threads over
+    /// the multiprocessor's maximum. For <c>devices --check</c>.</summary>
+    internal IReadOnlyList<KernelLaunchShape> DescribeLaunches()
+    {
+        int k = Topics;
+        var shared = LocalSharedBytes(k, _accelerator.WarpSize, _localGroup);
+        int sumWarps = _blendGroupSize / _accelerator.WarpSize;
+        return
+        [
+            Shape("EStep", _eStep, _localGroupSize, shared.EStep),
+            Shape("Statistics", _statisticsKernel, _localGroupSize, shared.Statistics),
+            Shape("DocumentBound", _boundKernel, _localGroupSize, shared.Bound),
+            Shape("CompletionLogLikelihood", _completionKernel, _localGroupSize, shared.Completion),
+            Shape("BlendAndPartialRowSums", _blendKernel, _blendGroupSize, GlobalStepKernels.BlendSharedDoubles(k, _blendGroupSize) * (long)sizeof(double)),
+            Shape("TopicWordBoundPartials", _topicWordBoundKernel, _blendGroupSize, ModelSumKernels.PartialsSharedDoubles(sumWarps) * (long)sizeof(double)),
+            Shape("DigammaPartials", _digammaPartialsKernel, _blendGroupSize, ModelSumKernels.PartialsSharedDoubles(sumWarps) * (long)sizeof(double)),
+        ];
+    }
+
+    private KernelLaunchShape Shape<TDelegate>(string name, TDelegate kernel, int groupSize, long sharedBytes) where TDelegate : Delegate
+    {
+        int groups;
+        try
+        {
+            groups = _accelerator.EstimateMaxActiveGroupsPerMultiprocessor(kernel.GetKernel(), groupSize, (int)Math.Min(int.MaxValue, sharedBytes));
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or AcceleratorException or ArgumentException)
+        {
+            groups = -1;   // the device cannot say
+        }
+        double occupancy = groups < 0 ? double.NaN
+            : Math.Min(1.0, groups * (double)groupSize / Math.Max(1, _accelerator.MaxNumThreadsPerMultiprocessor));
+        return new KernelLaunchShape(name, groupSize, sharedBytes, groups, occupancy);
+    }
+
     /// <summary>Threads per document group of the local-step kernels and the document tokens the E-step takes at
     /// once, from K and the device's limits only (<see cref="ChooseLocalGroup"/>).</summary>
     /// <param name="Threads">Threads per group: whole warps, at most 8.</param>
     /// <param name="TokensPerChunk">Tokens whose n_w / φnorm_w the E-step keeps in shared memory at once.</param>
     internal readonly record struct LocalGroupShape(int Threads, int TokensPerChunk);
+
+    /// <summary>One kernel's launch on the device (<see cref="DescribeLaunches"/>): threads per group, dynamic shared memory per
+    /// group, groups resident on one multiprocessor at once (−1 when the device cannot estimate it), and resident threads over
+    /// the multiprocessor's maximum (0 … 1; NaN when unknown).</summary>
+    internal sealed record KernelLaunchShape(string Kernel, int GroupSize, long SharedMemoryBytes, int ActiveGroupsPerMultiprocessor, double Occupancy);
 
     /// <summary>Bytes of dynamic shared memory per group each per-document kernel requests for <paramref name="shape"/>:
     /// E-step, statistics, document bound, document completion.</summary>
@@ -536,18 +579,33 @@ internal sealed class GpuBackend : ILdaBackend
         return shape;
     }
 
+    /// <summary>Kernels loaded on each accelerator, by field: loading generates code (the PTX JIT on CUDA, IL on the CPU
+    /// simulator), so every backend on an accelerator after the first reuses them. They go with the accelerator.</summary>
+    private static readonly ConditionalWeakTable<Accelerator, Dictionary<string, Delegate>> s_loadedKernels = [];
+
+    private static T Loaded<T>(Accelerator accelerator, string name, Func<T> load) where T : Delegate
+    {
+        var kernels = s_loadedKernels.GetOrCreateValue(accelerator);
+        lock (kernels)
+        {
+            if (!kernels.TryGetValue(name, out var kernel)) kernels[name] = kernel = load();
+            return (T)kernel;
+        }
+    }
+
     private static int WholeWarps(Accelerator accelerator, int threads) =>
         Math.Max(accelerator.WarpSize, threads / accelerator.WarpSize * accelerator.WarpSize);
 
     private long ModelBytes(int vocabularySize) => ModelBytes(vocabularySize, Topics);
 
     /// <summary>Device bytes of the model for V = <paramref name="vocabularySize"/>, K = <paramref name="topics"/>:
-    /// λ and expElogβ (floats), the statistics (64-bit fixed point), the blend's partial row sums, the row sums, ψ(row sums),
-    /// α and the partials of the V×K sums (doubles).</summary>
+    /// λ and expElogβ (floats), the statistics (64-bit fixed point), the blend's partial row sums and the row sums (doubles),
+    /// ψ(row sums), α (floats) and the partials of the V×K sums (doubles).</summary>
     internal static long ModelBytes(int vocabularySize, int topics)
     {
         int groups = Math.Min(MaxBlendGroups, vocabularySize);
-        return (2L * sizeof(float) + sizeof(long)) * vocabularySize * topics + (long)groups * topics * sizeof(float) + 3L * topics * sizeof(float)
+        return (2L * sizeof(float) + sizeof(long)) * vocabularySize * topics + (long)groups * topics * sizeof(double)
+            + topics * (long)sizeof(double) + 2L * topics * sizeof(float)
             + MaxSumGroups * sizeof(double);
     }
 
@@ -572,7 +630,8 @@ internal sealed class GpuBackend : ILdaBackend
         _expElogBeta?.Dispose();
         _statistics?.Dispose();
         _partialSums?.Dispose();
-        _lambda = _expElogBeta = _partialSums = null;
+        _lambda = _expElogBeta = null;
+        _partialSums = null;
         _statistics = null;
     }
 

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# One-shot check of a GPU for TopicEngine (issue 16): run it on the first GPU machine, read its summary.
+# Every step has a timeout and writes what it measured under one output folder; a failing step is
+# recorded and the script goes on. Under 5 minutes on a GPU.
+#
+#   ../shared/tools/gpu-publish.sh                        # self-contained binary in .gpu/
+#   benchmarks/gpu-first-run.sh                           # --bin .gpu/topic-engine --device cuda --scale 1
+#   benchmarks/gpu-first-run.sh --device ilgpu-cpu --scale 50 --timeout-factor 4 \
+#       --bin src/TopicEngine.Cli/bin/Release/net10.0/topic-engine   # the same steps on ILGPU's CPU simulator
+#
+# --scale S divides the corpus, the check batches and the large K by S (the simulator needs S ≈ 50 to finish in
+# minutes) and --timeout-factor F multiplies every step's timeout; only the device and the sizes change between the runs.
+# --skip-checks leaves out the devices --check steps (to rerun the fits and the benchmark alone).
+set -uo pipefail
+
+bin=.gpu/topic-engine
+device=cuda
+scale=1
+slow=1
+checks=yes
+out=gpu-first-run-$(date -u +%Y%m%dT%H%M%SZ)
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bin) bin=$2; shift 2 ;;
+    --device) device=$2; shift 2 ;;
+    --scale) scale=$2; shift 2 ;;
+    --timeout-factor) slow=$2; shift 2 ;;
+    --skip-checks) checks=no; shift ;;
+    --out) out=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$out"
+summary=$out/summary.txt
+: > "$summary"
+say() { echo "$*" | tee -a "$summary"; }
+scaled() { local v=$(( $1 / scale )); [ "$v" -lt "$2" ] && v=$2; echo "$v"; }
+
+# step NAME SECONDS COMMAND...: runs COMMAND with a timeout, stdout+stderr to $out/NAME.txt, status to the summary.
+step() {
+  local name=$1 limit=$2; shift 2
+  local start end rc
+  start=$(date +%s.%N)
+  limit=$(( limit * slow ))
+  timeout --kill-after=10 "$limit" "$@" > "$out/$name.txt" 2>&1
+  rc=$?
+  end=$(date +%s.%N)
+  local status=ok
+  { [ $rc -eq 124 ] || [ $rc -eq 137 ]; } && status="TIMEOUT after ${limit}s"
+  [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ $rc -ne 137 ] && status="FAILED (exit $rc)"
+  say "$(printf '%-22s %-22s %7.1f s' "$name" "$status" "$(echo "$end - $start" | bc)")"
+  return $rc
+}
+
+if [ "$device" = ilgpu-cpu ]; then on=simulator; else on=gpu; fi
+say "gpu-first-run: device $device, scale 1/$scale, binary $bin, $(date -u +%FT%TZ)"
+
+# 1. The card and the driver.
+if command -v nvidia-smi > /dev/null; then
+  step nvidia-smi 30 nvidia-smi
+  nvidia-smi --query-gpu=name,memory.total,driver_version,compute_cap --format=csv,noheader >> "$summary" 2>&1
+else
+  say "nvidia-smi             absent"
+fi
+
+# 2. What ILGPU sees and what --device auto picks.
+step devices 120 "$bin" devices && grep -E "^  (cuda|opencl)|auto picks|warning" "$out/devices.txt" | tee -a "$summary"
+
+# 3. Every kernel against the reference: small K, then large K (up to 5,000: shared memory O(K + tokens per chunk)),
+#    each also through the chunked pipeline (bit-identical γ and statistics to one chunk).
+if [ "$checks" = yes ]; then
+small_docs=$(scaled 64 6); large_docs=$(scaled 300 6)
+chunk() { [ "$1" -lt "$2" ] && echo "$1" || echo $(( $2 - 1 )); }   # a chunk size below the batch
+large_k=$(scaled 1000 100),$(scaled 2000 200),$(scaled 4096 400),$(scaled 5000 500)
+step check-small-k 240 "$bin" devices --check --on "$on" --topics 1,3,17,33,100,257 --docs "$small_docs" --chunk 2
+step check-large-k 300 "$bin" devices --check --on "$on" --topics "$large_k" --vocabulary "$(scaled 20000 400)" --docs "$large_docs" --doc-terms 64 --chunk "$(chunk 256 "$large_docs")"
+for f in check-small-k check-large-k; do
+  grep -cE " PASS$" "$out/$f.txt" | xargs printf '  %s: %s comparisons PASS' "$f" | tee -a "$summary"
+  grep -cE " FAIL$" "$out/$f.txt" | xargs printf ', %s FAIL\n' | tee -a "$summary"
+  grep -E " FAIL$" "$out/$f.txt" | head -5 | tee -a "$summary"
+  grep -E "launch EStep" "$out/$f.txt" | tee -a "$summary"
+done
+fi
+
+# 4. Determinism: two fits on the device, byte for byte; a CPU fit beside them (held-out perplexity close).
+docs=$(scaled 20000 64); vocab=$(scaled 10000 200)
+step generate 120 "$bin" generate --docs "$docs" --vocab "$vocab" --topics 20 --doc-length 100 --seed 1 --out "$out/corpus"
+fit_flags=(--input "$out/corpus" --format uci --topics 20 --passes 2 --max-iterations 30 --seed 7)
+step fit-device-1 300 "$bin" fit "${fit_flags[@]}" --device "$device" --out "$out/model-device-1"
+step fit-device-2 300 "$bin" fit "${fit_flags[@]}" --device "$device" --out "$out/model-device-2"
+step fit-cpu 300 "$bin" fit "${fit_flags[@]}" --device cpu --out "$out/model-cpu"
+identical=yes
+for f in "$out/model-device-1/current"/*; do   # the saved version (the model directory keeps versions/ and a current link)
+  name=$(basename "$f")
+  case "$name" in model.json|training_log.parquet) continue ;; esac   # times and dates differ
+  cmp -s "$f" "$out/model-device-2/current/$name" || { identical=no; say "  differs between the two $device fits: $name"; }
+done
+say "  two $device fits byte-identical (all files but model.json and training_log.parquet): $identical"
+for f in fit-device-1 fit-device-2 fit-cpu; do
+  say "  $f: $(grep -E 'held-out perplexity' "$out/$f.txt" | tail -1)"
+done
+
+# 5. Speed: seconds per pass at K = 100 and 1,000 (synthetic NYTimes-shaped corpus unless scaled).
+bench_docs=$(scaled 300000 64); bench_vocab=$(scaled 100000 200)
+step bench 600 "$bin" bench --device "$device" --topics "$(scaled 100 10),$(scaled 1000 20)" --docs "$bench_docs" --vocab "$bench_vocab" \
+  --passes 1 --warmup-docs "$(scaled 512 16)" --warmup-seconds 0 --cache "$out/bench-cache" --json
+grep -oE '"(topics|seconds_per_pass|local_seconds_per_pass|global_seconds_per_pass|tokens_per_second)": *[0-9.eE+-]+' "$out/bench.txt" | paste -sd' ' | tee -a "$summary"
+
+# 6. Races in shared memory, where NVIDIA's compute-sanitizer is installed (slow: a tiny check).
+if command -v compute-sanitizer > /dev/null && [ "$device" = cuda ]; then
+  step racecheck 300 compute-sanitizer --tool racecheck --print-limit 20 "$bin" devices --check --on gpu --topics 3,33 --docs 4 --chunk 2
+  grep -E "RACECHECK SUMMARY|ERROR SUMMARY|hazard" "$out/racecheck.txt" | head -5 | tee -a "$summary"
+else
+  say "racecheck              skipped (no compute-sanitizer, or not a CUDA run)"
+fi
+say "done: $out"
