@@ -42,7 +42,7 @@ public sealed class IndexCrashCorpus : IDisposable
 /// <summary>
 /// Issue 15, item 2: SQLite's crash standard for the Lucene indexes that <c>index</c> and <c>annotate</c> write. The built CLI
 /// runs in a child process killed with SIGKILL at random moments (the first in the first milliseconds, the rest spread over
-/// 1.2 × a whole run). After every kill the index holds the documents of one commit (the previous build or the new one;
+/// 1.2 × a whole run; two annotate kills come right after a commit). After every kill the index holds the documents of one commit (the previous build or the new one;
 /// for annotate, every document), each with complete topic fields (dominant, above, θ, model stamp) or none, and each θ is
 /// the one the model named by its stamp gives its text; the next run completes.
 /// </summary>
@@ -101,7 +101,9 @@ public sealed class IndexCrashSafetyTests(IndexCrashCorpus corpus, ITestOutputHe
         for (int kill = 0; kill < KillsPerCommand; kill++)
         {
             var before = check.Inspect(index);
-            await CrashSafetyTests.KillAfter(Annotate(kill % 2 == 0 ? corpus.ModelB : corpus.ModelA), CrashSafetyTests.Delay(random, kill, seconds));
+            if (kill is 3 or 6)   // right after a commit of a run that has documents to change: surely between two commits
+                await KillAfterTheNextCommit(Annotate(before.ByStamp.GetValueOrDefault(check.StampB) == 400 ? corpus.ModelA : corpus.ModelB), index);
+            else await CrashSafetyTests.KillAfter(Annotate(kill % 2 == 0 ? corpus.ModelB : corpus.ModelA), CrashSafetyTests.Delay(random, kill, seconds));
             var after = check.Inspect(index);
             Assert.Equal(400, after.Documents);   // every document of the last commit, none lost, none doubled
             if (after.ByStamp.Count + (after.WithTopics < after.Documents ? 1 : 0) > 1) mixed++;
@@ -114,6 +116,23 @@ public sealed class IndexCrashSafetyTests(IndexCrashCorpus corpus, ITestOutputHe
         log.WriteLine($"annotate: {KillsPerCommand} kills over {seconds:F2} s runs: {changed} left a later commit than the one before, " +
                       $"{mixed} an index of documents labelled by two models or not yet labelled (each document complete); the next run completed");
         Assert.True(changed > 0, "no kill landed after a commit: the kill times missed the annotate runs");
+    }
+
+    /// <summary>Kills the child right after it commits (a newer segments_N file appears), whenever that comes.</summary>
+    private static async Task KillAfterTheNextCommit(string[] args, string folder)
+    {
+        // The newest generation (base 36, so longer is newer): a run deletes stale commits on opening, which must not count.
+        static string Commits(string folder) => System.IO.Directory.GetFiles(folder, "segments_*").Select(Path.GetFileName)
+            .OrderBy(n => n!.Length).ThenBy(n => n, StringComparer.Ordinal).Last()!;
+        string before = Commits(folder);
+        using var child = ChildCli.Start(args);
+        var output = child.StandardOutput.ReadToEndAsync();
+        var error = child.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (!child.HasExited && DateTime.UtcNow < deadline && Commits(folder) == before) await Task.Delay(2);
+        if (!child.HasExited) child.Kill();
+        await child.WaitForExitAsync();
+        await Task.WhenAll(output, error);
     }
 
     /// <summary>Reads an index and checks every live document: complete topic fields or none, a unique id of the corpus, and θ
