@@ -177,10 +177,10 @@ public sealed class CrashSafetyTests(ITestOutputHelper log)
     }
 
     /// <summary>The first kills come in the first milliseconds; the rest spread uniformly over 1.2 × a whole run.</summary>
-    private static TimeSpan Delay(Random random, int kill, double seconds) =>
+    internal static TimeSpan Delay(Random random, int kill, double seconds) =>
         TimeSpan.FromSeconds(kill < 3 ? kill * 0.005 : random.NextDouble() * 1.2 * seconds);
 
-    private static async Task KillAfter(string[] args, TimeSpan delay)
+    internal static async Task KillAfter(string[] args, TimeSpan delay)
     {
         using var child = ChildCli.Start(args);
         var output = child.StandardOutput.ReadToEndAsync();
@@ -205,14 +205,14 @@ public sealed class CrashSafetyTests(ITestOutputHelper log)
         await Task.WhenAll(output, error);
     }
 
-    private static async Task RunToTheEnd(string[] args)
+    internal static async Task RunToTheEnd(string[] args)
     {
         var (exit, _, error) = await ChildCli.RunAsync(args);
         Assert.True(exit == 0, error);
     }
 
     /// <summary>Seconds one whole run takes (process start included).</summary>
-    private static async Task<double> TimedRun(string[] args)
+    internal static async Task<double> TimedRun(string[] args)
     {
         var clock = Stopwatch.StartNew();
         await RunToTheEnd(args);
