@@ -73,7 +73,7 @@ public sealed class OutputDocTopicsTests
         int perGroup = DocTopicsWriter.GroupRows(k), documents = 2 * perGroup + 7;
         Assert.Equal(DocTopicsWriter.ListValuesPerGroup / k, perGroup);
         var gamma = new float[documents * k];
-        for (int i = 0; i < gamma.Length; i++) gamma[i] = 0.05f + (i * 7919 % 1009) * 0.01f;
+        for (int i = 0; i < gamma.Length; i++) gamma[i] = 0.05f + (i % 1009 * 7919 % 1009) * 0.01f;
         var keys = Enumerable.Range(0, documents).Select(d => $"d{d}").ToArray();
         var tokens = Enumerable.Range(0, documents).Select(d => (long)d).ToArray();
         await using (var writer = await DocTopicsWriter.CreateAsync(path, k))
