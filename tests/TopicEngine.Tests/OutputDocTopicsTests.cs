@@ -65,6 +65,42 @@ public sealed class OutputDocTopicsTests
     }
 
     [Fact]
+    public async Task AtLargeKRowGroupsShrinkSoTheBufferedGroupStaysSmallAndEveryRowComesBack()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("doc_topics.parquet");
+        const int k = 500;
+        int perGroup = DocTopicsWriter.GroupRows(k), documents = 2 * perGroup + 7;
+        Assert.Equal(DocTopicsWriter.ListValuesPerGroup / k, perGroup);
+        var gamma = new float[documents * k];
+        for (int i = 0; i < gamma.Length; i++) gamma[i] = 0.05f + (i % 1009 * 7919 % 1009) * 0.01f;
+        var keys = Enumerable.Range(0, documents).Select(d => $"d{d}").ToArray();
+        var tokens = Enumerable.Range(0, documents).Select(d => (long)d).ToArray();
+        await using (var writer = await DocTopicsWriter.CreateAsync(path, k))
+        {
+            Assert.Equal(perGroup, writer.RowsPerGroup);
+            for (int first = 0; first < documents; first += 333)   // batches that do not line up with row groups
+            {
+                int n = Math.Min(333, documents - first);
+                await writer.WriteAsync(keys[first..(first + n)], gamma.AsMemory(first * k, n * k), tokens.AsMemory(first, n));
+            }
+            await writer.CompleteAsync();
+        }
+        await using (var stream = File.OpenRead(path))
+        await using (var reader = await Parquet.ParquetReader.CreateAsync(stream))
+            Assert.Equal(new long[] { perGroup, perGroup, 7 }, Enumerable.Range(0, reader.RowGroupCount).Select(g => reader.OpenRowGroupReader(g).RowCount).ToArray());
+        var rows = await DocTopicsFile.ReadAsync(path, k).ToListAsync();
+        Assert.Equal(keys, rows.Select(r => r.DocKey));
+        Assert.Equal(gamma, rows.SelectMany(r => r.Gamma));
+        Assert.Equal(tokens, rows.Select(r => r.TokenCount));
+        var row = DuckDbQuery.Run($"SELECT count(*), min(len(theta_upper)), min(credible_level), max(credible_level) FROM read_parquet('{path}')").Rows.Single();
+        Assert.Equal((long)documents, Convert.ToInt64(row[0]));
+        Assert.Equal(k, Convert.ToInt32(row[1]));
+        Assert.Equal(0.9f, Convert.ToSingle(row[2]));
+        Assert.Equal(0.9f, Convert.ToSingle(row[3]));
+    }
+
+    [Fact]
     public async Task NonFiniteGammaIsRefusedAndNothingIsLeftBehind()
     {
         using var temp = new TempDirectory();

@@ -10,11 +10,17 @@ public sealed class OutputLambdaFileTests
     public async Task RoundTripsAcrossSeveralRowGroups()
     {
         using var temp = new TempDirectory();
-        const int k = 100, v = 11_000; // 1.1M rows: two row groups
+        const int k = 100, v = 11_000; // 1.1M rows: five row groups, the last one partial
         var lambda = new float[k * v];
         for (int i = 0; i < lambda.Length; i++) lambda[i] = 0.5f + (i % 9973) * 0.01f;
         string path = temp.File(LambdaFile.FileName);
         await LambdaFile.WriteAsync(path, lambda, k, v);
+        await using (var stream = File.OpenRead(path))
+        await using (var reader = await Parquet.ParquetReader.CreateAsync(stream))
+        {
+            Assert.Equal((k * v + LambdaFile.RowGroupRows - 1) / LambdaFile.RowGroupRows, reader.RowGroupCount);
+            for (int g = 0; g < reader.RowGroupCount; g++) Assert.True(reader.OpenRowGroupReader(g).RowCount <= LambdaFile.RowGroupRows);
+        }
         Assert.Equal(lambda, await LambdaFile.ReadAsync(path, k, v));
     }
 

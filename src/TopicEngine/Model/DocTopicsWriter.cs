@@ -17,14 +17,19 @@ internal sealed record DocTopicsRow(string DocKey, int TopicId, float Probabilit
 /// Dirichlet parameter γ), <c>entropy</c> float (−Σ_k θ_k ln θ_k, natural log, 0·ln 0 = 0) and
 /// <c>token_count</c> int64, then <c>theta_lower</c> and <c>theta_upper</c> list&lt;float&gt; (an equal-tailed credible
 /// interval of every θ_k: under q(θ) = Dir(γ), θ_k ~ Beta(γ_k, Σγ − γ_k); <see cref="BetaDistribution.ThetaIntervals"/>) and
-/// <c>credible_level</c> float (the mass the intervals hold, 0.9 by default). Rows are buffered into row groups of <see cref="RowGroupRows"/> and
-/// written as batches arrive; the file goes to a temporary sibling and is renamed into place by
+/// <c>credible_level</c> float (the mass the intervals hold, 0.9 by default). Rows are buffered into row groups of <see cref="RowsPerGroup"/> rows (at most
+/// <see cref="RowGroupRows"/>, fewer at large K so that a group's four K-wide lists stay near <see cref="ListValuesPerGroup"/>
+/// floats each) and written as batches arrive, through buffers allocated once and reused for every group; the file goes to a temporary sibling and is renamed into place by
 /// <see cref="CompleteAsync"/> (disposing without completing deletes it).
 /// </summary>
 internal sealed class DocTopicsWriter : IAsyncDisposable
 {
     public const string FileName = "doc_topics.parquet";
     public const int RowGroupRows = 16_384;
+
+    /// <summary>About this many floats per list column (θ, γ, lower, upper) in one row group: 1 MiB each, so the
+    /// buffered group and Parquet.Net's encoding of it stay a few MiB at any K (16,384 rows of K = 100 would be 26 MB).</summary>
+    public const int ListValuesPerGroup = 1 << 18;
 
     private static readonly DataField<string> KeyField = new("doc_key", nullable: false);
     private static readonly DataField<int> TopicField = new("topic_id");
@@ -46,11 +51,12 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
     private readonly DataField _upperElement = ParquetColumns.ListElement(Schema, "theta_upper");
 
     // The pending row group: up to RowGroupRows rows.
-    private readonly List<string> _keys = new();
-    private readonly int[] _topic = new int[RowGroupRows];
-    private readonly float[] _probability = new float[RowGroupRows];
-    private readonly float[] _entropy = new float[RowGroupRows];
-    private readonly long[] _tokens = new long[RowGroupRows];
+    private readonly List<string> _keys;
+    private readonly int[] _topic;
+    private readonly float[] _probability;
+    private readonly float[] _entropy;
+    private readonly long[] _tokens;
+    private readonly float[] _level;
     private readonly float[] _theta;
     private readonly float[] _gamma;
     private readonly float[] _lower;
@@ -60,16 +66,32 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
     private DocTopicsWriter(string path, string temp, FileStream stream, ParquetWriter writer, int topics, double credibleLevel)
     {
         CredibleLevel = credibleLevel;
-        _lower = new float[RowGroupRows * topics];
-        _upper = new float[RowGroupRows * topics];
         _path = path;
         _temp = temp;
         _stream = stream;
         _writer = writer;
         Topics = topics;
-        _theta = new float[RowGroupRows * topics];
-        _gamma = new float[RowGroupRows * topics];
+        RowsPerGroup = GroupRows(topics);
+        int rows = RowsPerGroup;
+        _keys = new List<string>(rows);
+        _topic = new int[rows];
+        _probability = new float[rows];
+        _entropy = new float[rows];
+        _tokens = new long[rows];
+        _level = new float[rows];
+        Array.Fill(_level, (float)credibleLevel);
+        _theta = new float[rows * topics];
+        _gamma = new float[rows * topics];
+        _lower = new float[rows * topics];
+        _upper = new float[rows * topics];
     }
+
+    /// <summary>Rows per row group for K = <paramref name="topics"/>: <see cref="ListValuesPerGroup"/> / K, between 1 and
+    /// <see cref="RowGroupRows"/>.</summary>
+    public static int GroupRows(int topics) => Math.Clamp(ListValuesPerGroup / topics, 1, RowGroupRows);
+
+    /// <summary>Rows per row group of this file (<see cref="GroupRows"/>).</summary>
+    public int RowsPerGroup { get; }
 
     /// <summary>Number of topics K (the length of every θ and γ list).</summary>
     public int Topics { get; }
@@ -122,7 +144,7 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
             AddRow(keys[d], gamma.Span.Slice(d * k, k), tokenCounts.Span[d], row);
             _keys.Add(keys[d]);
             Rows++;
-            if (_keys.Count == RowGroupRows) await FlushAsync(cancellationToken);
+            if (_keys.Count == RowsPerGroup) await FlushAsync(cancellationToken);
         }
     }
 
@@ -159,7 +181,7 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
             await rowGroup.WriteAsync<long>(TokenCountField, _tokens.AsMemory(0, rows), cancellationToken: cancellationToken);
             await ParquetColumns.WriteFixedListAsync(rowGroup, _lowerElement, _lower.AsMemory(0, rows * k), rows, k, cancellationToken);
             await ParquetColumns.WriteFixedListAsync(rowGroup, _upperElement, _upper.AsMemory(0, rows * k), rows, k, cancellationToken);
-            await rowGroup.WriteAsync<float>(LevelField, Enumerable.Repeat((float)CredibleLevel, rows).ToArray(), cancellationToken: cancellationToken);
+            await rowGroup.WriteAsync<float>(LevelField, _level.AsMemory(0, rows), cancellationToken: cancellationToken);
         }
         _keys.Clear();
     }

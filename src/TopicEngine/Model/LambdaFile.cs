@@ -17,10 +17,12 @@ internal static class LambdaFile
     public const string FileName = "lambda.parquet";
     private const string Expected = "topic_id int32, term_id int32, value float";
 
-    /// <summary>About this many rows per row group (rounded to whole terms).</summary>
-    private const int RowGroupRows = 1 << 20;
+    /// <summary>About this many rows per row group (rounded to whole terms): 1 MiB per column, so writing streams λ
+    /// out of the caller's array through two reused id buffers of this size and never holds a long-format copy of it.</summary>
+    internal const int RowGroupRows = 1 << 18;
 
-    /// <summary>Writes λ (V×K, term-major) to <paramref name="path"/>, atomically.</summary>
+    /// <summary>Writes λ (V×K, term-major) to <paramref name="path"/>, atomically, one row group per
+    /// <see cref="RowGroupRows"/> / K terms as it goes.</summary>
     public static Task WriteAsync(string path, ReadOnlyMemory<float> lambda, int topics, int vocabularySize, CancellationToken cancellationToken = default)
     {
         if (topics <= 0) throw new ArgumentOutOfRangeException(nameof(topics));
