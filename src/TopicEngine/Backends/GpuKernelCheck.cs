@@ -113,11 +113,12 @@ internal static class GpuKernelCheck
     {
         var bounds = new double[batch.DocumentCount];
         var gamma = new float[topics];
+        var runner = new LocalStepRunner(backend, Options);
         for (int d = 0; d < bounds.Length; d++)
         {
             int start = batch.DocumentOffsets[d], length = batch.DocumentOffsets[d + 1] - start;
             var one = new SparseBatch([batch.Keys[d]], [0, length], batch.TermIds.AsSpan(start, length).ToArray(), batch.Counts.AsSpan(start, length).ToArray());
-            bounds[d] = backend.LocalStep(one, alpha, Options, gamma, accumulateStatistics: false, computeBound: true).DocumentBound;
+            bounds[d] = runner.Step(one, alpha, gamma, new LocalStepRequest(AccumulateStatistics: false, ComputeBound: true)).DocumentBound;
         }
         return bounds;
     }
