@@ -1,3 +1,5 @@
+using TopicEngine.Evaluation;
+
 namespace TopicEngine;
 
 /// <summary>Distances between two topic mixtures θ (each K values summing to 1), for "documents like this one".</summary>
@@ -22,17 +24,6 @@ internal static class MixtureDistance
         return Math.Sqrt(sum / 2);
     }
 
-    /// <summary>JS(p, q) = ½ Σ p log2(p/m) + ½ Σ q log2(q/m), m = ½(p + q); terms with a zero probability add nothing.</summary>
-    public static double JensenShannon(ReadOnlySpan<float> p, ReadOnlySpan<float> q)
-    {
-        double js = 0;
-        int n = Math.Min(p.Length, q.Length);
-        for (int k = 0; k < n; k++)
-        {
-            double a = Math.Max(0, p[k]), b = Math.Max(0, q[k]), m = 0.5 * (a + b);
-            if (a > 0) js += 0.5 * a * Math.Log2(a / m);
-            if (b > 0) js += 0.5 * b * Math.Log2(b / m);
-        }
-        return Math.Max(0, js);
-    }
+    /// <summary>JS(p, q) in bits: <see cref="Divergence.JensenShannon"/> / ln 2, in [0, 1].</summary>
+    public static double JensenShannon(ReadOnlySpan<float> p, ReadOnlySpan<float> q) => Divergence.JensenShannon(p, q) / Math.Log(2);
 }

@@ -8,7 +8,7 @@ namespace TopicEngine.Evaluation;
 internal static class IntertopicMap
 {
     /// <summary>
-    /// JSD(p, q) = ½ KL(p ‖ m) + ½ KL(q ‖ m), m = ½ (p + q), natural log (in [0, ln 2]), for every pair of rows of
+    /// <see cref="Divergence.JensenShannon"/> (natural log, in [0, ln 2]) for every pair of rows of
     /// <paramref name="topicWord"/> (K×V topic-major, rows summing to 1). Returns K×K, symmetric, zero diagonal.
     /// </summary>
     public static double[,] JensenShannon(ReadOnlySpan<float> topicWord, int topics, int vocabularySize)
@@ -19,17 +19,7 @@ internal static class IntertopicMap
         {
             var p = topicWord.Slice(a * vocabularySize, vocabularySize);
             for (int b = a + 1; b < topics; b++)
-            {
-                var q = topicWord.Slice(b * vocabularySize, vocabularySize);
-                double sum = 0;
-                for (int w = 0; w < vocabularySize; w++)
-                {
-                    double x = p[w], y = q[w], m = 0.5 * (x + y);
-                    if (x > 0) sum += x * Math.Log(x / m);
-                    if (y > 0) sum += y * Math.Log(y / m);
-                }
-                d[a, b] = d[b, a] = Math.Max(0, 0.5 * sum);
-            }
+                d[a, b] = d[b, a] = Divergence.JensenShannon(p, topicWord.Slice(b * vocabularySize, vocabularySize));
         }
         return d;
     }
