@@ -30,13 +30,14 @@ internal readonly struct BatchView
 /// tokens of a document taken at once (the size of the E-step's shared n_w / φnorm_w buffer).</summary>
 internal readonly struct LocalStepSettings
 {
-    public LocalStepSettings(int topics, int maxIterations, float tolerance, int firstDocument, int tokensPerChunk)
+    public LocalStepSettings(int topics, int maxIterations, float tolerance, int firstDocument, int tokensPerChunk, bool warmStart = false)
     {
         Topics = topics;
         MaxIterations = maxIterations;
         Tolerance = tolerance;
         FirstDocument = firstDocument;
         TokensPerChunk = tokensPerChunk;
+        WarmStart = warmStart ? 1 : 0;
     }
 
     public readonly int Topics;
@@ -44,6 +45,8 @@ internal readonly struct LocalStepSettings
     public readonly float Tolerance;
     public readonly int FirstDocument;
     public readonly int TokensPerChunk;
+    /// <summary>1: the γ rows already hold each document's initial γ (warm start); 0: γ starts at 1.</summary>
+    public readonly int WarmStart;
 }
 
 /// <summary>Scalars of the global step: λ ← (1 − ρ) λ + ρ (η + scale · s) over V terms of K topics,

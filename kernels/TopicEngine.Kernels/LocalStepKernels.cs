@@ -42,7 +42,7 @@ internal static class LocalStepKernels
         BatchView batch,                 // CSR chunk: D + 1 offsets, nnz term ids and counts
         ArrayView<float> expElogBeta,    // exp(Elogβ): V×K, term-major
         ArrayView<float> alpha,          // α: K
-        ArrayView<float> gamma,          // out γ: D×K, row-major (the working γ during the iterations)
+        ArrayView<float> gamma,          // in (warm start) / out γ: D×K, row-major (the working γ during the iterations)
         ArrayView<float> expElogTheta,   // out exp(Elogθ) of the final γ: D×K, row-major (the running sum before)
         ArrayView<int> iterations,       // out iterations run per document: D
         ArrayView<int> failure,          // 1 element: stays 0, or 1 + batch row of a document whose γ became NaN/∞
@@ -72,7 +72,7 @@ internal static class LocalStepKernels
         float partialSum = 0f;
         for (int t = tid; t < k; t += threads)
         {
-            float g = empty ? alpha[t] : 1f;
+            float g = empty ? alpha[t] : settings.WarmStart != 0 ? gamma[row + t] : 1f;   // warm: the uploaded initial γ
             gamma[row + t] = g;
             partialSum += g;
         }

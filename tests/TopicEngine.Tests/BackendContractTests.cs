@@ -126,6 +126,49 @@ public abstract class BackendContractTests
         AssertClose(expectedStatistics, actualStatistics, "statistics");
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(9)]
+    [InlineData(17)]
+    [InlineData(33)]   // (K = 1 is left out: one topic gets γ = α + N from any start)
+    public void LocalStepStartedFromAGivenGammaMatchesReference(int topics)
+    {
+        // Two iterations from a far-off γ: where the iterations start shows in the result, so a backend that ignored the
+        // initial γ (or started at 1) would fail the comparison and the check against the cold start below.
+        var fewIterations = new LocalStepOptions(MaxIterations: 2, Tolerance: 0f);
+        const int v = 40;
+        var corpus = RandomCorpus(v, Documents(25), seed: 50 + topics);
+        var batch = corpus.Slice(0, corpus.DocumentCount);
+        var lambda = RandomLambda(v, topics, seed: 150 + topics);
+        var alpha = Alpha(topics, seed: 250 + topics);
+        var random = new Random(topics);
+        var initial = Enumerable.Range(0, batch.DocumentCount * topics).Select(_ => (float)(0.2 + 20 * random.NextDouble())).ToArray();
+        using var reference = new ReferenceBackend(topics);
+        using var backend = CreateBackend(topics);
+        reference.SetLambda(lambda, v);
+        backend.SetLambda(lambda, v);
+        var expected = new float[initial.Length];
+        var actual = new float[initial.Length];
+        var cold = new float[initial.Length];
+
+        reference.LocalStep(batch, alpha, fewIterations, expected, accumulateStatistics: true, computeBound: false, initial);
+        backend.LocalStep(batch, alpha, fewIterations, actual, accumulateStatistics: true, computeBound: false, initial);
+        backend.LocalStep(batch, alpha, fewIterations, cold, accumulateStatistics: false, computeBound: false);
+
+        AssertClose(expected, actual, "warm-started gamma");
+        Assert.Equal(alpha, actual.AsSpan(0, topics).ToArray());   // the empty document still gets α
+        Assert.True(Enumerable.Range(topics, initial.Length - topics).Any(i => Math.Abs(actual[i] - cold[i]) > 1e-2 * Math.Max(1, Math.Abs(cold[i]))),
+            "the local step from the given γ gave what the cold start gives");
+        // the statistics come from the warm-started γ too
+        reference.GlobalStep(1f, 0f, 1f);
+        backend.GlobalStep(1f, 0f, 1f);
+        var expectedStatistics = new float[v * topics];
+        var actualStatistics = new float[v * topics];
+        reference.GetLambda(expectedStatistics);
+        backend.GetLambda(actualStatistics);
+        AssertClose(expectedStatistics, actualStatistics, "statistics");
+    }
+
     private void AssertModelSum(double expected, double actual, string what)
     {
         Assert.True(double.IsFinite(actual), $"{what} is {actual}");

@@ -41,17 +41,30 @@ public sealed class InferenceTrainerTests
         Assert.NotEqual(first.Lambda, third.Lambda);
     }
 
-    [Fact]
-    public void ResumingFromACheckpointGivesTheUninterruptedLambda()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ResumingFromACheckpointGivesTheUninterruptedLambda(bool warmStart)
     {
-        var options = new TrainingOptions { Topics = 4, Passes = 3, BatchSize = 12, Seed = 4, CheckpointEvery = 4, Alpha = PriorSetting.Auto };
-        var checkpoints = new List<TrainerState>();
-        var uninterrupted = Trainer(options).Fit(SmallCorpus(), checkpoint: checkpoints.Add);
-        var midPass = checkpoints.First(c => c.BatchesDoneInPass > 0 && c.CompletedPasses == 1);
-        var passBoundary = checkpoints.First(c => c.BatchesDoneInPass == 0 && c.CompletedPasses == 1);
-        foreach (var state in new[] { midPass, passBoundary })
+        var options = new TrainingOptions { Topics = 4, Passes = 3, BatchSize = 12, Seed = 4, CheckpointEvery = 4, Alpha = PriorSetting.Auto, WarmStart = warmStart };
+        using var folder = new TempDirectory();
+        string gamma = Path.Combine(folder.Path, "gamma");
+        var checkpoints = new List<(TrainerState State, string Gamma)>();
+        // each checkpoint keeps a copy of the warm-start γ files as they were when it was taken (what a killed fit leaves)
+        var uninterrupted = Trainer(options).Fit(SmallCorpus(), warmStartFolder: gamma, checkpoint: state =>
         {
-            var resumed = Trainer(options).Fit(SmallCorpus(), resumeFrom: state);
+            string copy = Path.Combine(folder.Path, $"checkpoint-{checkpoints.Count}");
+            Directory.CreateDirectory(copy);
+            if (Directory.Exists(gamma))
+                foreach (var file in Directory.GetFiles(gamma)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            checkpoints.Add((state, copy));
+        });
+        var midPass = checkpoints.First(c => c.State.BatchesDoneInPass > 0 && c.State.CompletedPasses == 1);
+        var passBoundary = checkpoints.First(c => c.State.BatchesDoneInPass == 0 && c.State.CompletedPasses == 1);
+        var laterMidPass = checkpoints.First(c => c.State.BatchesDoneInPass > 0 && c.State.CompletedPasses == 2);
+        foreach (var (state, copy) in new[] { midPass, passBoundary, laterMidPass })
+        {
+            var resumed = Trainer(options).Fit(SmallCorpus(), resumeFrom: state, warmStartFolder: copy);
             Assert.Equal(MemoryMarshal.AsBytes(uninterrupted.Lambda.AsSpan()).ToArray(), MemoryMarshal.AsBytes(resumed.Lambda.AsSpan()).ToArray());
             Assert.Equal(uninterrupted.Alpha, resumed.Alpha);
             Assert.Equal(uninterrupted.State.Step, resumed.State.Step);

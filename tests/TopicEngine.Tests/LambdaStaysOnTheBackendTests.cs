@@ -90,7 +90,8 @@ public sealed class LambdaStaysOnTheBackendTests(SmallGroupTestAccelerator devic
         public int VocabularySize => inner.VocabularySize;
         public void SetLambda(ReadOnlySpan<float> lambda, int vocabularySize) => inner.SetLambda(lambda, vocabularySize);
         public LocalStepResult LocalStep(SparseBatch batch, ReadOnlySpan<float> alpha, LocalStepOptions options, Span<float> gamma,
-            bool accumulateStatistics, bool computeBound) => inner.LocalStep(batch, alpha, options, gamma, accumulateStatistics, computeBound);
+            bool accumulateStatistics, bool computeBound, ReadOnlySpan<float> initialGamma = default) =>
+            inner.LocalStep(batch, alpha, options, gamma, accumulateStatistics, computeBound, initialGamma);
         public void GlobalStep(float rho, float eta, float scale) => inner.GlobalStep(rho, eta, scale);
         public void GetLambda(Span<float> lambda) { GetLambdaCalls++; inner.GetLambda(lambda); }
         public double TopicWordBound(float eta) { TopicWordBoundCalls++; return inner.TopicWordBound(eta); }

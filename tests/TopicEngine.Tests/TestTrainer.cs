@@ -13,7 +13,7 @@ internal sealed class TestTrainer(TrainingOptions options, Func<int, ILdaBackend
     public SviTrainer Trainer { get; } = new(options);
 
     public TrainingResult Fit(IBatchSource corpus, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default,
-        TrainerState? resumeFrom = null, Action<TrainerState>? checkpoint = null)
+        TrainerState? resumeFrom = null, Action<TrainerState>? checkpoint = null, string? warmStartFolder = null)
     {
         using var backend = backendFactory(options.Topics);
         return Trainer.Fit(backend, corpus, new TrainingHooks
@@ -22,6 +22,7 @@ internal sealed class TestTrainer(TrainingOptions options, Func<int, ILdaBackend
             Checkpoint = checkpoint,
             HeldOutEvaluation = new HeldOutEvaluation(Trainer.LocalOptions),
             ResumeFrom = resumeFrom,
+            WarmStartFolder = warmStartFolder,
         }, cancellationToken);
     }
 

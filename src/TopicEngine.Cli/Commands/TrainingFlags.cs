@@ -26,11 +26,13 @@ internal sealed class TrainingFlags
     public Option<int> Seed { get; } = new("--seed") { Description = "Random seed (λ initialisation, held-out choice).", DefaultValueFactory = _ => Defaults.Seed };
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (0 = all cores). Same seed and threads give the same model.", DefaultValueFactory = _ => Defaults.Threads };
     public Option<int> EvalEvery { get; } = new("--eval-every") { Description = "Log the ELBO every N mini-batches (0: end of pass only).", DefaultValueFactory = _ => Defaults.EvalEvery };
+    public Option<string> WarmStart { get; } = new("--warm-start") { Description = "on: start each document's local step in pass p ≥ 2 from its γ of pass p − 1 (streamed to disk beside the fit, D×K floats); off: from 1.", DefaultValueFactory = _ => Defaults.WarmStart ? "on" : "off" };
     public Option<string> Device { get; } = DeviceOption();
 
     public TrainingFlags()
     {
         Mode.AcceptOnlyFromAmong([.. Enum.GetNames<TrainingMode>().Select(n => n.ToLowerInvariant())]);
+        WarmStart.AcceptOnlyFromAmong("on", "off");
     }
 
     /// <summary><c>--device</c>, accepting exactly the names the library takes.</summary>
@@ -44,7 +46,7 @@ internal sealed class TrainingFlags
     public void AddTo(Command command, bool topics = true)
     {
         if (topics) command.Add(Topics);
-        foreach (var option in new Option[] { Mode, Passes, BatchSize, Kappa, Tau0, Alpha, Eta, MaxIterations, Tolerance, Holdout, Seed, Threads, EvalEvery, Device })
+        foreach (var option in new Option[] { Mode, Passes, BatchSize, Kappa, Tau0, Alpha, Eta, MaxIterations, Tolerance, Holdout, Seed, Threads, EvalEvery, WarmStart, Device })
             command.Add(option);
     }
 
@@ -65,6 +67,7 @@ internal sealed class TrainingFlags
             Seed = parseResult.GetValue(Seed),
             Threads = parseResult.GetValue(Threads),
             EvalEvery = parseResult.GetValue(EvalEvery),
+            WarmStart = parseResult.GetValue(WarmStart) == "on",
         };
         options.Validate();
         return options;

@@ -49,11 +49,11 @@ internal sealed partial class CpuBackend
 
     /// <summary>
     /// The local step of one document (the contract's formulas, see <see cref="ILdaBackend"/>):
-    /// γ ← 1; repeat Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k) expElogβ_kw;
+    /// γ ← 1 (or, with <c>warm</c>, the row of <c>gammaOut</c> the caller filled with the initial γ); repeat Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k) expElogβ_kw;
     /// γ_k = α_k + exp(Elogθ_k) Σ_w n_w expElogβ_kw / φnorm_w; until mean |Δγ| &lt; tolerance.
     /// </summary>
     private readonly struct DocumentEStep(SparseBatch? batch, float[] alpha, LocalStepOptions options, ExpElogBetaRows expElogBeta,
-        float[] gammaOut, int topics, CpuMathMode mathMode, bool computeBound, double logGammaAlphaTerm)
+        float[] gammaOut, int topics, CpuMathMode mathMode, bool computeBound, double logGammaAlphaTerm, bool warm)
     {
         /// <summary>Runs document <paramref name="d"/>; adds s_kw into <paramref name="statistics"/> when given and its
         /// bound into <paramref name="bound"/> when requested. Returns the iterations taken.</summary>
@@ -61,7 +61,8 @@ internal sealed partial class CpuBackend
             Invoke(batch!.DocumentTerms(d), batch.DocumentCounts(d), gammaOut.AsSpan(d * topics, topics), scratch, statistics, ref bound);
 
         /// <summary>Runs one document given by its ids (ascending) and counts, writing its γ into <paramref name="gammaRow"/>
-        /// (the path of <see cref="LocalStepDocument"/>, which has no batch).</summary>
+        /// (the path of <see cref="LocalStepDocument"/>, which has no batch). With <c>warm</c> the iterations start from
+        /// <paramref name="gammaRow"/>'s content, else from 1.</summary>
         public long Invoke(ReadOnlySpan<int> ids, ReadOnlySpan<float> counts, Span<float> gammaRow, DocumentScratch scratch,
             float[]? statistics, ref double bound)
         {
@@ -84,7 +85,8 @@ internal sealed partial class CpuBackend
             var acc = scratch.Accumulator.AsSpan();
             var expElogTheta = scratch.ExpElogTheta.AsSpan();
 
-            gamma.Fill(1f);
+            if (warm) gammaRow.CopyTo(gamma);
+            else gamma.Fill(1f);
             ExpectedLogTheta(scratch);
             long iterations = 0;
             while (iterations < options.MaxIterations)

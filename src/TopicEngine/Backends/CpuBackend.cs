@@ -108,12 +108,14 @@ internal sealed partial class CpuBackend : ILdaBackend
         LdaMath.CompletionLogLikelihood(_lambda, VocabularySize, Topics, scored, gamma);
 
     public LocalStepResult LocalStep(SparseBatch batch, ReadOnlySpan<float> alpha, LocalStepOptions options,
-        Span<float> gamma, bool accumulateStatistics, bool computeBound)
+        Span<float> gamma, bool accumulateStatistics, bool computeBound, ReadOnlySpan<float> initialGamma = default)
     {
         int k = Topics;
         if (alpha.Length != k) throw new ArgumentException("alpha must have K entries.", nameof(alpha));
         int docs = batch.DocumentCount;
         if (gamma.Length < docs * k) throw new ArgumentException("gamma must hold DocumentCount×K.", nameof(gamma));
+        bool warm = !initialGamma.IsEmpty;
+        if (warm && initialGamma.Length < docs * k) throw new ArgumentException("initialGamma must hold DocumentCount×K.", nameof(initialGamma));
         if (docs == 0) return new LocalStepResult(0, 0, 0, computeBound ? 0 : double.NaN);
         if (VocabularySize == 0 && batch.NonZeroCount > 0) throw new InvalidOperationException("SetLambda must be called before LocalStep.");
         BatchTermIds.Check(batch, VocabularySize, $"local step on {Name}");
@@ -126,12 +128,13 @@ internal sealed partial class CpuBackend : ILdaBackend
         double alphaSum = 0, logGammaAlphaSum = 0;
         foreach (var a in alphaArray) { alphaSum += a; logGammaAlphaSum += SpecialFunctions.LogGamma((double)a); }
         var gammaOut = ArrayPool<float>.Shared.Rent(docs * k);
+        if (warm) initialGamma[..(docs * k)].CopyTo(gammaOut);   // each document starts from its row, then overwrites it
         var iterations = new long[workers];
         var bounds = new double[workers];
         try
         {
             var step = new DocumentEStep(batch, alphaArray, options, _expElogBeta!, gammaOut, k, MathMode, computeBound,
-                SpecialFunctions.LogGamma(alphaSum) - logGammaAlphaSum);
+                SpecialFunctions.LogGamma(alphaSum) - logGammaAlphaSum, warm);
             void RunWorker(int w)
             {
                 int first = (int)((long)docs * w / workers), end = (int)((long)docs * (w + 1) / workers);
@@ -173,7 +176,7 @@ internal sealed partial class CpuBackend : ILdaBackend
         if (gamma.Length < k) throw new ArgumentException("gamma must hold K entries.", nameof(gamma));
         if (termIds.Length != counts.Length) throw new ArgumentException("termIds and counts must have the same length.", nameof(counts));
         if (VocabularySize == 0 && termIds.Length > 0) throw new InvalidOperationException("SetLambda must be called before LocalStepDocument.");
-        var step = new DocumentEStep(null, alpha, options, _expElogBeta!, [], k, MathMode, computeBound: false, 0);
+        var step = new DocumentEStep(null, alpha, options, _expElogBeta!, [], k, MathMode, computeBound: false, 0, warm: false);
         var scratch = RentScratch(termIds.Length);
         double bound = 0;
         try { return (int)step.Invoke(termIds, counts, gamma[..k], scratch, null, ref bound); }

@@ -191,11 +191,13 @@ internal sealed class GpuBackend : ILdaBackend
 
     /// <inheritdoc/>
     public LocalStepResult LocalStep(SparseBatch batch, ReadOnlySpan<float> alpha, LocalStepOptions options,
-        Span<float> gamma, bool accumulateStatistics, bool computeBound)
+        Span<float> gamma, bool accumulateStatistics, bool computeBound, ReadOnlySpan<float> initialGamma = default)
     {
         int k = Topics;
         if (alpha.Length != k) throw new ArgumentException("alpha must have K entries.", nameof(alpha));
         if (gamma.Length < batch.DocumentCount * k) throw new ArgumentException("gamma must hold DocumentCount×K.", nameof(gamma));
+        bool warm = !initialGamma.IsEmpty;
+        if (warm && initialGamma.Length < batch.DocumentCount * k) throw new ArgumentException("initialGamma must hold DocumentCount×K.", nameof(initialGamma));
         lock (_gate)
         {
             _accelerator.Bind();   // CUDA: make the context current on this thread
@@ -214,17 +216,17 @@ internal sealed class GpuBackend : ILdaBackend
             int chunks = (documents + _chunkDocuments - 1) / _chunkDocuments;
             long iterations = 0;
             double bound = 0;
-            Stage(batch, 0, _slots[0]);
+            Stage(batch, 0, _slots[0], initialGamma);
             _copyStream.Synchronize();
-            Launch(0, _slots[0], options, accumulateStatistics, computeBound);
+            Launch(0, _slots[0], options, accumulateStatistics, computeBound, warm);
             for (int c = 0; c < chunks; c++)
             {
                 var slot = _slots[c % 2];
-                if (c + 1 < chunks) Stage(batch, (c + 1) * _chunkDocuments, _slots[(c + 1) % 2]);
+                if (c + 1 < chunks) Stage(batch, (c + 1) * _chunkDocuments, _slots[(c + 1) % 2], initialGamma);
                 _computeStream.Synchronize();   // chunk c computed
                 _copyStream.Synchronize();      // chunk c + 1 uploaded
                 if (c + 1 < chunks)
-                    Launch((c + 1) * _chunkDocuments, _slots[(c + 1) % 2], options, accumulateStatistics, computeBound);
+                    Launch((c + 1) * _chunkDocuments, _slots[(c + 1) % 2], options, accumulateStatistics, computeBound, warm);
                 slot.Download(_copyStream, k, computeBound);
                 _copyStream.Synchronize();
                 slot.HostGamma.Span[..(slot.Documents * k)].CopyTo(gamma.Slice(slot.FirstDocument * k, slot.Documents * k));
@@ -440,8 +442,8 @@ internal sealed class GpuBackend : ILdaBackend
     }
 
     /// <summary>Copies documents [first, first + chunk) into the slot's page-locked buffers (offsets
-    /// rebased to 0) and starts their upload on the copy stream.</summary>
-    private void Stage(SparseBatch batch, int first, BatchSlot slot)
+    /// rebased to 0) and starts their upload on the copy stream; with a warm start also their initial γ.</summary>
+    private void Stage(SparseBatch batch, int first, BatchSlot slot, ReadOnlySpan<float> initialGamma = default)
     {
         int documents = Math.Min(_chunkDocuments, batch.DocumentCount - first);
         int begin = batch.DocumentOffsets[first];
@@ -467,10 +469,11 @@ internal sealed class GpuBackend : ILdaBackend
         batch.TermIds.AsSpan(begin, nonZeros).CopyTo(slot.HostTermIds.Span);
         batch.Counts.AsSpan(begin, nonZeros).CopyTo(slot.HostCounts.Span);
         slot.Upload(_copyStream);
+        if (!initialGamma.IsEmpty) slot.UploadGamma(_copyStream, initialGamma.Slice(first * Topics, documents * Topics));
     }
 
     /// <summary>Queues the chunk's kernels on the compute stream.</summary>
-    private void Launch(int first, BatchSlot slot, LocalStepOptions options, bool accumulateStatistics, bool computeBound)
+    private void Launch(int first, BatchSlot slot, LocalStepOptions options, bool accumulateStatistics, bool computeBound, bool warm = false)
     {
         int k = Topics;
         int warps = _localGroupSize / _accelerator.WarpSize;
@@ -479,7 +482,7 @@ internal sealed class GpuBackend : ILdaBackend
             SharedMemoryConfig.RequestDynamic<float>((int)LocalStepKernels.EStepSharedFloats(k, _localGroup.TokensPerChunk, warps)));
         _eStep(_computeStream, eStepConfig, view, _expElogBeta!.View, _alpha.View, slot.Gamma.View, slot.ExpElogTheta.View,
             slot.Iterations.View, _failure.View,
-            new LocalStepSettings(k, options.MaxIterations, options.Tolerance, first, _localGroup.TokensPerChunk));
+            new LocalStepSettings(k, options.MaxIterations, options.Tolerance, first, _localGroup.TokensPerChunk, warm));
         if (accumulateStatistics)
         {
             var config = new KernelConfig(slot.Documents, _localGroupSize,

@@ -49,11 +49,13 @@ internal sealed class ReferenceBackend : ILdaBackend
     }
 
     public LocalStepResult LocalStep(SparseBatch batch, ReadOnlySpan<float> alpha, LocalStepOptions options,
-        Span<float> gamma, bool accumulateStatistics, bool computeBound)
+        Span<float> gamma, bool accumulateStatistics, bool computeBound, ReadOnlySpan<float> initialGamma = default)
     {
         int k = Topics;
         if (alpha.Length != k) throw new ArgumentException("alpha must have K entries.", nameof(alpha));
         if (gamma.Length < batch.DocumentCount * k) throw new ArgumentException("gamma must hold DocumentCount×K.", nameof(gamma));
+        bool warm = !initialGamma.IsEmpty;
+        if (warm && initialGamma.Length < batch.DocumentCount * k) throw new ArgumentException("initialGamma must hold DocumentCount×K.", nameof(initialGamma));
         BatchTermIds.Check(batch, VocabularySize, "local step on reference");
         var elogTheta = new double[k];
         var expElogTheta = new double[k];
@@ -69,7 +71,8 @@ internal sealed class ReferenceBackend : ILdaBackend
         {
             var ids = batch.DocumentTerms(d);
             var cts = batch.DocumentCounts(d);
-            for (int t = 0; t < k; t++) g[t] = ids.Length == 0 ? alpha[t] : 1.0;
+            // γ starts at 1, or at the given initial γ (warm start); an empty document gets α
+            for (int t = 0; t < k; t++) g[t] = ids.Length == 0 ? alpha[t] : warm ? initialGamma[d * k + t] : 1.0;
             ExpectedLogTheta(g, elogTheta, expElogTheta);
             for (int it = 0; it < options.MaxIterations && ids.Length > 0; it++)
             {

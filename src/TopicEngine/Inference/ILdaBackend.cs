@@ -11,7 +11,7 @@ namespace TopicEngine.Inference;
 /// the backend); then <see cref="GlobalStep"/>, which applies and clears them. <see cref="GetLambda"/>
 /// may be called at any point between steps.</para>
 /// <para>Local step, per document (the exp-normaliser form; φ is never stored):
-/// γ starts at 1 for every topic; repeat: Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k)·expElogβ_kw;
+/// γ starts at 1 for every topic (or at the given initial γ, the warm start of <see cref="LocalStep"/>); repeat: Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k)·expElogβ_kw;
 /// γ_k = α_k + exp(Elogθ_k) · Σ_w n_w expElogβ_kw / φnorm_w; until mean_k |Δγ_k| &lt; tolerance or
 /// MaxIterations. Statistics then use exp(Elogθ) from the final γ:
 /// s_kw += n_w exp(Elogθ_k) expElogβ_kw / φnorm_w. A document with no tokens gets γ = α.</para>
@@ -34,9 +34,12 @@ internal interface ILdaBackend : IDisposable
     /// <summary>Runs the local step for every document of <paramref name="batch"/>, writing γ
     /// (DocumentCount×K, row-major) into <paramref name="gamma"/>. With <paramref name="accumulateStatistics"/>
     /// adds the batch's s_kw to the backend's statistics. With <paramref name="computeBound"/> fills
-    /// <see cref="LocalStepResult.DocumentBound"/>. Calls without statistics are thread-safe.</summary>
+    /// <see cref="LocalStepResult.DocumentBound"/>. Calls without statistics are thread-safe.
+    /// <para><paramref name="initialGamma"/> (DocumentCount×K, row-major, every entry positive and finite), when not empty,
+    /// is where each document's iterations start instead of γ = 1 (the warm start across passes); empty: start at 1.
+    /// A document with no tokens still gets γ = α.</para></summary>
     LocalStepResult LocalStep(SparseBatch batch, ReadOnlySpan<float> alpha, LocalStepOptions options,
-        Span<float> gamma, bool accumulateStatistics, bool computeBound);
+        Span<float> gamma, bool accumulateStatistics, bool computeBound, ReadOnlySpan<float> initialGamma = default);
 
     /// <summary>Global step with the statistics gathered since the last one:
     /// λ ← (1 − ρ) λ + ρ (η + scale · s) (Hoffman et al. 2010, eq. 7 with scale = D/|B|), then

@@ -45,6 +45,11 @@ internal readonly record struct LocalStepOutput(int Index, SparseBatch Batch, Me
 internal sealed class LocalStepRunner
 {
     private float[] _gamma = [];
+    private float[] _initialGamma = [];
+
+    /// <summary>Fills <paramref name="gamma"/> (DocumentCount×K) with where <paramref name="batch"/>'s local steps start
+    /// (the warm start) and returns true, or returns false to start at γ = 1. Called on the consuming thread, in batch order.</summary>
+    public delegate bool InitialGamma(SparseBatch batch, Span<float> gamma);
 
     /// <param name="backend">The backend, λ set.</param>
     /// <param name="options">Local-step settings (iterations, tolerance).</param>
@@ -67,10 +72,10 @@ internal sealed class LocalStepRunner
     /// Runs the local step over every batch of <paramref name="batches"/>, yielding each batch with its γ.
     /// <paramref name="request"/> decides per batch (given its index) whether statistics and the bound are computed;
     /// null computes γ only. The batch source's exceptions surface here, in order; stopping the enumeration early stops
-    /// the reading.
+    /// the reading. <paramref name="initialGamma"/>, when given, says where each batch's local steps start (null: at 1).
     /// </summary>
     public IEnumerable<LocalStepOutput> Run(IEnumerable<SparseBatch> batches, float[] alpha, Func<int, LocalStepRequest>? request = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, InitialGamma? initialGamma = null)
     {
         int index = 0;
         foreach (var batch in ReadAhead(batches, Prefetch, cancellationToken))
@@ -78,16 +83,25 @@ internal sealed class LocalStepRunner
             cancellationToken.ThrowIfCancellationRequested();
             var what = request?.Invoke(index) ?? LocalStepRequest.GammaOnly;
             var gamma = GammaBuffer(batch.DocumentCount);
+            var initial = Memory<float>.Empty;
+            if (initialGamma is not null)
+            {
+                int length = batch.DocumentCount * Backend.Topics;
+                if (_initialGamma.Length < length) _initialGamma = new float[length];
+                if (initialGamma(batch, _initialGamma.AsSpan(0, length))) initial = _initialGamma.AsMemory(0, length);
+            }
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            var result = Step(batch, alpha, gamma.Span, what);
+            var result = Step(batch, alpha, gamma.Span, what, initial.Span);
             var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
             yield return new LocalStepOutput(index++, batch, gamma, result, seconds);
         }
     }
 
-    /// <summary>The local step of one batch on the calling thread, γ written into <paramref name="gamma"/>.</summary>
-    public LocalStepResult Step(SparseBatch batch, ReadOnlySpan<float> alpha, Span<float> gamma, LocalStepRequest request = default) =>
-        Backend.LocalStep(batch, alpha, Options, gamma, request.AccumulateStatistics, request.ComputeBound);
+    /// <summary>The local step of one batch on the calling thread, γ written into <paramref name="gamma"/>; started from
+    /// <paramref name="initialGamma"/> (DocumentCount×K) when not empty, else from 1.</summary>
+    public LocalStepResult Step(SparseBatch batch, ReadOnlySpan<float> alpha, Span<float> gamma, LocalStepRequest request = default,
+        ReadOnlySpan<float> initialGamma = default) =>
+        Backend.LocalStep(batch, alpha, Options, gamma, request.AccumulateStatistics, request.ComputeBound, initialGamma);
 
     /// <summary>The local step of one document (ids ascending and distinct, counts aligned) on the calling thread, γ (K)
     /// into <paramref name="gamma"/>; the γ <see cref="Run"/> gives the same document. Returns the iterations taken.</summary>

@@ -25,6 +25,14 @@ internal sealed record TrainingHooks
     /// <summary>D of the D/|B| scale; null takes the corpus's training documents (<c>update</c> passes the model's
     /// documents plus the new ones).</summary>
     public long? CorpusDocuments { get; init; }
+
+    /// <summary>Where <see cref="TrainingOptions.WarmStart"/> keeps γ of the previous pass (<see cref="WarmStartGamma"/>);
+    /// null: a temporary folder, removed when the fit ends. A resumable fit passes a folder that outlives the process.</summary>
+    public string? WarmStartFolder { get; init; }
+
+    /// <summary>Waits for the checkpoints handed out so far to be written; called before a pass overwrites the γ file of
+    /// the pass before the previous one (<see cref="WarmStartGamma"/>). Null: nothing to wait for.</summary>
+    public Action? SettleCheckpoints { get; init; }
 }
 
 /// <summary>
@@ -86,52 +94,72 @@ internal sealed class SviTrainer
         bool heldOutCollected = false;
         int passLimit = o.Passes ?? o.MaxAutoPasses;
         var clock = new Stopwatch();
-        while (run.CompletedPasses < passLimit && !run.Converged)
+        string? temporaryFolder = o.WarmStart && hooks.WarmStartFolder is null
+            ? Directory.CreateTempSubdirectory("topic-engine-gamma-").FullName : null;
+        using var warm = o.WarmStart ? new WarmStartGamma(hooks.WarmStartFolder ?? temporaryFolder!, trainingDocuments, k) : null;
+        try
         {
-            int skip = run.BatchesDoneInPass;   // resume: these updates are already in λ
-            var pass = new PassClock();
-            double passBound = 0;
-            long passTokens = 0, passDocuments = 0;
-            var batches = TrainingData.TrainingBatches(corpus, heldOutMask, batchSize, heldOutCollected ? null : heldOut).Skip(skip);
-            foreach (var output in runner.Run(batches, run.Alpha, index => new LocalStepRequest(true,
-                observers.Any(x => x.WantsBound(run, skip + index + 1 == run.BatchesPerPass))), cancellationToken))
+            while (run.CompletedPasses < passLimit && !run.Converged)
             {
-                var batch = output.Batch;
-                pass.AddLocal(output);
-                if (o.Mode == TrainingMode.Online)
+                int skip = run.BatchesDoneInPass;   // resume: these updates are already in λ
+                var pass = new PassClock();
+                double passBound = 0;
+                long passTokens = 0, passDocuments = 0;
+                long firstDocument = (long)skip * batchSize;   // training-document row of the next batch's first document
+                if (warm is not null)
                 {
-                    foreach (var x in observers) x.OnLocalStep(run, output);
-                    var step = new GlobalStepInfo(Math.Pow(o.Tau0 + run.Step, -o.Kappa), (double)run.CorpusDocuments / batch.DocumentCount,
-                        batch.DocumentCount, output.Result.Tokens, output.Result.DocumentBound, skip + output.Index + 1 == run.BatchesPerPass);
+                    hooks.SettleCheckpoints?.Invoke();   // no checkpoint may still point back to the pass whose file this one overwrites
+                    warm.BeginPass(run.CompletedPasses);
+                }
+                LocalStepRunner.InitialGamma? initial = warm is { Warm: true } ? (batch, gamma) => { warm.Read(firstDocument, gamma); return true; } : null;
+                var batches = TrainingData.TrainingBatches(corpus, heldOutMask, batchSize, heldOutCollected ? null : heldOut).Skip(skip);
+                foreach (var output in runner.Run(batches, run.Alpha, index => new LocalStepRequest(true,
+                    observers.Any(x => x.WantsBound(run, skip + index + 1 == run.BatchesPerPass))), cancellationToken, initial))
+                {
+                    var batch = output.Batch;
+                    warm?.Write(firstDocument, output.Gamma.Span);
+                    firstDocument += batch.DocumentCount;
+                    pass.AddLocal(output);
+                    if (o.Mode == TrainingMode.Online)
+                    {
+                        foreach (var x in observers) x.OnLocalStep(run, output);
+                        var step = new GlobalStepInfo(Math.Pow(o.Tau0 + run.Step, -o.Kappa), (double)run.CorpusDocuments / batch.DocumentCount,
+                            batch.DocumentCount, output.Result.Tokens, output.Result.DocumentBound, skip + output.Index + 1 == run.BatchesPerPass);
+                        GlobalStep(run, observers, step, pass, clock);
+                        run.DocumentsSeen += batch.DocumentCount;
+                        run.DocumentsThisRun += batch.DocumentCount;
+                        run.TokensThisRun += output.Result.Tokens;
+                        run.BatchesDoneInPass = skip + output.Index + 1;
+                        foreach (var x in observers) x.AfterStep(run, step);
+                    }
+                    else
+                    {
+                        passBound += output.Result.DocumentBound;
+                        passTokens += output.Result.Tokens;
+                        passDocuments += batch.DocumentCount;
+                        run.DocumentsSeen += batch.DocumentCount;
+                        run.DocumentsThisRun += batch.DocumentCount;
+                        run.TokensThisRun += output.Result.Tokens;
+                        foreach (var x in observers) x.OnLocalStep(run, output);
+                    }
+                }
+                heldOutCollected = true;
+                warm?.EndPass();
+                if (o.Mode == TrainingMode.Batch)
+                {
+                    var step = new GlobalStepInfo(1, 1, passDocuments, passTokens, passBound, LastOfPass: true);
                     GlobalStep(run, observers, step, pass, clock);
-                    run.DocumentsSeen += batch.DocumentCount;
-                    run.DocumentsThisRun += batch.DocumentCount;
-                    run.TokensThisRun += output.Result.Tokens;
-                    run.BatchesDoneInPass = skip + output.Index + 1;
                     foreach (var x in observers) x.AfterStep(run, step);
                 }
-                else
-                {
-                    passBound += output.Result.DocumentBound;
-                    passTokens += output.Result.Tokens;
-                    passDocuments += batch.DocumentCount;
-                    run.DocumentsSeen += batch.DocumentCount;
-                    run.DocumentsThisRun += batch.DocumentCount;
-                    run.TokensThisRun += output.Result.Tokens;
-                    foreach (var x in observers) x.OnLocalStep(run, output);
-                }
+                run.CompletedPasses++;
+                run.BatchesDoneInPass = 0;
+                run.LastPass = pass.Timing();
+                foreach (var x in observers) x.AfterPass(run);
             }
-            heldOutCollected = true;
-            if (o.Mode == TrainingMode.Batch)
-            {
-                var step = new GlobalStepInfo(1, 1, passDocuments, passTokens, passBound, LastOfPass: true);
-                GlobalStep(run, observers, step, pass, clock);
-                foreach (var x in observers) x.AfterStep(run, step);
-            }
-            run.CompletedPasses++;
-            run.BatchesDoneInPass = 0;
-            run.LastPass = pass.Timing();
-            foreach (var x in observers) x.AfterPass(run);
+        }
+        finally
+        {
+            if (temporaryFolder is not null) try { Directory.Delete(temporaryFolder, recursive: true); } catch (IOException) { }
         }
         return new TrainingResult(run.Capture(), backend.Name, trainingDocuments, heldOutCount, corpus.TokenCount - heldOut.TokenCount);
     }

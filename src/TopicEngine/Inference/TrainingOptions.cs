@@ -67,6 +67,13 @@ public sealed record TrainingOptions
     /// <summary>The local step's iteration cap and tolerance (<c>--max-iterations</c>, <c>--tolerance</c>).</summary>
     public LocalStepOptions LocalStep { get; init; } = LocalStepOptions.Default;
 
+    /// <summary>
+    /// Start each training document's local step in pass p ≥ 2 from its γ of pass p − 1 instead of 1 (<c>--warm-start on|off</c>).
+    /// The γ's are streamed beside the fit, one batch in memory (D×K float32 on disk, two files by pass parity, see
+    /// <see cref="WarmStartGamma"/>); deterministic, and a resumed fit reads the same γ as the uninterrupted one.
+    /// </summary>
+    public bool WarmStart { get; init; } = true;
+
     /// <summary>Fraction of documents held out for document-completion perplexity, chosen by <see cref="Seed"/> (<c>--holdout</c>).</summary>
     public double HoldoutFraction { get; init; } = 0.05;
 

@@ -106,6 +106,7 @@ internal static class FitCheckpoint
         yield return ("--seed", o.Seed.ToString(c));
         yield return ("--threads", (o.Threads == 0 ? Environment.ProcessorCount : o.Threads).ToString(c));
         yield return ("--eval-every", o.EvalEvery.ToString(c));
+        yield return ("--warm-start", o.WarmStart ? "on" : "off");
     }
 }
 

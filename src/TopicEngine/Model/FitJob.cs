@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using TopicEngine.Corpus;
 using TopicEngine.Evaluation;
 using TopicEngine.Inference;
+using TopicEngine.Storage;
 using TopicEngine.Text;
 
 namespace TopicEngine.Model;
@@ -51,17 +52,30 @@ internal static class FitJob
         var checkpoints = request.Options.CheckpointEvery > 0 ? new CheckpointWriter(request.OutputDirectory, request.Options,
             state => FitCheckpoint.Snapshot(request, state, TrainingData.TrainingDocuments(request.Corpus.DocumentCount, request.Options))) : null;
         using var backend = request.BackendFactory(request.Options.Topics);
+        // Warm-start γ (TrainingOptions.WarmStart): a resumable fit keeps it in DIR/.work-warm-start of the checkpoint's
+        // folder, where --resume finds it after a kill; any other fit in a work folder of the output, removed at the end.
+        bool resumable = checkpoints is not null || request.ResumeDirectory is not null;
+        using var gammaFolder = !request.Options.WarmStart ? null
+            : resumable ? WorkFolder.OpenNamed(request.ResumeDirectory ?? request.OutputDirectory, "warm-start")
+            : WorkFolder.Create(request.OutputDirectory, "warm-start");
         var hooks = new TrainingHooks
         {
             Progress = progress,
             Checkpoint = checkpoints is null ? null : checkpoints.Write,
             HeldOutEvaluation = new HeldOutEvaluation(trainer.LocalOptions),
             ResumeFrom = resume,
+            WarmStartFolder = gammaFolder?.Path,
+            SettleCheckpoints = checkpoints is null ? null : () => checkpoints.FlushAsync().GetAwaiter().GetResult(),
         };
         TrainingResult result;
         try
         {
             result = await Task.Run(() => trainer.Fit(backend, request.Corpus, hooks, cancellationToken), cancellationToken);
+        }
+        catch when (resumable)
+        {
+            gammaFolder?.Keep();   // a failed or cancelled fit can be resumed from its last checkpoint: keep γ for it
+            throw;
         }
         finally
         {

@@ -101,6 +101,7 @@ internal static class UpdateJob
                 HeldOutEvaluation = new HeldOutEvaluation(trainer.LocalOptions),
                 ResumeFrom = start,
                 CorpusDocuments = d,
+                WarmStartFolder = Path.Combine(work.Path, "warm-start"),   // γ of the update's own passes over the new documents
             }, cancellationToken);
         }, cancellationToken);
         var trainingTime = total.Elapsed - countingTime;

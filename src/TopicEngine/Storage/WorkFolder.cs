@@ -51,10 +51,32 @@ internal sealed class WorkFolder : IDisposable
         return new WorkFolder(parent, created, path);
     }
 
+    /// <summary>
+    /// Opens <c>DIR/.work-PURPOSE</c>, a work folder with a fixed name whose content outlives a killed process (a fit's
+    /// warm-start γ, read again by <c>fit --resume</c>): created when missing, its files kept. Held like any work folder
+    /// while open; disposing removes it unless <see cref="Keep"/> was called.
+    /// </summary>
+    public static WorkFolder OpenNamed(string directory, string purpose)
+    {
+        string parent = System.IO.Path.GetFullPath(directory);
+        if (File.Exists(parent)) throw new TopicEngineException($"{parent}: is a file; name a folder");
+        bool created = !Directory.Exists(parent);
+        string path = System.IO.Path.Combine(parent, $"{VersionedDirectory.WorkPrefix}{purpose}");
+        Directory.CreateDirectory(path);
+        try { return new WorkFolder(parent, created, path); }
+        catch (IOException e) { throw new TopicEngineException($"{path}: in use by another command ({e.Message})", e); }
+    }
+
+    private bool _keep;
+
+    /// <summary>Disposing then only releases the folder (its content stays for a later run).</summary>
+    public void Keep() => _keep = true;
+
     /// <summary>Removes the work folder, and the parent when this created it and nothing else was written there.</summary>
     public void Dispose()
     {
         _lock.Dispose();
+        if (_keep) return;
         AtomicFile.TryDeleteDirectory(Path);
         try
         {
