@@ -14,10 +14,12 @@ internal sealed partial class CpuBackend
         public DocumentScratch(int topics)
         {
             PaddedTopics = Pad(topics);
-            Gamma = new float[topics];
-            LastGamma = new float[topics];
+            Gamma = new float[PaddedTopics];
+            Gamma.AsSpan(topics).Fill(1f);                 // lanes K..Kp stay 1: finite ψ, no change
+            Alpha = new float[PaddedTopics];
+            Alpha.AsSpan(topics).Fill(1f);                 // so that γ = α + exp(Elogθ)·acc keeps those lanes at 1
             Accumulator = new float[PaddedTopics];
-            ElogTheta = new float[topics];
+            ElogTheta = new float[PaddedTopics];
             ExpElogTheta = new float[PaddedTopics]; // lanes K..Kp stay 0
             Product = new float[topics];
             ElogThetaPrecise = new double[topics];
@@ -29,8 +31,10 @@ internal sealed partial class CpuBackend
         public float[] Rows { get; private set; } = [];
         /// <summary>Rows that <see cref="Rows"/> can hold.</summary>
         public int Capacity { get; private set; }
+        /// <summary>γ: Kp, lanes K..Kp fixed at 1 (so ψ runs over whole vectors, no scalar tail).</summary>
         public float[] Gamma { get; }
-        public float[] LastGamma { get; }
+        /// <summary>α: Kp, lanes K..Kp 1 (filled per document).</summary>
+        public float[] Alpha { get; }
         public float[] Accumulator { get; }
         public float[] ElogTheta { get; }
         public float[] ExpElogTheta { get; }
@@ -80,10 +84,10 @@ internal sealed partial class CpuBackend
                 expElogBeta.CopyRow(ids[i], rows.Slice(i * kp, k));
                 rows.Slice(i * kp + k, kp - k).Clear();
             }
-            var gamma = scratch.Gamma.AsSpan();
-            var lastGamma = scratch.LastGamma.AsSpan();
+            var gamma = scratch.Gamma.AsSpan(0, k);
             var acc = scratch.Accumulator.AsSpan();
             var expElogTheta = scratch.ExpElogTheta.AsSpan();
+            alpha.CopyTo(scratch.Alpha, 0);
 
             if (warm) gammaRow.CopyTo(gamma);
             else gamma.Fill(1f);
@@ -92,13 +96,10 @@ internal sealed partial class CpuBackend
             while (iterations < options.MaxIterations)
             {
                 iterations++;
-                gamma.CopyTo(lastGamma);
                 // φnorm = E·exp(Elogθ); acc = Eᵀ (n/φnorm), fused in one sweep over E
                 FusedPhiNormSweep(rows, n, kp, expElogTheta, counts, acc);
-                // γ = α + exp(Elogθ) ⊙ acc
-                TensorPrimitives.FusedMultiplyAdd(expElogTheta[..k], acc[..k], alpha, gamma);
-                TensorPrimitives.Subtract(gamma, lastGamma, lastGamma);
-                float change = TensorPrimitives.SumOfMagnitudes(lastGamma);
+                // γ = α + exp(Elogθ) ⊙ acc, and Σ_k |Δγ_k| in the same sweep
+                float change = UpdateGamma(scratch.Alpha, expElogTheta, acc, scratch.Gamma);
                 ExpectedLogTheta(scratch);
                 if (change / k < options.Tolerance) break;
             }
@@ -176,17 +177,38 @@ internal sealed partial class CpuBackend
             }
         }
 
+        /// <summary>
+        /// γ_k ← α_k + exp(Elogθ_k) · acc_k over the Kp lanes (whole vectors; lanes K..Kp keep 1), returning Σ_k |Δγ_k|:
+        /// one pass instead of a copy of the old γ, the update, a subtraction and a sum of magnitudes.
+        /// </summary>
+        private static float UpdateGamma(ReadOnlySpan<float> alphaPadded, ReadOnlySpan<float> expElogTheta, ReadOnlySpan<float> acc, Span<float> gamma)
+        {
+            int width = Vector<float>.Count;
+            ref float a = ref MemoryMarshal.GetReference(alphaPadded);
+            ref float e = ref MemoryMarshal.GetReference(expElogTheta);
+            ref float s = ref MemoryMarshal.GetReference(acc);
+            ref float g = ref MemoryMarshal.GetReference(gamma);
+            var change = Vector<float>.Zero;
+            for (nuint at = 0; at < (nuint)gamma.Length; at += (nuint)width)
+            {
+                var updated = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, at), Vector.LoadUnsafe(ref s, at), Vector.LoadUnsafe(ref a, at));
+                change += Vector.Abs(updated - Vector.LoadUnsafe(ref g, at));
+                updated.StoreUnsafe(ref g, at);
+            }
+            return Vector.Sum(change);
+        }
+
         /// <summary>Elogθ = ψ(γ) − ψ(Σγ), exp(Elogθ), from the scratch's γ.</summary>
         private void ExpectedLogTheta(DocumentScratch scratch)
         {
-            var gamma = scratch.Gamma.AsSpan();
+            var gamma = scratch.Gamma.AsSpan(0, topics);
             if (mathMode == CpuMathMode.Fast)
             {
-                var elog = scratch.ElogTheta.AsSpan();
+                var elog = scratch.ElogTheta.AsSpan(0, topics);
                 float psiSum = SpecialFunctions.Digamma(TensorPrimitives.Sum(gamma));
-                SpecialFunctions.Digamma(gamma, elog);
+                SpecialFunctions.Digamma(scratch.Gamma, scratch.ElogTheta);   // all Kp lanes: whole vectors, no scalar tail
                 TensorPrimitives.Subtract(elog, psiSum, elog);
-                TensorPrimitives.Exp(elog, scratch.ExpElogTheta);
+                TensorPrimitives.Exp(elog, scratch.ExpElogTheta.AsSpan(0, topics));
             }
             else
             {
