@@ -99,17 +99,21 @@ public sealed class CheckpointTests
     /// <summary>
     /// The real thing: the built CLI fits in a child process with --checkpoint-every and is killed with SIGKILL
     /// once a checkpoint exists; fit --resume in another process then finishes, and lambda.parquet holds exactly
-    /// the values of an uninterrupted fit with the same seed and threads.
+    /// the values of an uninterrupted fit with the same seed and threads. With <c>--warm-start on</c> the resumed fit
+    /// reads the γ rows the killed one wrote (DIR/.work-warm-start), and the folder is gone once the fit completes.
     /// </summary>
-    [Fact]
-    public async Task AFitKilledWithSigkillAndResumedEqualsAnUninterruptedFit()
+    [Theory]
+    [InlineData("off")]
+    [InlineData("on")]
+    public async Task AFitKilledWithSigkillAndResumedEqualsAnUninterruptedFit(string warmStart)
     {
         using var dir = new TempDirectory();
         var corpus = SyntheticLda.Generate(new SyntheticLdaOptions { Topics = 20, VocabularySize = 2000, Documents = 2000, DocumentLength = 120, Seed = 5 });
         string docword = UciTestFiles.Write(dir.File("in"), "kill", corpus.Corpus, 0, 2000,
             Enumerable.Range(0, 2000).Select(w => SyntheticCorpusWriter.TermName(w, 2000)).ToArray());
         string[] fit = ["fit", "--input", docword, "--format", "uci", "--min-df", "1", "--max-df", "1", "--topics", "20", "--passes", "2",
-            "--batch-size", "8", "--threads", "1", "--seed", "3", "--device", "cpu", "--eval-every", "0", "--max-iterations", "200", "--tolerance", "0.0001"];
+            "--batch-size", "8", "--threads", "1", "--seed", "3", "--device", "cpu", "--eval-every", "0", "--max-iterations", "200", "--tolerance", "0.0001",
+            "--warm-start", warmStart];
 
         using (var child = ChildCli.Start([.. fit, "--checkpoint-every", "10", "--out", dir.File("killed")]))
         {
@@ -137,5 +141,6 @@ public sealed class CheckpointTests
         Assert.Equal(whole.Steps, resumed.Steps);
         Assert.Equal(await LambdaFile.ReadAsync(dir.Current("whole/lambda.parquet"), 20, whole.VocabularySize),
             await LambdaFile.ReadAsync(dir.Current("killed/lambda.parquet"), 20, resumed.VocabularySize));
+        Assert.False(Directory.Exists(dir.File("killed/.work-warm-start")), "the warm-start γ outlived the completed fit");
     }
 }
