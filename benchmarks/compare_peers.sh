@@ -11,9 +11,12 @@
 #   "topicengine <flags>" (for trying candidates; leave it empty for the comparison the issue asks for).
 # - gensim (LdaModel, update_every=1), gensim-multicore (LdaMulticore, 2 workers), sklearn-online,
 #   sklearn-batch (n_jobs=1): K, P passes, random_state S, α = η = 1/K, at most 100 local iterations with
-#   tolerance 1e-3 (mean |Δγ|), and the schedule this script sets: mini-batch BATCH (auto: D/10 within
+#   tolerance 1e-3 (mean |Δγ|), and the schedule this script sets: mini-batch BATCH (auto: D/10 rounded up, within
 #   [64, 4096], the number TopicEngine's --batch-size auto takes), κ = KAPPA, τ0 = TAU0 (defaults 0.7 and 10,
-#   TopicEngine's defaults). gensim's ρ also adds the pass number to τ0 + t (its own rule).
+#   TopicEngine's defaults). gensim's ρ also adds the pass number to τ0 + t (its own rule). The peers read the
+#   documents in the stored order (20news: sorted by newsgroup), as they do by default: neither shuffles. TopicEngine
+#   shuffles by default (--order shuffled, a new seeded order each pass). PEER_ORDER=shuffled gives the peers one
+#   seeded permutation of the documents (run_peers.py --shuffle) to see what the order alone is worth to them.
 #
 # Scoring: one evaluator (topic-engine evaluate) for every tool, with ONE explicit reference for coherence:
 # - held-out perplexity by document completion on the raw test split (θ from every other token, the rest scored);
@@ -27,7 +30,7 @@
 # Usage: benchmarks/compare_peers.sh [20news-bydate.tar.gz] [work dir]
 #   env: TOPICS="20 100" PASSES="10" SEEDS="1 2 3" TOOLS="gensim gensim-multicore sklearn-online sklearn-batch"
 #        BATCH=auto KAPPA=0.7 TAU0=10 (the peers' schedule) OURS=1 (0: peers only; TOOLS="": TopicEngine only)
-#        TE_FLAGS="" (extra fit flags for TopicEngine; empty = defaults)
+#        TE_FLAGS="" (extra fit flags for TopicEngine; empty = defaults) PEER_ORDER=corpus (or shuffled)
 #   then: /usr/bin/python3 benchmarks/peers/results_table.py WORK/results-*.tsv
 # Needs: apt-get install -y python3-gensim python3-sklearn  (uses /usr/bin/python3)
 set -euo pipefail
@@ -43,6 +46,7 @@ BATCH=${BATCH:-auto}
 KAPPA=${KAPPA:-0.7}
 TAU0=${TAU0:-10}
 TE_FLAGS=${TE_FLAGS:-}
+PEER_ORDER=${PEER_ORDER:-corpus}
 python=/usr/bin/python3
 
 mkdir -p "$work"
@@ -64,9 +68,9 @@ fi
 
 if [ "$BATCH" = auto ]; then
   docs=$(head -1 "$work/uci/docword.txt")
-  BATCH=$(( (docs + 5) / 10 )); [ $BATCH -lt 64 ] && BATCH=64; [ $BATCH -gt 4096 ] && BATCH=4096
+  BATCH=$(( (docs + 9) / 10 )); [ $BATCH -lt 64 ] && BATCH=64; [ $BATCH -gt 4096 ] && BATCH=4096
 fi
-echo "peers: mini-batch $BATCH, kappa $KAPPA, tau0 $TAU0; TopicEngine: defaults${TE_FLAGS:+ plus $TE_FLAGS}; NPMI reference: $test"
+echo "peers: mini-batch $BATCH, kappa $KAPPA, tau0 $TAU0, document order $PEER_ORDER; TopicEngine: defaults${TE_FLAGS:+ plus $TE_FLAGS}; NPMI reference: $test"
 results="$work/results-$(date +%Y%m%d-%H%M%S).tsv"
 printf 'tool\tK\tpasses\tseed\tthreads\tseconds\ttokens_per_s\tprocess_cpu_s\theld_out_perplexity\tnpmi\tdiversity\n' > "$results"
 score() { "$te" evaluate --encoding auto --input "$test" --reference "$test" --json "$@"; }
@@ -92,9 +96,9 @@ for k in $TOPICS; do
       for tool in $TOOLS; do
         peers="$work/peers/k$k-p$p-s$seed"
         /usr/bin/time -o "$work/cpu.txt" -f '%U %S' $python "$here/peers/run_peers.py" --docword "$work/uci/docword.txt" --topics "$k" --passes "$p" \
-          --batch-size "$BATCH" --kappa "$KAPPA" --tau0 "$TAU0" --seed "$seed" --out "$peers" --tools "$tool" >/dev/null
+          --batch-size "$BATCH" --kappa "$KAPPA" --tau0 "$TAU0" --seed "$seed" --out "$peers" --tools "$tool" $([ "$PEER_ORDER" = shuffled ] && echo --shuffle) >/dev/null
         meta="$peers/$tool.json"
-        row "$tool" "$k" "$p" "$seed" "$([ "$tool" = gensim-multicore ] && echo 2 || echo 1)" "$(field seconds < "$meta")" \
+        row "$tool$([ "$PEER_ORDER" = shuffled ] && echo ' (shuffled)')" "$k" "$p" "$seed" "$([ "$tool" = gensim-multicore ] && echo 2 || echo 1)" "$(field seconds < "$meta")" \
           "$(field tokens_per_second < "$meta")" "$(awk '{print $1 + $2}' "$work/cpu.txt")" \
           "$(score --topic-word "$peers/$tool.npy" --vocabulary-from "$work/prepared")"
       done
