@@ -1,16 +1,37 @@
 #!/usr/bin/env bash
 # Side-by-side comparison of TopicEngine with gensim and scikit-learn on 20news-bydate.
-# Every tool fits the train split with one vocabulary (TopicEngine's prepare: min_df 5,
-# max_df 0.5), the same K, passes, priors (1/K) and schedule; every tool's topics are then
-# scored by the same evaluator (topic-engine evaluate): held-out document-completion perplexity on
-# the test split, NPMI (top 10) and diversity (top 25). Since issue 13, NPMI's reference is the
-# prepared training corpus (evaluate's default for every tool here: a bag of words, so document
-# co-occurrence); before, it was the test split's document co-occurrence.
+#
+# Data: every tool fits the train split with one vocabulary (TopicEngine's prepare: min_df 5, max_df 0.5),
+# exported as UCI so the peers read the same documents and term ids.
+#
+# What each tool gets (per K in TOPICS, P in PASSES, S in SEEDS):
+# - topicengine: `fit --corpus prepared --topics K --passes P --threads 1 --holdout 0 --seed S --device cpu`,
+#   nothing else: its DEFAULTS (mini-batch, κ, τ0, mode, priors, local-step settings). --device cpu because the
+#   comparison is CPU against CPU; --seed so that the seeds vary. TE_FLAGS="..." adds flags and labels the row
+#   "topicengine <flags>" (for trying candidates; leave it empty for the comparison the issue asks for).
+# - gensim (LdaModel, update_every=1), gensim-multicore (LdaMulticore, 2 workers), sklearn-online,
+#   sklearn-batch (n_jobs=1): K, P passes, random_state S, α = η = 1/K, at most 100 local iterations with
+#   tolerance 1e-3 (mean |Δγ|), and the schedule this script sets: mini-batch BATCH (auto: D/10 rounded up, within
+#   [64, 4096], the number TopicEngine's --batch-size auto takes), κ = KAPPA, τ0 = TAU0 (defaults 0.7 and 10,
+#   TopicEngine's defaults). gensim's ρ also adds the pass number to τ0 + t (its own rule). The peers read the
+#   documents in the stored order (20news: sorted by newsgroup), as they do by default: neither shuffles. TopicEngine
+#   shuffles by default (--order shuffled, a new seeded order each pass). PEER_ORDER=shuffled gives the peers one
+#   seeded permutation of the documents (run_peers.py --shuffle) to see what the order alone is worth to them.
+#
+# Scoring: one evaluator (topic-engine evaluate) for every tool, with ONE explicit reference for coherence:
+# - held-out perplexity by document completion on the raw test split (θ from every other token, the rest scored);
+# - NPMI of the top 10 words with `--reference <test split>` for every tool: the raw test files, so word order is
+#   kept and NPMI counts sliding windows (evaluate's window, as gensim's c_npmi). Before, TopicEngine's models
+#   defaulted to their prepared training corpus (document co-occurrence) while --topic-word peers fell back to the
+#   test split, so their NPMI were not comparable;
+# - diversity: unique share of the top 25 words.
+# Each row carries its seed; results_table.py prints mean ± spread over the seeds per tool.
 #
 # Usage: benchmarks/compare_peers.sh [20news-bydate.tar.gz] [work dir]
-#   env: TOPICS="20 100" PASSES="1 10" TOOLS="gensim gensim-multicore sklearn-online sklearn-batch"
-#        BATCH=auto KAPPA=0.7 TAU0=10 OURS=1 (0: peers only; TOOLS="": TopicEngine only)
-#        BATCH=auto is TopicEngine's default, D/10 within [64, 4096]; every tool gets that number.
+#   env: TOPICS="20 100" PASSES="10" SEEDS="1 2 3" TOOLS="gensim gensim-multicore sklearn-online sklearn-batch"
+#        BATCH=auto KAPPA=0.7 TAU0=10 (the peers' schedule) OURS=1 (0: peers only; TOOLS="": TopicEngine only)
+#        TE_FLAGS="" (extra fit flags for TopicEngine; empty = defaults) PEER_ORDER=corpus (or shuffled)
+#   then: /usr/bin/python3 benchmarks/peers/results_table.py WORK/results-*.tsv
 # Needs: apt-get install -y python3-gensim python3-sklearn  (uses /usr/bin/python3)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,11 +39,14 @@ root=$(dirname "$here")
 archive=${1:-$root/../shared/corpora/20news-bydate/20news-bydate.tar.gz}
 work=${2:-/tmp/topicengine-compare}
 TOPICS=${TOPICS:-"20 100"}
-PASSES=${PASSES:-"1 10"}
-TOOLS=${TOOLS:-"gensim gensim-multicore sklearn-online sklearn-batch"}
+PASSES=${PASSES:-"10"}
+SEEDS=${SEEDS:-"1 2 3"}
+TOOLS=${TOOLS-"gensim gensim-multicore sklearn-online sklearn-batch"}
 BATCH=${BATCH:-auto}
 KAPPA=${KAPPA:-0.7}
 TAU0=${TAU0:-10}
+TE_FLAGS=${TE_FLAGS:-}
+PEER_ORDER=${PEER_ORDER:-corpus}
 python=/usr/bin/python3
 
 mkdir -p "$work"
@@ -44,42 +68,40 @@ fi
 
 if [ "$BATCH" = auto ]; then
   docs=$(head -1 "$work/uci/docword.txt")
-  BATCH=$(( (docs + 5) / 10 )); [ $BATCH -lt 64 ] && BATCH=64; [ $BATCH -gt 4096 ] && BATCH=4096
+  BATCH=$(( (docs + 9) / 10 )); [ $BATCH -lt 64 ] && BATCH=64; [ $BATCH -gt 4096 ] && BATCH=4096
 fi
-echo "batch size: $BATCH"
+echo "peers: mini-batch $BATCH, kappa $KAPPA, tau0 $TAU0, document order $PEER_ORDER; TopicEngine: defaults${TE_FLAGS:+ plus $TE_FLAGS}; NPMI reference: $test"
 results="$work/results-$(date +%Y%m%d-%H%M%S).tsv"
-printf 'tool\tK\tpasses\tthreads\tseconds\ttokens_per_s\tprocess_cpu_s\theld_out_perplexity\tnpmi\tdiversity\n' > "$results"
-score() { "$te" evaluate --encoding auto --input "$test" --json "$@"; }
+printf 'tool\tK\tpasses\tseed\tthreads\tseconds\ttokens_per_s\tprocess_cpu_s\theld_out_perplexity\tnpmi\tdiversity\n' > "$results"
+score() { "$te" evaluate --encoding auto --input "$test" --reference "$test" --json "$@"; }
 field() { $python -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+row() {  # tool K passes seed threads seconds tokens/s cpu json
+  printf '%s\t%s\t%s\t%s\t%s\t%.1f\t%.0f\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" \
+    "$(field perplexity <<<"$9")" "$(field npmi <<<"$9")" "$(field diversity <<<"$9")" | tee -a "$results"
+}
 
 for k in $TOPICS; do
   for p in $PASSES; do
-    for threads in $([ "${OURS:-1}" = 1 ] && echo 1 0 batch); do
-      mode=online
-      if [ "$threads" = batch ]; then mode=batch; threads=0; fi
-      out="$work/models/te-k$k-p$p-t$threads-$mode"
-      rm -rf "$out"
-      line=$(/usr/bin/time -o "$work/cpu.txt" -f '%U %S' "$te" fit --corpus "$work/prepared" --topics "$k" --passes "$p" --holdout 0 --threads "$threads" --mode "$mode" \
-               --batch-size "$BATCH" --kappa "$KAPPA" --tau0 "$TAU0" --device cpu --out "$out" 2>/dev/null | grep '^trained ')
-      seconds=$(sed -E 's/.* in ([0-9.]+) s on .*/\1/' <<<"$line")
-      rate=$(sed -E 's/.*: ([0-9,]+) tokens\/s/\1/; s/,//g' <<<"$line")
-      json=$(score --model "$out")
-      cpu=$(awk '{print $1 + $2}' "$work/cpu.txt")
-      label=$([ "$threads" = 1 ] && echo "topicengine-cpu-1thread" || echo "topicengine-cpu-$(nproc)threads")
-      [ "$mode" = batch ] && label="topicengine-batch-$(nproc)threads"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$k" "$p" "$([ "$threads" = 1 ] && echo 1 || nproc)" "$seconds" "$rate" "$cpu" \
-        "$(field perplexity <<<"$json")" "$(field npmi <<<"$json")" "$(field diversity <<<"$json")" | tee -a "$results"
-    done
-    for tool in $TOOLS; do
-      peers="$work/peers/k$k-p$p"
-      /usr/bin/time -o "$work/cpu.txt" -f '%U %S' $python "$here/peers/run_peers.py" --docword "$work/uci/docword.txt" --topics "$k" --passes "$p" \
-        --batch-size "$BATCH" --kappa "$KAPPA" --tau0 "$TAU0" --out "$peers" --tools "$tool" >/dev/null
-      meta="$peers/$tool.json"
-      json=$(score --topic-word "$peers/$tool.npy" --vocabulary-from "$work/prepared")
-      cpu=$(awk '{print $1 + $2}' "$work/cpu.txt")
-      workers=$([ "$tool" = gensim-multicore ] && echo 2 || echo 1)
-      printf '%s\t%s\t%s\t%s\t%.1f\t%.0f\t%s\t%s\t%s\t%s\n' "$tool" "$k" "$p" "$workers" "$(field seconds < "$meta")" "$(field tokens_per_second < "$meta")" "$cpu" \
-        "$(field perplexity <<<"$json")" "$(field npmi <<<"$json")" "$(field diversity <<<"$json")" | tee -a "$results"
+    for seed in $SEEDS; do
+      if [ "${OURS:-1}" = 1 ]; then
+        out="$work/models/te-k$k-p$p-s$seed"
+        rm -rf "$out"
+        # shellcheck disable=SC2086  # TE_FLAGS is a list of flags
+        line=$(/usr/bin/time -o "$work/cpu.txt" -f '%U %S' "$te" fit --corpus "$work/prepared" --topics "$k" --passes "$p" --threads 1 \
+                 --holdout 0 --seed "$seed" --device cpu $TE_FLAGS --out "$out" 2>/dev/null | grep '^trained ')
+        seconds=$(sed -E 's/.* in ([0-9.]+) s on .*/\1/' <<<"$line")
+        rate=$(sed -E 's/.*: ([0-9,]+) tokens\/s/\1/; s/,//g' <<<"$line")
+        row "topicengine${TE_FLAGS:+ $TE_FLAGS}" "$k" "$p" "$seed" 1 "$seconds" "$rate" "$(awk '{print $1 + $2}' "$work/cpu.txt")" "$(score --model "$out")"
+      fi
+      for tool in $TOOLS; do
+        peers="$work/peers/k$k-p$p-s$seed"
+        /usr/bin/time -o "$work/cpu.txt" -f '%U %S' $python "$here/peers/run_peers.py" --docword "$work/uci/docword.txt" --topics "$k" --passes "$p" \
+          --batch-size "$BATCH" --kappa "$KAPPA" --tau0 "$TAU0" --seed "$seed" --out "$peers" --tools "$tool" $([ "$PEER_ORDER" = shuffled ] && echo --shuffle) >/dev/null
+        meta="$peers/$tool.json"
+        row "$tool$([ "$PEER_ORDER" = shuffled ] && echo ' (shuffled)')" "$k" "$p" "$seed" "$([ "$tool" = gensim-multicore ] && echo 2 || echo 1)" "$(field seconds < "$meta")" \
+          "$(field tokens_per_second < "$meta")" "$(awk '{print $1 + $2}' "$work/cpu.txt")" \
+          "$(score --topic-word "$peers/$tool.npy" --vocabulary-from "$work/prepared")"
+      done
     done
   done
 done

@@ -90,9 +90,13 @@ def main():
     p.add_argument("--tolerance", type=float, default=1e-3)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--shuffle", action="store_true",
+                   help="permute the documents once (by --seed) before fitting; neither tool shuffles by itself")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     x = read_docword(args.docword)
+    if args.shuffle:
+        x = x[np.random.RandomState(args.seed).permutation(x.shape[0])]
     tokens = float(x.sum())
     for tool in args.tools:
         lam, seconds = TOOLS[tool](x, args)

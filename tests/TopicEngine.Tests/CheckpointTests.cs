@@ -113,7 +113,7 @@ public sealed class CheckpointTests
             Enumerable.Range(0, 2000).Select(w => SyntheticCorpusWriter.TermName(w, 2000)).ToArray());
         string[] fit = ["fit", "--input", docword, "--format", "uci", "--min-df", "1", "--max-df", "1", "--topics", "20", "--passes", "2",
             "--batch-size", "8", "--threads", "1", "--seed", "3", "--device", "cpu", "--eval-every", "0", "--max-iterations", "200", "--tolerance", "0.0001",
-            "--warm-start", warmStart];
+            "--warm-start", warmStart, "--order", warmStart == "on" ? "corpus" : "shuffled"];
 
         using (var child = ChildCli.Start([.. fit, "--checkpoint-every", "10", "--out", dir.File("killed")]))
         {

@@ -38,6 +38,7 @@ public sealed class InferenceOptionsAndPriorsTests
         { new TrainingOptions { HoldoutFraction = 1 }, "--holdout" },
         { new TrainingOptions { Passes = null, HoldoutFraction = 0 }, "--holdout" },
         { new TrainingOptions { Threads = -1 }, "--threads" },
+        { new TrainingOptions { WarmStart = true, Order = DocumentOrder.Shuffled }, "--order corpus" },
     };
 
     [Theory]

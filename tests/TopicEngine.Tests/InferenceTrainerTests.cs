@@ -46,7 +46,8 @@ public sealed class InferenceTrainerTests
     [InlineData(false)]
     public void ResumingFromACheckpointGivesTheUninterruptedLambda(bool warmStart)
     {
-        var options = new TrainingOptions { Topics = 4, Passes = 3, BatchSize = 12, Seed = 4, CheckpointEvery = 4, Alpha = PriorSetting.Auto, WarmStart = warmStart };
+        var options = new TrainingOptions { Topics = 4, Passes = 3, BatchSize = 12, Seed = 4, CheckpointEvery = 4, Alpha = PriorSetting.Auto, WarmStart = warmStart,
+            Order = warmStart ? DocumentOrder.Corpus : DocumentOrder.Shuffled };
         using var folder = new TempDirectory();
         string gamma = Path.Combine(folder.Path, "gamma");
         var checkpoints = new List<(TrainerState State, string Gamma)>();

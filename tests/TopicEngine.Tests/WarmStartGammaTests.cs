@@ -80,7 +80,7 @@ public sealed class WarmStartGammaTests
     public void WarmStartTakesFewerIterationsAndKeepsTheFitDeterministic()
     {
         var corpus = BackendContractTests.RandomCorpus(60, 200, 7, maxDistinctTerms: 20);
-        var options = new TrainingOptions { Topics = 6, Passes = 4, BatchSize = 40, Seed = 2, HoldoutFraction = 0, WarmStart = true };
+        var options = new TrainingOptions { Topics = 6, Passes = 4, BatchSize = 40, Seed = 2, HoldoutFraction = 0, WarmStart = true, Order = DocumentOrder.Corpus };
         long Iterations(TrainingOptions o, out float[] lambda)
         {
             var benchmark = new CountingObserver();

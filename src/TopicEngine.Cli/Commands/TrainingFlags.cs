@@ -15,7 +15,8 @@ internal sealed class TrainingFlags
     public Option<int> Topics { get; } = new("--topics", "-k") { Description = "Number of topics K.", DefaultValueFactory = _ => Defaults.Topics };
     public Option<string> Mode { get; } = new("--mode") { Description = "online (stochastic VI, mini-batches) or batch (one update per pass).", DefaultValueFactory = _ => Defaults.Mode.ToString().ToLowerInvariant() };
     public Option<string> Passes { get; } = new("--passes") { Description = string.Create(CultureInfo.InvariantCulture, $"Passes over the corpus, or auto (stop when the held-out bound improves by < {Defaults.AutoPassesThreshold:P1}, at most {Defaults.MaxAutoPasses})."), DefaultValueFactory = _ => Defaults.Passes?.ToString(CultureInfo.InvariantCulture) ?? "auto" };
-    public Option<string> BatchSize { get; } = new("--batch-size") { Description = $"Documents per mini-batch |B|, or auto (D/10 within [{TrainingOptions.MinAutoBatchSize}, {TrainingOptions.MaxAutoBatchSize}]).", DefaultValueFactory = _ => Defaults.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "auto" };
+    public Option<string> BatchSize { get; } = new("--batch-size") { Description = $"Documents per mini-batch |B|, or auto (D/10 rounded up, within [{TrainingOptions.MinAutoBatchSize}, {TrainingOptions.MaxAutoBatchSize}]).", DefaultValueFactory = _ => Defaults.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "auto" };
+    public Option<string> Order { get; } = new("--order") { Description = "Order a pass visits the training documents in (online mode): shuffled (a seeded random order each pass) or corpus (as stored).", DefaultValueFactory = _ => Defaults.Order.ToString().ToLowerInvariant() };
     public Option<double> Kappa { get; } = new("--kappa") { Description = "Learning-rate decay κ in (0.5, 1]: ρ_t = (τ0 + t)^(−κ).", DefaultValueFactory = _ => Defaults.Kappa };
     public Option<double> Tau0 { get; } = new("--tau0") { Description = "Learning-rate delay τ0 ≥ 1 (so that ρ_0 ≤ 1).", DefaultValueFactory = _ => Defaults.Tau0 };
     public Option<string> Alpha { get; } = new("--alpha") { Description = "Document-topic prior: symmetric (1/K), asymmetric, auto (learned) or a number.", DefaultValueFactory = _ => Defaults.Alpha.ToString() };
@@ -33,6 +34,7 @@ internal sealed class TrainingFlags
     {
         Mode.AcceptOnlyFromAmong([.. Enum.GetNames<TrainingMode>().Select(n => n.ToLowerInvariant())]);
         WarmStart.AcceptOnlyFromAmong("on", "off");
+        Order.AcceptOnlyFromAmong([.. Enum.GetNames<DocumentOrder>().Select(n => n.ToLowerInvariant())]);
     }
 
     /// <summary><c>--device</c>, accepting exactly the names the library takes.</summary>
@@ -46,7 +48,7 @@ internal sealed class TrainingFlags
     public void AddTo(Command command, bool topics = true)
     {
         if (topics) command.Add(Topics);
-        foreach (var option in new Option[] { Mode, Passes, BatchSize, Kappa, Tau0, Alpha, Eta, MaxIterations, Tolerance, Holdout, Seed, Threads, EvalEvery, WarmStart, Device })
+        foreach (var option in new Option[] { Mode, Passes, BatchSize, Order, Kappa, Tau0, Alpha, Eta, MaxIterations, Tolerance, Holdout, Seed, Threads, EvalEvery, WarmStart, Device })
             command.Add(option);
     }
 
@@ -58,6 +60,7 @@ internal sealed class TrainingFlags
             Mode = Enum.Parse<TrainingMode>(parseResult.GetValue(Mode)!, ignoreCase: true),
             Passes = PassesValue(parseResult),
             BatchSize = ParseBatchSize(parseResult.GetValue(BatchSize)!),
+            Order = Enum.Parse<DocumentOrder>(parseResult.GetValue(Order)!, ignoreCase: true),
             Kappa = parseResult.GetValue(Kappa),
             Tau0 = parseResult.GetValue(Tau0),
             Alpha = PriorSetting.Parse(parseResult.GetValue(Alpha)!, "--alpha"),

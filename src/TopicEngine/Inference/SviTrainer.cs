@@ -40,7 +40,8 @@ internal sealed record TrainingHooks
 /// variational Bayes on whatever <see cref="ILdaBackend"/> it is given; it never knows which device runs.
 /// It keeps only the schedule; everything else is an <see cref="ITrainingObserver"/>.
 /// <para>Online, per mini-batch B of the D training documents (held-out documents excluded):
-/// local step (γ, s) → λ ← (1 − ρ_t) λ + ρ_t (η + (D/|B|) s), ρ_t = (τ0 + t)^(−κ) → t ← t + 1.
+/// local step (γ, s) → λ ← (1 − ρ_t) λ + ρ_t (η + (D/|B|) s), ρ_t = (τ0 + t)^(−κ) → t ← t + 1; the mini-batches of a
+/// pass come in a seeded random order, a new one each pass (<see cref="TrainingOptions.Order"/>).
 /// Batch: the statistics of every batch of a pass add up, then one global step with ρ = 1 and scale 1.</para>
 /// <para>Observers, in this order: the ELBO log (<see cref="ElboLog"/>), the α/η Newton steps (<see cref="PriorSteps"/>),
 /// the held-out evaluation (<see cref="TrainingHooks.HeldOutEvaluation"/>), <c>--passes auto</c> (<see cref="AutoPasses"/>),
@@ -112,7 +113,10 @@ internal sealed class SviTrainer
                     warm.BeginPass(run.CompletedPasses);
                 }
                 LocalStepRunner.InitialGamma? initial = warm is { Warm: true } ? (batch, gamma) => { warm.Read(firstDocument, gamma); return true; } : null;
-                var batches = TrainingData.TrainingBatches(corpus, heldOutMask, batchSize, heldOutCollected ? null : heldOut).Skip(skip);
+                var batches = TrainingData.TrainingBatches(corpus, heldOutMask, batchSize, heldOutCollected ? null : heldOut);
+                if (o.Mode == TrainingMode.Online && o.Order == DocumentOrder.Shuffled)
+                    batches = TrainingData.Shuffled(batches, batchSize, o.Seed, run.CompletedPasses, TrainingOptions.ShuffleWindowNonZeros);
+                batches = batches.Skip(skip);
                 foreach (var output in runner.Run(batches, run.Alpha, index => new LocalStepRequest(true,
                     observers.Any(x => x.WantsBound(run, skip + index + 1 == run.BatchesPerPass))), cancellationToken, initial))
                 {

@@ -34,6 +34,66 @@ internal static class TrainingData
         documents - ChooseHeldOut(documents, options.HoldoutFraction, options.MaxHoldoutDocuments, options.Seed).Count(h => h);
 
     /// <summary>
+    /// Re-deals <paramref name="batches"/> (training mini-batches in corpus order, all of <paramref name="batchSize"/> documents
+    /// but the last) in a random order drawn from <paramref name="seed"/> and <paramref name="pass"/>: whole incoming batches
+    /// are gathered until they hold <paramref name="windowNonZeros"/> term entries (or the corpus ends), the window's documents
+    /// are permuted (Fisher–Yates) and dealt out as mini-batches of <paramref name="batchSize"/>. A window holds whole batches,
+    /// so every mini-batch but the pass's last is full and a pass has as many as in corpus order; the same seed and pass give
+    /// the same batches (a resumed fit skips the ones it has done).
+    /// </summary>
+    public static IEnumerable<SparseBatch> Shuffled(IEnumerable<SparseBatch> batches, int batchSize, int seed, int pass, long windowNonZeros)
+    {
+        var window = new List<SparseBatch>();
+        long nonZeros = 0;
+        int windowIndex = 0;
+        foreach (var batch in batches)
+        {
+            window.Add(batch);
+            nonZeros += batch.NonZeroCount;
+            if (nonZeros < windowNonZeros) continue;
+            foreach (var shuffled in Deal(window, batchSize, new Random(ChunkSeed(unchecked(seed * 7919 + pass), windowIndex++)))) yield return shuffled;
+            window.Clear();
+            nonZeros = 0;
+        }
+        if (window.Count > 0)
+            foreach (var shuffled in Deal(window, batchSize, new Random(ChunkSeed(unchecked(seed * 7919 + pass), windowIndex)))) yield return shuffled;
+    }
+
+    /// <summary>Permutes the documents of <paramref name="window"/> and copies them out in batches of <paramref name="batchSize"/>.</summary>
+    private static IEnumerable<SparseBatch> Deal(List<SparseBatch> window, int batchSize, Random random)
+    {
+        var order = new List<(int Batch, int Document)>();
+        for (int b = 0; b < window.Count; b++)
+            for (int d = 0; d < window[b].DocumentCount; d++) order.Add((b, d));
+        for (int i = order.Count - 1; i > 0; i--)
+        {
+            int j = random.Next(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        for (int start = 0; start < order.Count; start += batchSize)
+        {
+            int count = Math.Min(batchSize, order.Count - start);
+            var keys = new string[count];
+            var offsets = new int[count + 1];
+            for (int i = 0; i < count; i++)
+            {
+                var (b, d) = order[start + i];
+                keys[i] = window[b].Keys[d];
+                offsets[i + 1] = offsets[i] + window[b].DocumentTerms(d).Length;
+            }
+            var terms = new int[offsets[count]];
+            var counts = new float[offsets[count]];
+            for (int i = 0; i < count; i++)
+            {
+                var (b, d) = order[start + i];
+                window[b].DocumentTerms(d).CopyTo(terms.AsSpan(offsets[i]));
+                window[b].DocumentCounts(d).CopyTo(counts.AsSpan(offsets[i]));
+            }
+            yield return new SparseBatch(keys, offsets, terms, counts);
+        }
+    }
+
+    /// <summary>
     /// λ's start: every entry drawn from Gamma(shape 100, scale 1/100) as gensim does, by <paramref name="seed"/>.
     /// Entries are drawn in chunks of 4096 with their own seeded generator, so the result does not depend
     /// on the thread count. Returns V×K term-major.
