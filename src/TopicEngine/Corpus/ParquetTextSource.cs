@@ -1,5 +1,6 @@
 using Parquet;
 using Parquet.Schema;
+using TopicEngine.Storage;
 
 namespace TopicEngine.Corpus;
 
@@ -19,7 +20,7 @@ internal sealed class ParquetTextSource : CorpusSource
         string name = System.IO.Path.GetFileName(Path);
         using var stream = InputFiles.OpenRead(Path);
         Stream seekable = stream.CanSeek ? stream : Buffer(stream);
-        var reader = Wait(ParquetReader.CreateAsync(seekable, new ParquetOptions { TreatByteArrayAsString = true }, leaveStreamOpen: false));
+        var reader = Wait(ParquetGuard.OpenAsync(seekable, new ParquetOptions { TreatByteArrayAsString = true }));
         try
         {
             var fields = Guard(() => reader.Schema.GetDataFields());
