@@ -36,6 +36,7 @@ internal sealed class ParquetTextSource : CorpusSource
             {
                 using var group = Guard(() => reader.OpenRowGroupReader(g));
                 int rows = Guard(() => checked((int)group.RowCount));
+                if (rows < 0) throw new TopicEngineException($"{Path}: not a readable Parquet file (row group {g} declares {rows} rows)");
                 var texts = new string?[rows];
                 Wait(group.ReadAsync(textField, texts.AsMemory(), null));
                 string?[]? keys = idField is null ? null : ReadKeys(group, idField, rows);
