@@ -9,7 +9,7 @@ namespace TopicEngine.Storage;
 /// Opens Parquet files so that a damaged one ends in an exception instead of a hang (issue 15). Parquet.Net 6.1.0 reads
 /// Thrift (the footer and every page header) with <c>(byte)stream.ReadByte()</c>: at the end of the bytes that is
 /// <c>(byte)-1 = 0xFF</c>, a varint continuation byte, so a footer or page header that runs past its end spins forever in
-/// <c>ReadVarInt32</c> (found by <c>ReaderFuzzTests</c>: about 1 damaged file in 400). Two guards, before and around the library:
+/// <c>ReadVarInt32</c> (found by <c>ReaderFuzzTests</c>: 1 damaged file in 200 to 700). Two guards, before and around the library:
 /// <list type="bullet">
 /// <item>the footer is checked (magic bytes, its length against the file's) and parsed by Parquet.Net's own
 /// <c>FileMetaData.Read</c> over a stream that throws at its end: the library's later parse of the same bytes takes the same
