@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Release soak (issue 15): the Reliability test group many times over with fresh fuzz seeds and more cases per reader,
+# Release soak (issue 15): the Reliability test group and the model/corpus kill tests (CrashSafetyTests) many times over,
+# with fresh fuzz seeds, more cases per reader and more SIGKILLs per command,
 # and optionally the bounded-memory check at full size (a corpus several times larger than the GC heap cap).
 #
-#   tests/soak.sh [--iterations N] [--duration SECONDS] [--scale S] [--memory] [--docs D] [--heap-limit HEX] [--work DIR]
+#   tests/soak.sh [--iterations N] [--duration SECONDS] [--scale S] [--kills K] [--memory] [--docs D] [--heap-limit HEX] [--work DIR]
 #
 #   --iterations N      runs of the Reliability group (default 5); CsCheck draws new random cases in each
 #   --duration SECONDS  stop starting new runs after this long (default: no limit)
 #   --scale S           fuzz cases per reader × S (default 10: ~1,500–4,000 cases per reader per run)
+#   --kills K           SIGKILLs per command × K (default 3: 60 per fit/update/prepare, 24–27 per index/annotate per run)
 #   --memory            also run fit, update and infer on a generated corpus of --docs documents (default 300,000, ~270 MB of
 #                       docword text) with DOTNET_GCHeapHardLimit=--heap-limit (default 0x4000000, 64 MiB) and without,
 #                       compare λ and θ byte for byte and print the peak working set of each (/usr/bin/time -f %M)
@@ -15,12 +17,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-iterations=5 duration=0 scale=10 memory=0 docs=300000 limit=0x4000000 work="${TMPDIR:-/tmp}/topic-engine-soak"
+iterations=5 duration=0 scale=10 kills=3 memory=0 docs=300000 limit=0x4000000 work="${TMPDIR:-/tmp}/topic-engine-soak"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --iterations) iterations=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --scale) scale=$2; shift 2 ;;
+    --kills) kills=$2; shift 2 ;;
     --memory) memory=1; shift ;;
     --docs) docs=$2; shift 2 ;;
     --heap-limit) limit=$2; shift 2 ;;
@@ -34,13 +37,15 @@ mkdir -p "$work"
 start=$SECONDS
 for ((i = 1; i <= iterations; i++)); do
   if ((duration > 0 && SECONDS - start >= duration)); then echo "duration reached after $((i - 1)) runs"; break; fi
-  echo "run $i/$iterations: TOPICENGINE_FUZZ_SCALE=$scale"
-  if ! TOPICENGINE_FUZZ_SCALE=$scale dotnet test tests/TopicEngine.Tests -c Release --no-build \
-      --filter "Category=Reliability" --logger "console;verbosity=detailed" >"$work/run-$i.log" 2>&1; then
+  echo "run $i/$iterations: TOPICENGINE_FUZZ_SCALE=$scale TOPICENGINE_KILL_SCALE=$kills, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  run_start=$SECONDS
+  if ! TOPICENGINE_FUZZ_SCALE=$scale TOPICENGINE_KILL_SCALE=$kills dotnet test tests/TopicEngine.Tests -c Release --no-build \
+      --filter "Category=Reliability|FullyQualifiedName~TopicEngine.Tests.CrashSafetyTests" --logger "console;verbosity=detailed" >"$work/run-$i.log" 2>&1; then
     grep -E "Failed|fuzz .*failing|input:" "$work/run-$i.log" | head -20
     echo "run $i failed; log: $work/run-$i.log"; exit 1
   fi
-  grep -E "^ *fuzz " "$work/run-$i.log" | sed 's/^ */  /'
+  grep -E "^ *fuzz |^ *(fit|update|prepare|annotate|index): [0-9]+ kills" "$work/run-$i.log" | sed 's/^ */  /'
+  echo "  run $i passed in $((SECONDS - run_start)) s"
 done
 
 if ((memory)); then

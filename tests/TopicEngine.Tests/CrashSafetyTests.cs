@@ -19,7 +19,11 @@ namespace TopicEngine.Tests;
 /// </summary>
 public sealed class CrashSafetyTests(ITestOutputHelper log)
 {
-    private const int KillsPerCommand = 20;
+    /// <summary><c>TOPICENGINE_KILL_SCALE</c> (default 1) multiplies the kills per command here and in
+    /// <see cref="IndexCrashSafetyTests"/>, for soak runs (tests/soak.sh).</summary>
+    internal static int KillScale => int.TryParse(Environment.GetEnvironmentVariable("TOPICENGINE_KILL_SCALE"), out int s) && s > 0 ? s : 1;
+
+    private static readonly int KillsPerCommand = 20 * KillScale;
     private const int Vocabulary = 300;
 
     /// <summary>Two small UCI corpora over the same term names (the second for updates).</summary>

@@ -49,7 +49,7 @@ public sealed class IndexCrashCorpus : IDisposable
 [Trait("Category", "Reliability")]
 public sealed class IndexCrashSafetyTests(IndexCrashCorpus corpus, ITestOutputHelper log) : IClassFixture<IndexCrashCorpus>
 {
-    private const int KillsPerCommand = 8;
+    private static readonly int KillsPerCommand = 8 * CrashSafetyTests.KillScale;
 
     private static readonly string[] TopicFields = ["topic_dominant", "topic_above", "topic_theta", "topic_model"];
 

@@ -1,5 +1,6 @@
 using Parquet;
 using Parquet.Schema;
+using TopicEngine.Storage;
 
 namespace TopicEngine.Corpus;
 
@@ -19,7 +20,7 @@ internal sealed class ParquetTextSource : CorpusSource
         string name = System.IO.Path.GetFileName(Path);
         using var stream = InputFiles.OpenRead(Path);
         Stream seekable = stream.CanSeek ? stream : Buffer(stream);
-        var reader = Wait(ParquetReader.CreateAsync(seekable, new ParquetOptions { TreatByteArrayAsString = true }, leaveStreamOpen: false));
+        var reader = Wait(ParquetGuard.OpenAsync(seekable, new ParquetOptions { TreatByteArrayAsString = true }));
         try
         {
             var fields = Guard(() => reader.Schema.GetDataFields());
@@ -35,6 +36,7 @@ internal sealed class ParquetTextSource : CorpusSource
             {
                 using var group = Guard(() => reader.OpenRowGroupReader(g));
                 int rows = Guard(() => checked((int)group.RowCount));
+                if (rows < 0) throw new TopicEngineException($"{Path}: not a readable Parquet file (row group {g} declares {rows} rows)");
                 var texts = new string?[rows];
                 Wait(group.ReadAsync(textField, texts.AsMemory(), null));
                 string?[]? keys = idField is null ? null : ReadKeys(group, idField, rows);

@@ -53,7 +53,7 @@ internal static class VocabularyFile
         var cf = new List<long>();
         try
         {
-            await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
+            await using var reader = await ParquetGuard.OpenAsync(File.OpenRead(path), new ParquetOptions(), cancellationToken);
             var fields = reader.Schema.GetDataFields();
             DataField Field(string name) => fields.FirstOrDefault(f => f.Name == name)
                 ?? throw new TopicEngineException($"{path}: no column '{name}'; expected term_id, term, df, cf");

@@ -79,14 +79,14 @@ internal static class ParquetColumns
         return values;
     }
 
-    /// <summary>Opens a Parquet file for reading; a missing or unreadable file becomes a
-    /// <see cref="TopicEngineException"/> naming it.</summary>
+    /// <summary>Opens a Parquet file for reading (through <see cref="ParquetGuard"/>); a missing or unreadable file
+    /// becomes a <see cref="TopicEngineException"/> naming it.</summary>
     public static async Task<ParquetReader> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path)) throw new TopicEngineException($"{path}: file is missing");
         try
         {
-            return await ParquetReader.CreateAsync(path, Options(), cancellationToken);
+            return await ParquetGuard.OpenAsync(File.OpenRead(path), Options(), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException and not TopicEngineException)
         {
