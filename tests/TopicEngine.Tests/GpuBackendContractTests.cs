@@ -41,7 +41,7 @@ public sealed class GpuBackendContractTests(SmallGroupTestAccelerator device) : 
 [Collection(Warp32SimulatorCollection.Name)]
 public sealed class Warp32GpuBackendContractTests(Warp32TestAccelerator device)
 {
-    private readonly Suite _suite = new(device);
+    private readonly Warp32FullGpuBackendContractTests _suite = new(device);
 
     [Theory]
     [InlineData(10)]
@@ -70,24 +70,30 @@ public sealed class Warp32GpuBackendContractTests(Warp32TestAccelerator device)
 
     [Fact]
     public void CompletionLogLikelihoodRejectsATermOutsideTheVocabulary() => _suite.CompletionLogLikelihoodRejectsATermOutsideTheVocabulary();
+}
 
-    /// <summary>The contract with the warp-32 settings; not public, so the test runner does not run all of it here.</summary>
-    private sealed class Suite(Warp32TestAccelerator device) : BackendContractTests
-    {
-        internal override ILdaBackend CreateBackend(int topics) => new GpuBackend(device.Accelerator, topics);
+/// <summary>
+/// The whole backend contract for <see cref="GpuBackend"/> on the warp-32, 256-thread simulator, with smaller inputs
+/// (a tenth of the documents, at least 4; 6 iterations with tolerance 0; one thread-safety repeat, two first-use race
+/// rounds). Selected by trait: <c>dotnet test --filter Category=Warp32Full</c> (time in benchmarks/RESULTS.md §14).
+/// </summary>
+[Collection(Warp32SimulatorCollection.Name)]
+[Trait("Category", "Warp32Full")]
+public sealed class Warp32FullGpuBackendContractTests(Warp32TestAccelerator device) : BackendContractTests
+{
+    internal override ILdaBackend CreateBackend(int topics) => new GpuBackend(device.Accelerator, topics);
 
-        private protected override LocalStepOptions Converged => new(MaxIterations: 6, Tolerance: 0f);
+    private protected override LocalStepOptions Converged => new(MaxIterations: 6, Tolerance: 0f);
 
-        private protected override LocalStepOptions Quick => new(MaxIterations: 6);
+    private protected override LocalStepOptions Quick => new(MaxIterations: 6);
 
-        private protected override int Documents(int documents) => Math.Clamp(documents / 10, 4, documents);
+    private protected override int Documents(int documents) => Math.Clamp(documents / 10, 4, documents);
 
-        protected override double ModelSumTolerance => 1e-4;
+    protected override double ModelSumTolerance => 1e-4;
 
-        private protected override int ThreadSafetyRepeats => 1;
+    private protected override int ThreadSafetyRepeats => 1;
 
-        protected override int ConcurrencyRounds => 2;
-    }
+    protected override int ConcurrencyRounds => 2;
 }
 
 /// <summary>One warp-32, 256-thread simulator for every test class that needs it, run without other tests in parallel.</summary>
