@@ -32,6 +32,7 @@ public sealed class GpuLeverTests(GpuTestAccelerator device) : IClassFixture<Gpu
         float[] alpha = Enumerable.Repeat(1f / topics, topics).ToArray();
         var batch = GpuKernelCheck.GenerateBatch(random, Vocabulary, documents: 9, documentTerms: 14);
         using var gpu = new GpuBackend(device.Accelerator, topics, chunk, levers);
+        Assert.Equal(levers, gpu.Levers);
         gpu.SetLambda(lambda, Vocabulary);
         var gamma = new float[batch.DocumentCount * topics];
         var options = new LocalStepOptions(MaxIterations: 8, Tolerance: 0f);
