@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-shot check of a GPU for TopicEngine (issue 16): run it on the first GPU machine, read its summary.
 # Every step has a timeout and writes what it measured under one output folder; a failing step is
-# recorded and the script goes on. Under 5 minutes on a GPU.
+# recorded and the script goes on. Under 5 minutes on a GPU for steps 1-6; step 7 (the levers) adds five checks and five
+# benchmarks on 30,000 documents.
 #
 #   ../shared/tools/gpu-publish.sh                        # self-contained binary in .gpu/
 #   benchmarks/gpu-first-run.sh                           # --bin .gpu/topic-engine --device cuda --scale 1
@@ -12,7 +13,7 @@
 # minutes) and --timeout-factor F multiplies every step's timeout; only the device and the sizes change between the runs.
 # --skip-checks leaves out the devices --check steps (to rerun the fits and the benchmark alone).
 # --quick: the whole script in one run on the simulator (under 15 minutes on a loaded 2-core machine): --scale 1000,
-# --timeout-factor 4, fewer K in the checks, short documents in the benchmarks. Not for a GPU, whose sizes stay as above.
+# --timeout-factor 4, fewer K in the checks, short documents in the fits and benchmarks. Not for a GPU, whose sizes stay as above.
 # --skip-levers leaves out step 7 (each performance lever of issue 16 item 8 checked and benched on and off).
 set -uo pipefail
 
@@ -98,7 +99,9 @@ fi
 
 # 4. Determinism: two fits on the device, byte for byte; a CPU fit beside them (held-out perplexity close).
 docs=$(scaled 20000 64); vocab=$(scaled 10000 200)
-step generate 120 "$bin" generate --docs "$docs" --vocab "$vocab" --topics 20 --doc-length 100 --seed 1 --out "$out/corpus"
+fit_length=100
+[ "$quick" = yes ] && fit_length=30
+step generate 120 "$bin" generate --docs "$docs" --vocab "$vocab" --topics 20 --doc-length "$fit_length" --seed 1 --out "$out/corpus"
 fit_flags=(--input "$out/corpus" --format uci --topics 20 --passes 2 --max-iterations 30 --seed 7)
 step fit-device-1 300 "$bin" fit "${fit_flags[@]}" --device "$device" --out "$out/model-device-1"
 step fit-device-2 300 "$bin" fit "${fit_flags[@]}" --device "$device" --out "$out/model-device-2"
