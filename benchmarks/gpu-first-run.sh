@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-shot check of a GPU for TopicEngine (issue 16): run it on the first GPU machine, read its summary.
 # Every step has a timeout and writes what it measured under one output folder; a failing step is
-# recorded and the script goes on. Under 5 minutes on a GPU.
+# recorded and the script goes on. Under 5 minutes on a GPU for steps 1-6; step 7 (the levers) adds five checks and five
+# benchmarks on 30,000 documents.
 #
 #   ../shared/tools/gpu-publish.sh                        # self-contained binary in .gpu/
 #   benchmarks/gpu-first-run.sh                           # --bin .gpu/topic-engine --device cuda --scale 1
@@ -11,6 +12,9 @@
 # --scale S divides the corpus, the check batches and the large K by S (the simulator needs S ≈ 50 to finish in
 # minutes) and --timeout-factor F multiplies every step's timeout; only the device and the sizes change between the runs.
 # --skip-checks leaves out the devices --check steps (to rerun the fits and the benchmark alone).
+# --quick: the whole script in one run on the simulator (under 15 minutes on a loaded 2-core machine): --scale 1000,
+# --timeout-factor 4, fewer K in the checks, short documents in the fits and benchmarks. Not for a GPU, whose sizes stay as above.
+# --skip-levers leaves out step 7 (each performance lever of issue 16 item 8 checked and benched on and off).
 set -uo pipefail
 
 bin=.gpu/topic-engine
@@ -18,6 +22,8 @@ device=cuda
 scale=1
 slow=1
 checks=yes
+levers=yes
+quick=no
 out=gpu-first-run-$(date -u +%Y%m%dT%H%M%SZ)
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -26,6 +32,8 @@ while [ $# -gt 0 ]; do
     --scale) scale=$2; shift 2 ;;
     --timeout-factor) slow=$2; shift 2 ;;
     --skip-checks) checks=no; shift ;;
+    --skip-levers) levers=no; shift ;;
+    --quick) quick=yes; scale=1000; slow=4; shift ;;
     --out) out=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -53,7 +61,10 @@ step() {
 }
 
 if [ "$device" = ilgpu-cpu ]; then on=simulator; else on=gpu; fi
-say "gpu-first-run: device $device, scale 1/$scale, binary $bin, $(date -u +%FT%TZ)"
+say "gpu-first-run: device $device, scale 1/$scale, quick $quick, binary $bin, $(date -u +%FT%TZ)"
+script_start=$(date +%s)
+# Short documents for the benchmarks under --quick (the simulator pays OS-thread synchronisation per barrier).
+if [ "$quick" = yes ]; then doc_length=(--doc-length 20); else doc_length=(); fi
 
 # 1. The card and the driver.
 if command -v nvidia-smi > /dev/null; then
@@ -72,8 +83,12 @@ if [ "$checks" = yes ]; then
 small_docs=$(scaled 64 6); large_docs=$(scaled 300 6)
 chunk() { [ "$1" -lt "$2" ] && echo "$1" || echo $(( $2 - 1 )); }   # a chunk size below the batch
 large_k=$(scaled 1000 100),$(scaled 2000 200),$(scaled 4096 400),$(scaled 5000 500)
-step check-small-k 240 "$bin" devices --check --on "$on" --topics 1,3,17,33,100,257 --docs "$small_docs" --chunk 2
-step check-large-k 300 "$bin" devices --check --on "$on" --topics "$large_k" --vocabulary "$(scaled 20000 400)" --docs "$large_docs" --doc-terms 64 --chunk "$(chunk 256 "$large_docs")"
+small_k=1,3,17,33,100,257
+if [ "$quick" = yes ]; then small_k=1,17,33; large_k=400; fi
+step check-small-k 240 "$bin" devices --check --on "$on" --topics "$small_k" --docs "$small_docs" --chunk 2
+large_terms=64
+[ "$quick" = yes ] && large_terms=32   # still two E-step token tiles of 16 on the simulator
+step check-large-k 300 "$bin" devices --check --on "$on" --topics "$large_k" --vocabulary "$(scaled 20000 400)" --docs "$large_docs" --doc-terms "$large_terms" --chunk "$(chunk 256 "$large_docs")"
 for f in check-small-k check-large-k; do
   grep -cE " PASS$" "$out/$f.txt" | xargs printf '  %s: %s comparisons PASS' "$f" | tee -a "$summary"
   grep -cE " FAIL$" "$out/$f.txt" | xargs printf ', %s FAIL\n' | tee -a "$summary"
@@ -84,7 +99,9 @@ fi
 
 # 4. Determinism: two fits on the device, byte for byte; a CPU fit beside them (held-out perplexity close).
 docs=$(scaled 20000 64); vocab=$(scaled 10000 200)
-step generate 120 "$bin" generate --docs "$docs" --vocab "$vocab" --topics 20 --doc-length 100 --seed 1 --out "$out/corpus"
+fit_length=100
+[ "$quick" = yes ] && fit_length=30
+step generate 120 "$bin" generate --docs "$docs" --vocab "$vocab" --topics 20 --doc-length "$fit_length" --seed 1 --out "$out/corpus"
 fit_flags=(--input "$out/corpus" --format uci --topics 20 --passes 2 --max-iterations 30 --seed 7)
 step fit-device-1 300 "$bin" fit "${fit_flags[@]}" --device "$device" --out "$out/model-device-1"
 step fit-device-2 300 "$bin" fit "${fit_flags[@]}" --device "$device" --out "$out/model-device-2"
@@ -102,8 +119,9 @@ done
 
 # 5. Speed: seconds per pass at K = 100 and 1,000 (synthetic NYTimes-shaped corpus unless scaled).
 bench_docs=$(scaled 300000 64); bench_vocab=$(scaled 100000 200)
+[ "$quick" = yes ] && bench_docs=64   # the simulator: about 50 tokens/s at K = 10
 step bench 600 "$bin" bench --device "$device" --topics "$(scaled 100 10),$(scaled 1000 20)" --docs "$bench_docs" --vocab "$bench_vocab" \
-  --passes 1 --warmup-docs "$(scaled 512 16)" --warmup-seconds 0 --cache "$out/bench-cache" --json
+  "${doc_length[@]}" --passes 1 --warmup-docs "$(scaled 512 16)" --warmup-seconds 0 --cache "$out/bench-cache" --json
 grep -oE '"(topics|seconds_per_pass|local_seconds_per_pass|global_seconds_per_pass|tokens_per_second)": *[0-9.eE+-]+' "$out/bench.txt" | paste -sd' ' | tee -a "$summary"
 
 # 6. Races in shared memory, where NVIDIA's compute-sanitizer is installed (slow: a tiny check).
@@ -113,4 +131,28 @@ if command -v compute-sanitizer > /dev/null && [ "$device" = cuda ]; then
 else
   say "racecheck              skipped (no compute-sanitizer, or not a CUDA run)"
 fi
+# 7. The performance levers of issue 16, item 8 (TOPICENGINE_GPU_LEVERS; all off by default): for each lever alone, all of
+#    them, and none, the kernels against the reference (statistics, γ and bound must still PASS; chunked runs bit-identical to
+#    one chunk) and a benchmark on a tenth of step 5's corpus. A lever is worth turning on when its seconds per pass beat "none".
+if [ "$levers" = yes ]; then
+lever_docs=$(scaled 30000 32); lever_k="$(scaled 100 10),$(scaled 1000 20)"
+lever_check_k=3,33,257
+lever_checks=" none term-statistics one-stream unroll all "
+# --quick: the simulator checks the levers all together at one K > 3 warps of 4 (so the unrolled loop runs); the tests
+# (GpuLeverTests) check each alone. Step 3 already checked "none".
+[ "$quick" = yes ] && { lever_check_k=17; lever_checks=" all "; }
+for lever in none term-statistics one-stream unroll all; do
+  [[ "$lever_checks" == *" $lever "* ]] && step "lever-check-$lever" 240 env TOPICENGINE_GPU_LEVERS="$lever" "$bin" devices --check --on "$on" --topics "$lever_check_k" \
+    --docs "$small_docs" --chunk 2
+  [[ "$lever_checks" == *" $lever "* ]] && printf '  lever-check-%s: %s comparisons PASS, %s FAIL\n' "$lever" "$(grep -cE " PASS$" "$out/lever-check-$lever.txt")" \
+    "$(grep -cE " FAIL$" "$out/lever-check-$lever.txt")" | tee -a "$summary"
+  step "lever-bench-$lever" 300 env TOPICENGINE_GPU_LEVERS="$lever" "$bin" bench --device "$device" --topics "$lever_k" --docs "$lever_docs" \
+    --vocab "$bench_vocab" "${doc_length[@]}" --passes 1 --warmup-docs "$(scaled 512 16)" --warmup-seconds 0 --cache "$out/bench-cache" --json
+  grep -oE '"(topics|seconds_per_pass|local_seconds_per_pass|tokens_per_second)": *[0-9.eE+-]+' "$out/lever-bench-$lever.txt" | paste -sd' ' \
+    | sed "s/^/  $lever: /" | tee -a "$summary"
+done
+else
+  say "levers                 skipped (--skip-levers)"
+fi
+say "total                  $(( $(date +%s) - script_start )) s"
 say "done: $out"

@@ -27,11 +27,14 @@ internal readonly struct BatchView
 
 /// <summary>Scalars of the local step: K, the iteration cap, the mean |Δγ| tolerance, the
 /// batch row of the chunk's first document (so a failure names the document in the batch), and the
-/// tokens of a document taken at once (the size of the E-step's shared n_w / φnorm_w buffer).</summary>
+/// tokens of a document taken at once (the size of the E-step's shared n_w / φnorm_w buffer), and whether the φnorm
+/// loop over K is unrolled 4-way (<see cref="DeviceMath.LaneDot"/>; bit-identical either way).</summary>
 internal readonly struct LocalStepSettings
 {
-    public LocalStepSettings(int topics, int maxIterations, float tolerance, int firstDocument, int tokensPerChunk, bool warmStart = false)
+    public LocalStepSettings(int topics, int maxIterations, float tolerance, int firstDocument, int tokensPerChunk,
+        int unrolledTopicLoops = 0, bool warmStart = false)
     {
+        UnrolledTopicLoops = unrolledTopicLoops;
         Topics = topics;
         MaxIterations = maxIterations;
         Tolerance = tolerance;
@@ -45,6 +48,7 @@ internal readonly struct LocalStepSettings
     public readonly float Tolerance;
     public readonly int FirstDocument;
     public readonly int TokensPerChunk;
+    public readonly int UnrolledTopicLoops;
     /// <summary>1: the γ rows already hold each document's initial γ (warm start); 0: γ starts at 1.</summary>
     public readonly int WarmStart;
 }

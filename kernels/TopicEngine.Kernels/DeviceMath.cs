@@ -61,6 +61,30 @@ internal static class DeviceMath
         return (x - 0.5f) * XMath.Log(x) - x + HalfLog2Pi + series - shift;
     }
 
+    /// <summary>This lane's part of Σ_k a_k · b_(offset+k): the topics k ≡ <paramref name="lane"/> (mod warp size), added in
+    /// increasing k. <paramref name="unrolled"/> = 1 takes four strides per loop pass (ILGPU 1.5.3 does not unroll; issue 16,
+    /// item 8) into the same single accumulator in the same order, so the result is bit-identical to the plain loop.</summary>
+    public static float LaneDot(ArrayView<float> a, ArrayView<float> b, int offset, int k, int lane, int unrolled)
+    {
+        int stride = Warp.WarpSize;
+        float dot = 0f;
+        int t = lane;
+        if (unrolled != 0)
+        {
+            for (; t + 3 * stride < k; t += 4 * stride)
+            {
+                float a0 = a[t], a1 = a[t + stride], a2 = a[t + 2 * stride], a3 = a[t + 3 * stride];
+                float b0 = b[offset + t], b1 = b[offset + t + stride], b2 = b[offset + t + 2 * stride], b3 = b[offset + t + 3 * stride];
+                dot += a0 * b0;
+                dot += a1 * b1;
+                dot += a2 * b2;
+                dot += a3 * b3;
+            }
+        }
+        for (; t < k; t += stride) dot += a[t] * b[offset + t];
+        return dot;
+    }
+
     /// <summary>Sum of <paramref name="value"/> over the warp, the same in every lane (butterfly
     /// with ShuffleXor; every lane adds the same pairs, so the result is bit-identical).</summary>
     public static float WarpSum(float value)

@@ -14,6 +14,8 @@ internal static class KernelCatalog
         Explicit(typeof(LocalStepKernels), nameof(LocalStepKernels.EStep)),
         Explicit(typeof(LocalStepKernels), nameof(LocalStepKernels.Statistics)),
         Explicit(typeof(LocalStepKernels), nameof(LocalStepKernels.DocumentBound)),
+        Explicit(typeof(TermStatisticsKernels), nameof(TermStatisticsKernels.TokenRatios)),
+        Implicit(typeof(TermStatisticsKernels), nameof(TermStatisticsKernels.TermStatistics)),
         Explicit(typeof(GlobalStepKernels), nameof(GlobalStepKernels.BlendAndPartialRowSums)),
         Implicit(typeof(GlobalStepKernels), nameof(GlobalStepKernels.DigammaOfRowSums)),
         Implicit(typeof(GlobalStepKernels), nameof(GlobalStepKernels.ExpElogBeta)),

@@ -93,9 +93,7 @@ internal static class LocalStepKernels
                     int last = XMath.Min(first + chunk, end);
                     for (int i = first + warp; i < last; i += warps)
                     {
-                        int beta = batch.TermIds[i] * k;
-                        float dot = 0f;
-                        for (int t = lane; t < k; t += warpSize) dot += expThetaShared[t] * expElogBeta[beta + t];
+                        float dot = DeviceMath.LaneDot(expThetaShared, expElogBeta, batch.TermIds[i] * k, k, lane, settings.UnrolledTopicLoops);
                         float phiNorm = DeviceMath.WarpSum(dot) + DeviceMath.PhiNormFloor;
                         if (lane == 0) ratioShared[i - first] = batch.Counts[i] / phiNorm;
                     }
@@ -148,7 +146,8 @@ internal static class LocalStepKernels
         ArrayView<float> expElogBeta,    // exp(Elogβ): V×K, term-major
         ArrayView<float> expElogTheta,   // exp(Elogθ) of the final γ: D×K, row-major
         ArrayView<long> statistics,      // s · 2³²: V×K, term-major, fixed point, accumulated
-        int topics)                      // K
+        int topics,                      // K
+        int unrolled)                    // 1: the φnorm loop over K unrolled 4-way (same sum order)
     {
         int d = Grid.IdxX;
         int tid = Group.IdxX;
@@ -166,8 +165,7 @@ internal static class LocalStepKernels
         for (int i = batch.DocumentOffsets[d] + Warp.WarpIdx; i < end; i += warps)
         {
             int beta = batch.TermIds[i] * k;
-            float dot = 0f;
-            for (int t = lane; t < k; t += warpSize) dot += expThetaShared[t] * expElogBeta[beta + t];
+            float dot = DeviceMath.LaneDot(expThetaShared, expElogBeta, beta, k, lane, unrolled);
             float ratio = batch.Counts[i] / (DeviceMath.WarpSum(dot) + DeviceMath.PhiNormFloor);
             for (int t = lane; t < k; t += warpSize)
                 Atomic.Add(ref statistics[beta + t], (long)(ratio * expThetaShared[t] * expElogBeta[beta + t] * DeviceMath.StatisticsScale));

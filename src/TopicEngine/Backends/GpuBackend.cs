@@ -23,9 +23,11 @@ namespace TopicEngine.Backends;
 /// <para>Thread safety: every call takes one lock, so concurrent <see cref="LocalStep"/> calls
 /// (with or without statistics) are serialised; the device runs one batch at a time anyway. Each
 /// call binds the accelerator to the calling thread (a CUDA context is current per thread).</para>
+/// <para>Performance levers of issue 16, item 8 (<see cref="GpuLevers"/>, off by default; <c>GpuBackend.Levers.cs</c>): statistics
+/// without atomics, chunks on one stream without host waits, unrolled loops over K.</para>
 /// <para>The backend does not own the accelerator; dispose the accelerator after the backend.</para>
 /// </summary>
-internal sealed class GpuBackend : ILdaBackend
+internal sealed partial class GpuBackend : ILdaBackend
 {
     /// <summary>Default documents per chunk: a chunk is one kernel launch (one group per document).</summary>
     public const int DefaultChunkDocuments = 2048;
@@ -43,11 +45,12 @@ internal sealed class GpuBackend : ILdaBackend
     private readonly int _localGroupSize;     // threads per document group (multiple of the warp size)
     private readonly LocalGroupShape _localGroup;
     private readonly int _blendGroupSize;     // threads per group of the blend kernel
+    private readonly GpuLevers _levers;
 
     private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, LocalStepSettings> _eStep;
     private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
-        ArrayView<long>, int> _statisticsKernel;
+        ArrayView<long>, int, int> _statisticsKernel;
     private readonly Action<AcceleratorStream, KernelConfig, BatchView, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, int> _boundKernel;
     private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<long>, ArrayView<double>,
@@ -78,9 +81,10 @@ internal sealed class GpuBackend : ILdaBackend
     /// s_wk ≤ Σ_d n_dw, so below this no entry can overflow.</summary>
     internal const double MaxStatisticsTokensPerTerm = long.MaxValue / (double)DeviceMath.StatisticsScale;
 
-    /// <summary>Creates the backend on <paramref name="accelerator"/> for <paramref name="topics"/> topics.</summary>
+    /// <summary>Creates the backend on <paramref name="accelerator"/> for <paramref name="topics"/> topics, with the performance
+    /// <paramref name="levers"/> (null: those <see cref="GpuLevers.EnvironmentVariable"/> names).</summary>
     /// <exception cref="TopicEngineException">K needs more shared memory per group than the device has.</exception>
-    public GpuBackend(Accelerator accelerator, int topics, int chunkDocuments = DefaultChunkDocuments)
+    public GpuBackend(Accelerator accelerator, int topics, int chunkDocuments = DefaultChunkDocuments, GpuLevers? levers = null)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         if (topics <= 0) throw new ArgumentOutOfRangeException(nameof(topics));
@@ -88,6 +92,7 @@ internal sealed class GpuBackend : ILdaBackend
         _accelerator = accelerator;
         Topics = topics;
         _chunkDocuments = chunkDocuments;
+        _levers = levers ?? GpuLevers.FromEnvironment();
         Name = accelerator.AcceleratorType switch
         {
             AcceleratorType.Cuda => "cuda",
@@ -102,8 +107,12 @@ internal sealed class GpuBackend : ILdaBackend
 
         _eStep = Loaded(accelerator, nameof(_eStep), () => accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<int>, ArrayView<int>, LocalStepSettings>(LocalStepKernels.EStep));
-        _statisticsKernel = Loaded(accelerator, nameof(_statisticsKernel), () => accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<long>, int>(
+        _statisticsKernel = Loaded(accelerator, nameof(_statisticsKernel), () => accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<long>, int, int>(
             LocalStepKernels.Statistics));
+        _tokenRatiosKernel = Loaded(accelerator, nameof(_tokenRatiosKernel), () => accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, int, int>(TermStatisticsKernels.TokenRatios));
+        _termStatisticsKernel = Loaded(accelerator, nameof(_termStatisticsKernel), () => accelerator.LoadAutoGroupedKernel<Index1D, TermTransposeView,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<long>, int>(TermStatisticsKernels.TermStatistics));
         _boundKernel = Loaded(accelerator, nameof(_boundKernel), () => accelerator.LoadKernel<BatchView, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, int>(LocalStepKernels.DocumentBound));
         _blendKernel = Loaded(accelerator, nameof(_blendKernel), () => accelerator.LoadKernel<ArrayView<float>, ArrayView<long>, ArrayView<double>, GlobalStepSettings>(
@@ -128,7 +137,11 @@ internal sealed class GpuBackend : ILdaBackend
         _alpha = accelerator.Allocate1D<float>(topics);
         _failure = accelerator.Allocate1D<int>(1);
         _slots = [new BatchSlot(accelerator, chunkDocuments, topics), new BatchSlot(accelerator, chunkDocuments, topics)];
+        if (_levers.TermStatistics) foreach (var slot in _slots) slot.Terms = new TermTransposeBuffers(accelerator);
     }
+
+    /// <summary>The performance levers this backend runs with.</summary>
+    internal GpuLevers Levers => _levers;
 
     /// <inheritdoc/>
     public string Name { get; }
@@ -193,11 +206,11 @@ internal sealed class GpuBackend : ILdaBackend
     public LocalStepResult LocalStep(SparseBatch batch, ReadOnlySpan<float> alpha, LocalStepOptions options,
         Span<float> gamma, bool accumulateStatistics, bool computeBound, ReadOnlySpan<float> initialGamma = default)
     {
+        bool warm = !initialGamma.IsEmpty;
+        if (warm && initialGamma.Length < batch.DocumentCount * Topics) throw new ArgumentException("initialGamma must hold DocumentCount×K.", nameof(initialGamma));
         int k = Topics;
         if (alpha.Length != k) throw new ArgumentException("alpha must have K entries.", nameof(alpha));
         if (gamma.Length < batch.DocumentCount * k) throw new ArgumentException("gamma must hold DocumentCount×K.", nameof(gamma));
-        bool warm = !initialGamma.IsEmpty;
-        if (warm && initialGamma.Length < batch.DocumentCount * k) throw new ArgumentException("initialGamma must hold DocumentCount×K.", nameof(initialGamma));
         lock (_gate)
         {
             _accelerator.Bind();   // CUDA: make the context current on this thread
@@ -213,20 +226,21 @@ internal sealed class GpuBackend : ILdaBackend
             _failure.MemSetToZero(_computeStream);
             _computeStream.Synchronize();
 
+            if (_levers.OneStreamChunks) return LocalStepOnOneStream(batch, batchNumber, options, gamma, accumulateStatistics, computeBound, initialGamma);
             int chunks = (documents + _chunkDocuments - 1) / _chunkDocuments;
             long iterations = 0;
             double bound = 0;
-            Stage(batch, 0, _slots[0], initialGamma);
+            Stage(batch, 0, _slots[0], accumulateStatistics, initialGamma);
             _copyStream.Synchronize();
-            Launch(0, _slots[0], options, accumulateStatistics, computeBound, warm);
+            Launch(_slots[0], options, accumulateStatistics, computeBound, warm);
             for (int c = 0; c < chunks; c++)
             {
                 var slot = _slots[c % 2];
-                if (c + 1 < chunks) Stage(batch, (c + 1) * _chunkDocuments, _slots[(c + 1) % 2], initialGamma);
+                if (c + 1 < chunks) Stage(batch, (c + 1) * _chunkDocuments, _slots[(c + 1) % 2], accumulateStatistics, initialGamma);
                 _computeStream.Synchronize();   // chunk c computed
                 _copyStream.Synchronize();      // chunk c + 1 uploaded
                 if (c + 1 < chunks)
-                    Launch((c + 1) * _chunkDocuments, _slots[(c + 1) % 2], options, accumulateStatistics, computeBound, warm);
+                    Launch(_slots[(c + 1) % 2], options, accumulateStatistics, computeBound, warm);
                 slot.Download(_copyStream, k, computeBound);
                 _copyStream.Synchronize();
                 slot.HostGamma.Span[..(slot.Documents * k)].CopyTo(gamma.Slice(slot.FirstDocument * k, slot.Documents * k));
@@ -235,15 +249,21 @@ internal sealed class GpuBackend : ILdaBackend
                     foreach (float b in slot.HostBound.Span[..slot.Documents]) bound += b;
             }
 
-            int failed = 0;
-            _failure.View.CopyToCPU(_computeStream, new Span<int>(ref failed));
-            _computeStream.Synchronize();
-            if (failed != 0)
-                throw new TopicEngineException(
-                    $"local step of batch {batchNumber} (first document '{batch.Keys[0]}'): γ of document '{batch.Keys[failed - 1]}' " +
-                    $"became NaN or infinite on {Name} device '{DeviceName}'; check that λ and α are finite and positive, or run with --device cpu");
+            ThrowOnFailure(batch, batchNumber);
             return new LocalStepResult(documents, batch.TokenCount, iterations, computeBound ? bound : double.NaN);
         }
+    }
+
+    /// <summary>Downloads the E-step's failure flag (queued on the compute stream) and throws when a γ became NaN or ∞.</summary>
+    private void ThrowOnFailure(SparseBatch batch, long batchNumber)
+    {
+        int failed = 0;
+        _failure.View.CopyToCPU(_computeStream, new Span<int>(ref failed));
+        _computeStream.Synchronize();
+        if (failed != 0)
+            throw new TopicEngineException(
+                $"local step of batch {batchNumber} (first document '{batch.Keys[0]}'): γ of document '{batch.Keys[failed - 1]}' " +
+                $"became NaN or infinite on {Name} device '{DeviceName}'; check that λ and α are finite and positive, or run with --device cpu");
     }
 
     /// <inheritdoc/>
@@ -318,7 +338,7 @@ internal sealed class GpuBackend : ILdaBackend
             double total = 0;
             for (int first = 0; first < documents; first += _chunkDocuments)
             {
-                Stage(scored, first, slot);
+                Stage(scored, first, slot, accumulateStatistics: false);
                 slot.UploadGamma(_copyStream, gamma.Slice(first * k, slot.Documents * k));
                 _copyStream.Synchronize();
                 var config = new KernelConfig(slot.Documents, _localGroupSize,
@@ -443,7 +463,7 @@ internal sealed class GpuBackend : ILdaBackend
 
     /// <summary>Copies documents [first, first + chunk) into the slot's page-locked buffers (offsets
     /// rebased to 0) and starts their upload on the copy stream; with a warm start also their initial γ.</summary>
-    private void Stage(SparseBatch batch, int first, BatchSlot slot, ReadOnlySpan<float> initialGamma = default)
+    private void Stage(SparseBatch batch, int first, BatchSlot slot, bool accumulateStatistics, ReadOnlySpan<float> initialGamma = default)
     {
         int documents = Math.Min(_chunkDocuments, batch.DocumentCount - first);
         int begin = batch.DocumentOffsets[first];
@@ -470,24 +490,34 @@ internal sealed class GpuBackend : ILdaBackend
         batch.Counts.AsSpan(begin, nonZeros).CopyTo(slot.HostCounts.Span);
         slot.Upload(_copyStream);
         if (!initialGamma.IsEmpty) slot.UploadGamma(_copyStream, initialGamma.Slice(first * Topics, documents * Topics));
+        slot.StagedTerms = accumulateStatistics && slot.Terms is { } terms
+            ? StageTerms(terms, slot.HostTermIds.Span, offsets[..(documents + 1)], 0, 0, _copyStream)
+            : default;
     }
 
-    /// <summary>Queues the chunk's kernels on the compute stream.</summary>
-    private void Launch(int first, BatchSlot slot, LocalStepOptions options, bool accumulateStatistics, bool computeBound, bool warm = false)
+    /// <summary>Queues the kernels of the chunk staged in <paramref name="slot"/> on the compute stream.</summary>
+    private void Launch(BatchSlot slot, LocalStepOptions options, bool accumulateStatistics, bool computeBound, bool warm = false) =>
+        Launch(slot.FirstDocument, slot.View, slot, options, accumulateStatistics, computeBound, warm);
+
+    /// <summary>Queues the kernels of the chunk <paramref name="view"/> (documents from batch row <paramref name="first"/>) on the
+    /// compute stream, with its outputs in <paramref name="slot"/> (its <see cref="BatchSlot.Documents"/> documents).</summary>
+    private void Launch(int first, BatchView view, BatchSlot slot, LocalStepOptions options, bool accumulateStatistics, bool computeBound, bool warm = false)
     {
         int k = Topics;
         int warps = _localGroupSize / _accelerator.WarpSize;
-        var view = slot.View;
+        int unrolled = _levers.UnrolledTopicLoops ? 1 : 0;
         var eStepConfig = new KernelConfig(slot.Documents, _localGroupSize,
             SharedMemoryConfig.RequestDynamic<float>((int)LocalStepKernels.EStepSharedFloats(k, _localGroup.TokensPerChunk, warps)));
         _eStep(_computeStream, eStepConfig, view, _expElogBeta!.View, _alpha.View, slot.Gamma.View, slot.ExpElogTheta.View,
             slot.Iterations.View, _failure.View,
-            new LocalStepSettings(k, options.MaxIterations, options.Tolerance, first, _localGroup.TokensPerChunk, warm));
-        if (accumulateStatistics)
+            new LocalStepSettings(k, options.MaxIterations, options.Tolerance, first, _localGroup.TokensPerChunk, unrolled, warm));
+        if (accumulateStatistics && _levers.TermStatistics)
+            LaunchTermStatistics(view, slot, slot.StagedTerms, unrolled);
+        else if (accumulateStatistics)
         {
             var config = new KernelConfig(slot.Documents, _localGroupSize,
                 SharedMemoryConfig.RequestDynamic<float>((int)LocalStepKernels.StatisticsSharedFloats(k)));
-            _statisticsKernel(_computeStream, config, view, _expElogBeta.View, slot.ExpElogTheta.View, _statistics!.View, k);
+            _statisticsKernel(_computeStream, config, view, _expElogBeta.View, slot.ExpElogTheta.View, _statistics!.View, k, unrolled);
         }
         if (computeBound)
         {
@@ -646,6 +676,7 @@ internal sealed class GpuBackend : ILdaBackend
             _accelerator.Bind();   // CUDA: make the context current on this thread
             FreeModel();
             foreach (var slot in _slots) slot.Dispose();
+            _wholeBatch?.Dispose();
             _rowSums.Dispose();
             _psiRowSums.Dispose();
             _sumPartials.Dispose();
@@ -696,6 +727,13 @@ internal sealed class GpuBackend : ILdaBackend
         public MemoryBuffer1D<float, Stride1D.Dense> Bound { get; }
 
         public int NonZeroCapacity { get; private set; }
+
+        /// <summary>The chunk transposed by term (<see cref="GpuLevers.TermStatistics"/>; null when off).</summary>
+        public TermTransposeBuffers? Terms { get; set; }
+
+        /// <summary>Where the staged chunk's transposition lies in <see cref="Terms"/>.</summary>
+        public StagedTerms StagedTerms { get; set; }
+
         public int FirstDocument { get; set; }
         public int Documents { get; set; }
         public int NonZeros { get; set; }
@@ -773,6 +811,7 @@ internal sealed class GpuBackend : ILdaBackend
             ExpElogTheta.Dispose();
             Iterations.Dispose();
             Bound.Dispose();
+            Terms?.Dispose();
         }
     }
 }

@@ -34,9 +34,10 @@ internal static class GpuKernelCheck
     /// <paramref name="accelerator"/> for K = <paramref name="topics"/>, the bound document by document as well as summed;
     /// with <paramref name="chunkDocuments"/> below <paramref name="documents"/>, also a backend that takes the batch in
     /// chunks of that many documents (the two-slot pipeline), whose γ and statistics must equal one chunk's bit for bit.
-    /// Generated documents have at most <paramref name="documentTerms"/> distinct terms.</summary>
+    /// Generated documents have at most <paramref name="documentTerms"/> distinct terms. Both backends run with the performance
+    /// <paramref name="levers"/> (null: those <see cref="GpuLevers.EnvironmentVariable"/> names).</summary>
     public static IReadOnlyList<KernelCheckResult> Run(Accelerator accelerator, int topics, int vocabulary, int documents, int seed,
-        int documentTerms = DefaultDocumentTerms, int chunkDocuments = 0)
+        int documentTerms = DefaultDocumentTerms, int chunkDocuments = 0, GpuLevers? levers = null)
     {
         var random = new Random(seed);
         float[] lambda = GenerateLambda(random, vocabulary, topics);
@@ -44,7 +45,7 @@ internal static class GpuKernelCheck
         var batch = GenerateBatch(random, vocabulary, documents, documentTerms);
         var results = new List<KernelCheckResult>();
 
-        using var gpu = new GpuBackend(accelerator, topics);
+        using var gpu = new GpuBackend(accelerator, topics, levers: levers);
         var reference = new ReferenceBackend(topics);
         gpu.SetLambda(lambda, vocabulary);
         reference.SetLambda(lambda, vocabulary);
@@ -68,7 +69,7 @@ internal static class GpuKernelCheck
         gpu.GetStatistics(gpuStatistics);
         if (chunkDocuments > 0 && chunkDocuments < documents)
         {
-            using var chunked = new GpuBackend(accelerator, topics, chunkDocuments);
+            using var chunked = new GpuBackend(accelerator, topics, chunkDocuments, levers);
             chunked.SetLambda(lambda, vocabulary);
             var chunkedGamma = new float[documents * topics];
             new LocalStepRunner(chunked, Options).Step(batch, alpha, chunkedGamma, new LocalStepRequest(AccumulateStatistics: true, ComputeBound: true));
