@@ -20,7 +20,9 @@ public sealed class InferenceTopicRecoveryTests
         {
             Topics = 10, VocabularySize = 1000, Documents = 3000, DocumentLength = 150, Seed = 11, ZipfExponent = 0,
         });
-        var options = new TrainingOptions { Topics = 10, Passes = 10, BatchSize = 128, Kappa = 0.7, Tau0 = 1, Seed = 5, HoldoutFraction = 0.05, EvalEvery = 0 };
+        // Corpus order, as when the test was written: shuffled (the default since issue 14) this seed's fit ends in a local
+        // optimum with two true topics merged (cosines 0.002 and 0.742 for them, 1.000 for the other eight); see RESULTS.md §13c.
+        var options = new TrainingOptions { Topics = 10, Passes = 10, BatchSize = 128, Kappa = 0.7, Tau0 = 1, Seed = 5, HoldoutFraction = 0.05, EvalEvery = 0, Order = DocumentOrder.Corpus };
         var result = new TestTrainer(options, k => new CpuBackend(k, threads: 2)).Fit(truth.Corpus);
         var learned = LdaMath.ExpectedTopicWord(result.Lambda, 1000, 10);
         var matches = HungarianAssignment.MatchByCosine(truth.TopicWord, learned, 10, 1000);
