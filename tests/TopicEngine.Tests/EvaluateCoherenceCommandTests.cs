@@ -90,6 +90,34 @@ public sealed class EvaluateCoherenceCommandTests
     }
 
     [Fact]
+    public void TopicWordNpyWithVocabularyFromAPreparedCorpusFolderIsScored()
+    {
+        using var dir = new TempDirectory();
+        WriteCorpus(dir, "train", 60, 3);
+        var (exit, _, error) = CliRun.Run("prepare", "--input", dir.File("train"), "--min-df", "1", "--max-df", "1", "--out", dir.File("prepared"));
+        Assert.True(exit == 0, error);
+        (exit, _, error) = CliRun.Run("export", "--corpus", dir.File("prepared"), "--out", dir.File("uci"));
+        Assert.True(exit == 0, error);
+        int terms = File.ReadAllLines(dir.File("uci/vocab.txt")).Length;
+        // a 2×V float64 topic-word matrix in .npy, as a peer writes it: topic 0 on the first half of the terms, topic 1 on the rest
+        var values = new double[2 * terms];
+        for (int w = 0; w < terms; w++) values[(w < terms / 2 ? 0 : 1) * terms + w] = 1 + w % 3;
+        string header = $"{{'descr': '<f8', 'fortran_order': False, 'shape': (2, {terms}), }}";
+        header = header.PadRight(117) + "\n";
+        using (var file = File.Create(dir.File("peer.npy")))
+        {
+            file.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, 0]);
+            file.Write(System.Text.Encoding.ASCII.GetBytes(header));
+            foreach (double v in values) file.Write(BitConverter.GetBytes(v));
+        }
+        (exit, var output, error) = CliRun.Run("evaluate", "--topic-word", dir.File("peer.npy"), "--vocabulary-from", dir.File("prepared"), "--json");
+        Assert.True(exit == 0, error);
+        var json = JsonNode.Parse(output)!;
+        Assert.Equal("TrainingCorpus", (string)json["reference_source"]!);
+        Assert.Equal(2, json["per_topic"]!.AsArray().Count);
+    }
+
+    [Fact]
     public void TopicWordCsvWithVocabularyFromAModelFolderIsScored()
     {
         using var dir = new TempDirectory();

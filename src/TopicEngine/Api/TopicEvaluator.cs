@@ -253,7 +253,9 @@ public static class TopicEvaluator
         Vocabulary vocabulary;
         AnalyzerSettings? analyzer;
         TrainingCorpusRecord? fittedOn;
-        if (VersionedDirectory.Holds(vocabularyFrom, ModelManifest.FileName))
+        // A model folder, or a prepared corpus (flat or versioned: its current version holds corpus.json, not model.json).
+        string? resolved = VersionedDirectory.TryResolve(vocabularyFrom, ModelManifest.FileName);
+        if (resolved is not null && !File.Exists(Path.Combine(resolved, CorpusManifest.FileName)))
         {
             var model = await ModelDirectory.LoadAsync(vocabularyFrom, cancellationToken);
             (vocabulary, analyzer, fittedOn) = (model.Vocabulary, model.ReadAnalyzer(vocabularyFrom), TrainingCorpusRecord.FromJson(model.TrainingCorpus));
