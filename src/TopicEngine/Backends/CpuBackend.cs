@@ -79,9 +79,16 @@ internal sealed partial class CpuBackend : ILdaBackend
     {
         if (vocabularySize < 0 || lambda.Length != (long)vocabularySize * Topics)
             throw new ArgumentException("lambda must have V×K entries.", nameof(lambda));
-        VocabularySize = vocabularySize;
-        _lambda = lambda.ToArray();
-        _expElogBeta = new ExpElogBetaRows(_lambda, vocabularySize, Topics, MathMode);
+        if (_expElogBeta is not null && vocabularySize == VocabularySize)
+        {
+            lambda.CopyTo(_lambda);   // same shape: reuse λ and expElogβ (Invalidate below marks every row stale), no second model alive
+        }
+        else
+        {
+            VocabularySize = vocabularySize;
+            _lambda = lambda.ToArray();
+            _expElogBeta = new ExpElogBetaRows(_lambda, vocabularySize, Topics, MathMode);
+        }
         _statistics.Reset(vocabularySize);
         var partial = new double[Chunks(vocabularySize) * Topics];
         Parallel.For(0, Chunks(vocabularySize), ParallelOptionsForThreads, c =>
