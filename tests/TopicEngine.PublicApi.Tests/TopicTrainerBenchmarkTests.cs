@@ -40,7 +40,7 @@ public sealed class TopicTrainerBenchmarkTests : ThemedCorpusTest
         long own = (1000L * 7 + 64L * 7) * sizeof(float);   // λ's start and γ
         Assert.Equal(device.ModelBytes(1000, 7, threads: 3) + own, cold.HostBytes);
         Assert.Equal(cold.HostBytes, cold.PeakHostBytes);
-        Assert.Equal(cold.HostBytes + 2L * 1000 * 7 * sizeof(float), warm.PeakHostBytes);   // λ and expElogβ replaced after the warm-up
+        Assert.Equal(cold.HostBytes, warm.PeakHostBytes);   // λ's reset after the warm-up reuses the backend's λ and expElogβ
         Assert.Equal((0L, 0L, (string?)null), (cold.DeviceBytes, cold.DeviceMemoryBytes, cold.AcceleratorName));
     }
 

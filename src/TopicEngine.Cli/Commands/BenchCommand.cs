@@ -233,7 +233,7 @@ internal static class BenchCommand
             var m = TopicTrainer.EstimateBenchmarkMemory(device, vocabularySize, batchSize, benchmark);
             int threads = benchmark.Threads == 0 ? Environment.ProcessorCount : benchmark.Threads;
             string where = m.AcceleratorName is { } name ? $"{device.Kind} device '{name}'"
-                : $"cpu backend (λ, expElogβ and {threads} per-thread statistics buffers of V×K floats)";
+                : $"cpu backend (λ, expElogβ and at most V×K floats of statistics shared by the {threads} threads)";
             return new MemoryPlan(m.Topics, m.VocabularySize, m.HostBytes, m.PeakHostBytes, m.DeviceBytes, where, AvailableHostBytes(),
                 m.DeviceMemoryBytes, m.AcceleratorName);
         }

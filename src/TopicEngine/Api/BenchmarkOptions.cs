@@ -138,9 +138,9 @@ public sealed class BenchmarkResult
 /// <param name="Topics">K.</param>
 /// <param name="VocabularySize">V.</param>
 /// <param name="HostBytes">Host bytes: λ's start (V×K floats) and γ (|B|×K floats), and on the CPU backend its model
-/// (λ, expElogβ and one statistics buffer per thread, V×K floats each).</param>
-/// <param name="PeakHostBytes">The host's peak: on the CPU backend, after a warm-up the replaced λ and expElogβ live on for a
-/// moment while λ is set back to its start.</param>
+/// (λ, expElogβ and at most V×K floats of statistics shared by all threads).</param>
+/// <param name="PeakHostBytes">The host's peak; on the CPU backend the same as <paramref name="HostBytes"/> (λ's reset after a
+/// warm-up copies into the backend's λ and reuses its expElogβ).</param>
 /// <param name="DeviceBytes">GPU memory for the model (λ, expElogβ floats, 64-bit statistics); 0 on the CPU backend.</param>
 /// <param name="DeviceMemoryBytes">The GPU's memory (<see cref="ComputeDevice.DeviceMemoryBytes"/>); 0 on the CPU backend.</param>
 /// <param name="AcceleratorName">The GPU's name as the driver reports it; null on the CPU backend.</param>

@@ -130,10 +130,10 @@ public sealed class ComputeDevice : IDisposable
     }
 
     /// <summary>Bytes one fit holds for V = <paramref name="vocabularySize"/>, K = <paramref name="topics"/> on this device:
-    /// on a GPU, device memory (λ, expElogβ, statistics); on the CPU, host memory (λ, expElogβ and one statistics buffer per
-    /// worker of <paramref name="threads"/>, 0 = all cores).</summary>
+    /// on a GPU, device memory (λ, expElogβ, statistics); on the CPU, host memory (λ, expElogβ and at most V×K floats of
+    /// statistics shared by all workers, so <paramref name="threads"/> no longer changes it; kept for callers).</summary>
     public long ModelBytes(int vocabularySize, int topics, int threads = 0) => Kind == "cpu"
-        ? CpuBackend.ModelBytes(vocabularySize, topics, threads == 0 ? Environment.ProcessorCount : threads)
+        ? CpuBackend.ModelBytes(vocabularySize, topics)
         : GpuBackend.ModelBytes(vocabularySize, topics);
 
     /// <summary>Device memory free for a model (0 on the CPU backend).</summary>

@@ -60,7 +60,6 @@ public sealed partial class TopicTrainer
             return new BenchmarkMemory(k, vocabularySize, benchmark, benchmark, device.ModelBytes(vocabularySize, k),
                 device.DeviceMemoryBytes, accelerator.Name);
         long host = benchmark + device.ModelBytes(vocabularySize, k, options.Threads);
-        long replaced = options.WarmupDocuments > 0 ? 2L * vocabularySize * k * sizeof(float) : 0;   // the old λ and expElogβ
-        return new BenchmarkMemory(k, vocabularySize, host, host + replaced, 0, 0, null);
+        return new BenchmarkMemory(k, vocabularySize, host, host, 0, 0, null);   // λ's reset after the warm-up reuses the backend's arrays
     }
 }

@@ -21,7 +21,6 @@ internal sealed partial class CpuBackend
             Accumulator = new float[PaddedTopics];
             ElogTheta = new float[PaddedTopics];
             ExpElogTheta = new float[PaddedTopics]; // lanes K..Kp stay 0
-            Product = new float[topics];
             ElogThetaPrecise = new double[topics];
         }
 
@@ -38,7 +37,6 @@ internal sealed partial class CpuBackend
         public float[] Accumulator { get; }
         public float[] ElogTheta { get; }
         public float[] ExpElogTheta { get; }
-        public float[] Product { get; }
         public double[] ElogThetaPrecise { get; }
 
         public static int Pad(int topics) => (topics + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
@@ -55,26 +53,38 @@ internal sealed partial class CpuBackend
     /// The local step of one document (the contract's formulas, see <see cref="ILdaBackend"/>):
     /// γ ← 1 (or, with <c>warm</c>, the row of <c>gammaOut</c> the caller filled with the initial γ); repeat Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k) expElogβ_kw;
     /// γ_k = α_k + exp(Elogθ_k) Σ_w n_w expElogβ_kw / φnorm_w; until mean |Δγ| &lt; tolerance.
+    /// <para>For the statistics it leaves, per document, exp(Elogθ) of the final γ in <paramref name="expElogThetaOut"/>
+    /// (DocumentCount×K) and n_w / φnorm_w per non-zero in <paramref name="ratiosOut"/> (aligned with the batch's terms);
+    /// <see cref="TermStatistics.Add"/> then folds them into s_kw by terms.</para>
     /// </summary>
     private readonly struct DocumentEStep(SparseBatch? batch, float[] alpha, LocalStepOptions options, ExpElogBetaRows expElogBeta,
-        float[] gammaOut, int topics, CpuMathMode mathMode, bool computeBound, double logGammaAlphaTerm, bool warm)
+        float[] gammaOut, int topics, CpuMathMode mathMode, bool computeBound, double logGammaAlphaTerm, bool warm,
+        float[]? expElogThetaOut = null, float[]? ratiosOut = null)
     {
-        /// <summary>Runs document <paramref name="d"/>; adds s_kw into <paramref name="statistics"/> when given and its
-        /// bound into <paramref name="bound"/> when requested. Returns the iterations taken.</summary>
-        public long Invoke(int d, DocumentScratch scratch, float[]? statistics, ref double bound) =>
-            Invoke(batch!.DocumentTerms(d), batch.DocumentCounts(d), gammaOut.AsSpan(d * topics, topics), scratch, statistics, ref bound);
+        /// <summary>Runs document <paramref name="d"/>; leaves what the statistics need when the step has their buffers
+        /// and adds its bound into <paramref name="bound"/> when requested. Returns the iterations taken.</summary>
+        public long Invoke(int d, DocumentScratch scratch, ref double bound)
+        {
+            int offset = batch!.DocumentOffsets[d], length = batch.DocumentOffsets[d + 1] - offset;
+            return Invoke(batch.DocumentTerms(d), batch.DocumentCounts(d), gammaOut.AsSpan(d * topics, topics), scratch,
+                expElogThetaOut is null ? default : expElogThetaOut.AsSpan(d * topics, topics),
+                ratiosOut is null ? default : ratiosOut.AsSpan(offset, length), ref bound);
+        }
 
         /// <summary>Runs one document given by its ids (ascending) and counts, writing its γ into <paramref name="gammaRow"/>
         /// (the path of <see cref="LocalStepDocument"/>, which has no batch). With <c>warm</c> the iterations start from
-        /// <paramref name="gammaRow"/>'s content, else from 1.</summary>
+        /// <paramref name="gammaRow"/>'s content, else from 1. With non-empty <paramref name="expElogThetaRow"/>
+        /// and <paramref name="ratios"/> leaves exp(Elogθ) and n_w / φnorm_w there for the statistics.</summary>
         public long Invoke(ReadOnlySpan<int> ids, ReadOnlySpan<float> counts, Span<float> gammaRow, DocumentScratch scratch,
-            float[]? statistics, ref double bound)
+            Span<float> expElogThetaRow, Span<float> ratios, ref double bound)
         {
+            bool statistics = !ratios.IsEmpty;
             int k = topics, kp = scratch.PaddedTopics;
             int n = ids.Length;
             if (n == 0)
             {
                 alpha.CopyTo(gammaRow); // γ = α: the document's bound terms cancel to 0
+                if (!expElogThetaRow.IsEmpty) expElogThetaRow.Clear();
                 return 0;
             }
 
@@ -105,22 +115,17 @@ internal sealed partial class CpuBackend
             }
             gamma.CopyTo(gammaRow);
 
-            if (statistics is null && !computeBound) return iterations;
+            if (!statistics && !computeBound) return iterations;
             // final φnorm with exp(Elogθ) of the final γ
             double documentBound = 0;
+            if (statistics) expElogTheta[..k].CopyTo(expElogThetaRow);
             for (int i = 0; i < n; i++)
             {
                 var row = rows.Slice(i * kp, k);
                 float norm = TensorPrimitives.Dot(row, expElogTheta[..k]) + LdaMath.PhiNormFloor;
                 if (computeBound) documentBound += counts[i] * Math.Log(norm);
-                if (statistics is not null)
-                {
-                    // s_kw += n_w exp(Elogθ_k) expElogβ_kw / φnorm_w
-                    var product = scratch.Product.AsSpan();
-                    TensorPrimitives.Multiply(row, expElogTheta[..k], product);
-                    var target = statistics.AsSpan(ids[i] * k, k);
-                    TensorPrimitives.MultiplyAdd(product, counts[i] / norm, target, target);
-                }
+                // s_kw += n_w exp(Elogθ_k) expElogβ_kw / φnorm_w: the ratio now, the rest in AddStatistics and the global step
+                if (statistics) ratios[i] = counts[i] / norm;
             }
             if (computeBound)
             {

@@ -19,16 +19,20 @@ internal enum CpuMathMode
 /// <summary>
 /// The no-GPU production backend: float32, SIMD through <see cref="TensorPrimitives"/>, documents
 /// in parallel over a fixed number of workers.
-/// <para>Determinism: a batch's documents are split into <c>min(threads, D)</c> contiguous ranges,
-/// worker w always takes range w; each worker adds its statistics into its own V×K buffer; the
-/// global step sums the buffers in worker order and reduces row sums over fixed chunks of terms in
-/// chunk order. So the same input, seed and thread count give byte-identical λ.</para>
+/// <para>Determinism: a batch's documents are split into <c>min(threads, D)</c> contiguous ranges for the
+/// local steps (γ of a document does not depend on its worker). The statistics are one buffer for all
+/// workers, filled afterwards by terms (<see cref="TermStatistics"/>): every s_kw is summed in document
+/// order whatever the thread count; row sums reduce over fixed chunks of terms in chunk order. So the
+/// same input and seed give byte-identical λ on any number of threads.</para>
 /// <para>Local step: a document gathers its rows of expElogβ into a W_d×K scratch once; every
 /// iteration is then two small mat-vec products, φnorm = E·exp(Elogθ) and acc = Eᵀ(n/φnorm).
 /// Scratch is rented per worker per call, never per document. Calls without statistics touch
 /// no shared mutable state and are thread-safe.</para>
 /// <para>Global step: the λ update and row sums, dense and vectorised over V×K, parallel over chunks of
 /// terms; ψ and exp are deferred to the rows the next batches touch (<see cref="ExpElogBetaRows"/>).
+/// Memory: λ and expElogβ (2·V·K floats), the statistics of the U distinct terms since the last global
+/// step (U·K ≤ V·K floats) whatever the thread count, two ints per term, per worker a document's
+/// scratch, and per batch exp(Elogθ) (D_B×K) and one ratio per non-zero.
 /// See benchmarks/TopicEngine.Benchmarks/CpuBackendBenchmarks.cs for measurements.</para>
 /// </summary>
 internal sealed partial class CpuBackend : ILdaBackend
@@ -39,7 +43,7 @@ internal sealed partial class CpuBackend : ILdaBackend
     private readonly int _threads;
     private float[] _lambda = [];             // λ: V×K, term-major
     private ExpElogBetaRows? _expElogBeta;    // exp(ψ(λ_kw) − ψ(Σ_w λ_kw)): V×K, term-major, rows refreshed on use
-    private readonly float[]?[] _statistics;  // per worker s: V×K, term-major, allocated on first use
+    private readonly TermStatistics _statistics;  // shared by all workers, rows only for the terms touched since the last global step
     private readonly ConcurrentBag<DocumentScratch> _scratchPool = new();
 
     /// <param name="topics">K.</param>
@@ -51,7 +55,7 @@ internal sealed partial class CpuBackend : ILdaBackend
         if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), "threads must be 0 (all cores) or positive.");
         Topics = topics;
         _threads = threads == 0 ? Environment.ProcessorCount : threads;
-        _statistics = new float[]?[_threads];
+        _statistics = new TermStatistics(topics);
         MathMode = mathMode;
     }
 
@@ -59,10 +63,11 @@ internal sealed partial class CpuBackend : ILdaBackend
     public int Topics { get; }
     public int VocabularySize { get; private set; }
 
-    /// <summary>Host bytes the backend allocates for V = <paramref name="vocabularySize"/>, K = <paramref name="topics"/> and
-    /// <paramref name="threads"/> workers: λ and expElogβ plus one statistics buffer per worker (all V×K floats).</summary>
-    internal static long ModelBytes(int vocabularySize, int topics, int threads) =>
-        (2L + threads) * vocabularySize * topics * sizeof(float) + (long)vocabularySize * sizeof(int);
+    /// <summary>Host bytes the backend allocates at most for V = <paramref name="vocabularySize"/> and K = <paramref name="topics"/>,
+    /// on any number of threads: λ and expElogβ (V×K floats each), the shared statistics (at most V×K floats: one row per
+    /// distinct term since the last global step) and two ints per term (expElogβ's row stamps, the statistics' row map).</summary>
+    internal static long ModelBytes(int vocabularySize, int topics) =>
+        3L * vocabularySize * topics * sizeof(float) + 2L * vocabularySize * sizeof(int);
 
     /// <summary>Number of workers.</summary>
     public int Threads => _threads;
@@ -74,13 +79,17 @@ internal sealed partial class CpuBackend : ILdaBackend
     {
         if (vocabularySize < 0 || lambda.Length != (long)vocabularySize * Topics)
             throw new ArgumentException("lambda must have V×K entries.", nameof(lambda));
-        VocabularySize = vocabularySize;
-        _lambda = lambda.ToArray();
-        _expElogBeta = new ExpElogBetaRows(_lambda, vocabularySize, Topics, MathMode);
-        for (int w = 0; w < _statistics.Length; w++)
-            if (_statistics[w] is { } s)
-                if (s.Length == _lambda.Length) Array.Clear(s);
-                else _statistics[w] = null;
+        if (_expElogBeta is not null && vocabularySize == VocabularySize)
+        {
+            lambda.CopyTo(_lambda);   // same shape: reuse λ and expElogβ (Invalidate below marks every row stale), no second model alive
+        }
+        else
+        {
+            VocabularySize = vocabularySize;
+            _lambda = lambda.ToArray();
+            _expElogBeta = new ExpElogBetaRows(_lambda, vocabularySize, Topics, MathMode);
+        }
+        _statistics.Reset(vocabularySize);
         var partial = new double[Chunks(vocabularySize) * Topics];
         Parallel.For(0, Chunks(vocabularySize), ParallelOptionsForThreads, c =>
         {
@@ -121,30 +130,28 @@ internal sealed partial class CpuBackend : ILdaBackend
         BatchTermIds.Check(batch, VocabularySize, $"local step on {Name}");
 
         int workers = Math.Min(_threads, docs);
-        if (accumulateStatistics)
-            for (int w = 0; w < workers; w++) _statistics[w] ??= new float[_lambda.Length];
-
         var alphaArray = alpha.ToArray();
         double alphaSum = 0, logGammaAlphaSum = 0;
         foreach (var a in alphaArray) { alphaSum += a; logGammaAlphaSum += SpecialFunctions.LogGamma((double)a); }
         var gammaOut = ArrayPool<float>.Shared.Rent(docs * k);
         if (warm) initialGamma[..(docs * k)].CopyTo(gammaOut);   // each document starts from its row, then overwrites it
+        float[]? expElogTheta = accumulateStatistics ? ArrayPool<float>.Shared.Rent(docs * k) : null;
+        float[]? ratios = accumulateStatistics ? ArrayPool<float>.Shared.Rent(Math.Max(1, batch.NonZeroCount)) : null;
         var iterations = new long[workers];
         var bounds = new double[workers];
         try
         {
             var step = new DocumentEStep(batch, alphaArray, options, _expElogBeta!, gammaOut, k, MathMode, computeBound,
-                SpecialFunctions.LogGamma(alphaSum) - logGammaAlphaSum, warm);
+                SpecialFunctions.LogGamma(alphaSum) - logGammaAlphaSum, warm, expElogTheta, ratios);
             void RunWorker(int w)
             {
                 int first = (int)((long)docs * w / workers), end = (int)((long)docs * (w + 1) / workers);
                 int longest = 0;
                 for (int d = first; d < end; d++) longest = Math.Max(longest, batch.DocumentOffsets[d + 1] - batch.DocumentOffsets[d]);
                 var scratch = RentScratch(longest);
-                var statistics = accumulateStatistics ? _statistics[w] : null;
                 long its = 0;
                 double bound = 0;
-                for (int d = first; d < end; d++) its += step.Invoke(d, scratch, statistics, ref bound);
+                for (int d = first; d < end; d++) its += step.Invoke(d, scratch, ref bound);
                 iterations[w] = its;
                 bounds[w] = bound;
                 _scratchPool.Add(scratch);
@@ -152,10 +159,13 @@ internal sealed partial class CpuBackend : ILdaBackend
             if (workers == 1) RunWorker(0);
             else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, RunWorker);
             gammaOut.AsSpan(0, docs * k).CopyTo(gamma);
+            if (accumulateStatistics) _statistics.Add(batch, expElogTheta!, ratios!, _threads);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(gammaOut);
+            if (expElogTheta is not null) ArrayPool<float>.Shared.Return(expElogTheta);
+            if (ratios is not null) ArrayPool<float>.Shared.Return(ratios);
         }
         long totalIterations = 0;
         double totalBound = 0;
@@ -179,7 +189,7 @@ internal sealed partial class CpuBackend : ILdaBackend
         var step = new DocumentEStep(null, alpha, options, _expElogBeta!, [], k, MathMode, computeBound: false, 0, warm: false);
         var scratch = RentScratch(termIds.Length);
         double bound = 0;
-        try { return (int)step.Invoke(termIds, counts, gamma[..k], scratch, null, ref bound); }
+        try { return (int)step.Invoke(termIds, counts, gamma[..k], scratch, default, default, ref bound); }
         finally { _scratchPool.Add(scratch); }
     }
 
@@ -193,29 +203,49 @@ internal sealed partial class CpuBackend : ILdaBackend
     public void GlobalStep(float rho, float eta, float scale)
     {
         int k = Topics, v = VocabularySize, chunks = Chunks(v);
-        var statistics = _statistics.Where(s => s is not null).Cast<float[]>().ToArray(); // worker order
+        float decay = 1 - rho, rhoEta = rho * eta, rhoScale = rho * scale;
+        var statistics = _statistics;
+        var expElogBeta = _expElogBeta!;
+        // ρη for a run of rows without statistics: λ ← (1 − ρ) λ + ρη, read-only for every worker
+        int runRows = Math.Min(TermChunk, Math.Max(1, v));
+        var etaFill = ArrayPool<float>.Shared.Rent(runRows * k);
+        etaFill.AsSpan(0, runRows * k).Fill(rhoEta);
         var partial = new double[chunks * k];
         Parallel.For(0, chunks, ParallelOptionsForThreads, c =>
         {
-            int start = c * TermChunk * k, length = Math.Min(v, (c + 1) * TermChunk) * k - start;
-            var merged = ArrayPool<float>.Shared.Rent(length);
-            var s = merged.AsSpan(0, length);
-            s.Clear();
-            foreach (var worker in statistics)
+            int first = c * TermChunk, end = Math.Min(v, first + TermChunk);
+            var beta = ArrayPool<float>.Shared.Rent(k);
+            void Decay(int from, int to)
             {
-                var rows = worker.AsSpan(start, length);
-                TensorPrimitives.Add(s, rows, s);
-                rows.Clear();
+                if (to <= from) return;
+                var rows = _lambda.AsSpan(from * k, (to - from) * k);
+                TensorPrimitives.MultiplyAdd(rows, decay, etaFill.AsSpan(0, rows.Length), rows);
             }
-            // λ ← (1 − ρ) λ + ρ (η + scale · s)   (Hoffman et al. 2010, eq. 7)
-            var lambda = _lambda.AsSpan(start, length);
-            TensorPrimitives.Multiply(s, rho * scale, s);
-            TensorPrimitives.Add(s, rho * eta, s);
-            TensorPrimitives.MultiplyAdd(lambda, 1 - rho, s, lambda);
-            ArrayPool<float>.Shared.Return(merged);
-            AddColumnSums(lambda, partial.AsSpan(c * k, k));
+            int run = first;
+            for (int w = first; w < end; w++)
+            {
+                int row = statistics.RowOf(w);
+                if (row < 0) continue;
+                Decay(run, w);
+                run = w + 1;
+                // s_kw = expElogβ_kw · Σ_d (n_dw / φnorm_dw) exp(Elogθ_dk): the row is current (no step since the local steps)
+                var s = statistics.Row(row);
+                expElogBeta.CopyRow(w, beta.AsSpan(0, k));
+                TensorPrimitives.Multiply(s, beta.AsSpan(0, k), s);
+                // λ ← (1 − ρ) λ + ρ (η + scale · s)   (Hoffman et al. 2010, eq. 7)
+                TensorPrimitives.Multiply(s, rhoScale, s);
+                TensorPrimitives.Add(s, rhoEta, s);
+                var lambda = _lambda.AsSpan(w * k, k);
+                TensorPrimitives.MultiplyAdd(lambda, decay, s, lambda);
+                s.Clear();
+            }
+            Decay(run, end);
+            ArrayPool<float>.Shared.Return(beta);
+            AddColumnSums(_lambda.AsSpan(first * k, (end - first) * k), partial.AsSpan(c * k, k));
         });
-        _expElogBeta!.Invalidate(RowSums(partial));
+        ArrayPool<float>.Shared.Return(etaFill);
+        statistics.EndStep();
+        expElogBeta.Invalidate(RowSums(partial));
     }
 
     private ParallelOptions ParallelOptionsForThreads => new() { MaxDegreeOfParallelism = _threads };
@@ -244,7 +274,7 @@ internal sealed partial class CpuBackend : ILdaBackend
     {
         _lambda = [];
         _expElogBeta = null;
-        Array.Clear(_statistics);
+        _statistics.Reset(0);
         _scratchPool.Clear();
     }
 }
