@@ -116,7 +116,12 @@ public abstract class BackendContractTests
         Assert.True(Math.Abs(expected.DocumentBound - actual.DocumentBound) <= RelativeTolerance * Math.Abs(expected.DocumentBound),
             $"bound: expected {expected.DocumentBound}, got {actual.DocumentBound}");
 
-        // ρ = 1, η = 0, scale = 1 turns λ into the statistics themselves.
+        AssertSameStatistics(reference, backend, v, topics);
+    }
+
+    /// <summary>Compares the statistics the last local step left: ρ = 1, η = 0, scale = 1 turns λ into the statistics themselves.</summary>
+    private void AssertSameStatistics(ReferenceBackend reference, ILdaBackend backend, int v, int topics)
+    {
         reference.GlobalStep(1f, 0f, 1f);
         backend.GlobalStep(1f, 0f, 1f);
         var expectedStatistics = new float[v * topics];
@@ -160,13 +165,7 @@ public abstract class BackendContractTests
         Assert.True(Enumerable.Range(topics, initial.Length - topics).Any(i => Math.Abs(actual[i] - cold[i]) > 1e-2 * Math.Max(1, Math.Abs(cold[i]))),
             "the local step from the given γ gave what the cold start gives");
         // the statistics come from the warm-started γ too
-        reference.GlobalStep(1f, 0f, 1f);
-        backend.GlobalStep(1f, 0f, 1f);
-        var expectedStatistics = new float[v * topics];
-        var actualStatistics = new float[v * topics];
-        reference.GetLambda(expectedStatistics);
-        backend.GetLambda(actualStatistics);
-        AssertClose(expectedStatistics, actualStatistics, "statistics");
+        AssertSameStatistics(reference, backend, v, topics);
     }
 
     private void AssertModelSum(double expected, double actual, string what)
