@@ -85,6 +85,11 @@ internal static class DeviceMath
         return dot;
     }
 
+    /// <summary>φnorm_w = Σ_k exp(Elogθ_k) expElogβ_wk + <see cref="PhiNormFloor"/> for the term whose expElogβ row starts at
+    /// <paramref name="betaRow"/>, the same in every lane of the warp: <see cref="LaneDot"/>, then <see cref="WarpSum(float)"/>.</summary>
+    public static float PhiNorm(ArrayView<float> expTheta, ArrayView<float> expElogBeta, int betaRow, int k, int lane, int unrolled) =>
+        WarpSum(LaneDot(expTheta, expElogBeta, betaRow, k, lane, unrolled)) + PhiNormFloor;
+
     /// <summary>Sum of <paramref name="value"/> over the warp, the same in every lane (butterfly
     /// with ShuffleXor; every lane adds the same pairs, so the result is bit-identical).</summary>
     public static float WarpSum(float value)

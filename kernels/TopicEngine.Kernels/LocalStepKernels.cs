@@ -93,8 +93,7 @@ internal static class LocalStepKernels
                     int last = XMath.Min(first + chunk, end);
                     for (int i = first + warp; i < last; i += warps)
                     {
-                        float dot = DeviceMath.LaneDot(expThetaShared, expElogBeta, batch.TermIds[i] * k, k, lane, settings.UnrolledTopicLoops);
-                        float phiNorm = DeviceMath.WarpSum(dot) + DeviceMath.PhiNormFloor;
+                        float phiNorm = DeviceMath.PhiNorm(expThetaShared, expElogBeta, batch.TermIds[i] * k, k, lane, settings.UnrolledTopicLoops);
                         if (lane == 0) ratioShared[i - first] = batch.Counts[i] / phiNorm;
                     }
                     Group.Barrier();
@@ -165,8 +164,7 @@ internal static class LocalStepKernels
         for (int i = batch.DocumentOffsets[d] + Warp.WarpIdx; i < end; i += warps)
         {
             int beta = batch.TermIds[i] * k;
-            float dot = DeviceMath.LaneDot(expThetaShared, expElogBeta, beta, k, lane, unrolled);
-            float ratio = batch.Counts[i] / (DeviceMath.WarpSum(dot) + DeviceMath.PhiNormFloor);
+            float ratio = batch.Counts[i] / DeviceMath.PhiNorm(expThetaShared, expElogBeta, beta, k, lane, unrolled);
             for (int t = lane; t < k; t += warpSize)
                 Atomic.Add(ref statistics[beta + t], (long)(ratio * expThetaShared[t] * expElogBeta[beta + t] * DeviceMath.StatisticsScale));
         }
@@ -222,10 +220,7 @@ internal static class LocalStepKernels
         int end = batch.DocumentOffsets[d + 1];
         for (int i = batch.DocumentOffsets[d] + Warp.WarpIdx; i < end; i += warps)
         {
-            int beta = batch.TermIds[i] * k;
-            float dot = 0f;
-            for (int t = lane; t < k; t += warpSize) dot += expThetaShared[t] * expElogBeta[beta + t];
-            float phiNorm = DeviceMath.WarpSum(dot) + DeviceMath.PhiNormFloor;
+            float phiNorm = DeviceMath.PhiNorm(expThetaShared, expElogBeta, batch.TermIds[i] * k, k, lane, unrolled: 0);
             if (lane == 0) part += batch.Counts[i] * XMath.Log(phiNorm);
         }
 

@@ -42,8 +42,7 @@ internal static class TermStatisticsKernels
         int end = batch.DocumentOffsets[d + 1];
         for (int i = batch.DocumentOffsets[d] + Warp.WarpIdx; i < end; i += warps)
         {
-            float dot = DeviceMath.LaneDot(expThetaShared, expElogBeta, batch.TermIds[i] * k, k, lane, unrolled);
-            float ratio = batch.Counts[i] / (DeviceMath.WarpSum(dot) + DeviceMath.PhiNormFloor);
+            float ratio = batch.Counts[i] / DeviceMath.PhiNorm(expThetaShared, expElogBeta, batch.TermIds[i] * k, k, lane, unrolled);
             if (lane == 0) ratios[i] = ratio;
         }
     }

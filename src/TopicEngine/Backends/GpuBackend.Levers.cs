@@ -87,6 +87,9 @@ internal sealed partial class GpuBackend
         var ids = whole.HostTermIds.Span[..nonZeros];
         batch.TermIds.AsSpan(begin, nonZeros).CopyTo(ids);
         batch.Counts.AsSpan(begin, nonZeros).CopyTo(whole.HostCounts.Span);
+        // Warm start: the batch's initial γ goes into the page-locked γ it downloads into; chunk c's rows are uploaded before
+        // chunk c's γ comes back into them (stream order), and chunks' rows do not overlap, so no chunk waits for another.
+        if (warm) initialGamma[..(documents * k)].CopyTo(whole.HostGamma.Span);
 
         for (int c = 0; c < chunks; c++)
         {
@@ -100,12 +103,7 @@ internal sealed partial class GpuBackend
             slot.StagedTerms = accumulateStatistics && _levers.TermStatistics
                 ? StageTerms(whole.Terms, ids, offsets.Slice(first, count + 1), from + c, from, _computeStream)
                 : default;
-            if (warm)
-            {
-                // The slot's page-locked γ still feeds the upload queued for chunk c − 2: wait for it before refilling.
-                if (c >= 2) _computeStream.Synchronize();
-                slot.UploadGamma(_computeStream, initialGamma.Slice(first * k, count * k));
-            }
+            if (warm) whole.UploadGamma(_computeStream, slot, first, count, k);
             var view = new BatchView(whole.Offsets.View.SubView(first, count + 1), whole.TermIds.View, whole.Counts.View);
             Launch(first, view, slot, options, accumulateStatistics, computeBound, warm);
             whole.Download(_computeStream, slot, first, count, k, computeBound);
@@ -254,6 +252,10 @@ internal sealed partial class GpuBackend
             Copy(stream, HostCounts, Counts, from, nonZeros);
         }
 
+        /// <summary>Queues the upload of documents [first, + count)'s initial γ from <see cref="HostGamma"/> into <paramref name="slot"/>.</summary>
+        public void UploadGamma(AcceleratorStream stream, BatchSlot slot, int first, int count, int topics) =>
+            Copy(stream, HostGamma, slot.Gamma, first * topics, 0, count * topics);
+
         /// <summary>Queues the download of the chunk's γ, iterations and (when asked) bounds from <paramref name="slot"/>.</summary>
         public void Download(AcceleratorStream stream, BatchSlot slot, int first, int count, int topics, bool bound)
         {
@@ -288,10 +290,14 @@ internal sealed partial class GpuBackend
     }
 
     private static void Copy<T>(AcceleratorStream stream, PageLockedArray1D<T> source, MemoryBuffer1D<T, Stride1D.Dense> target, int start, int length)
+        where T : unmanaged => Copy(stream, source, target, start, start, length);
+
+    private static void Copy<T>(AcceleratorStream stream, PageLockedArray1D<T> source, MemoryBuffer1D<T, Stride1D.Dense> target,
+        int sourceStart, int targetStart, int length)
         where T : unmanaged
     {
         if (length == 0) return;
-        target.View.SubView(start, length).CopyFrom(stream, source.ArrayView.SubView(start, length));
+        target.View.SubView(targetStart, length).CopyFrom(stream, source.ArrayView.SubView(sourceStart, length));
     }
 
     private static void Copy<T>(AcceleratorStream stream, MemoryBuffer1D<T, Stride1D.Dense> source, PageLockedArray1D<T> target,

@@ -46,17 +46,18 @@ internal static class TrainingData
         var window = new List<SparseBatch>();
         long nonZeros = 0;
         int windowIndex = 0;
+        int passSeed = unchecked(seed * 7919 + pass);
         foreach (var batch in batches)
         {
             window.Add(batch);
             nonZeros += batch.NonZeroCount;
             if (nonZeros < windowNonZeros) continue;
-            foreach (var shuffled in Deal(window, batchSize, new Random(ChunkSeed(unchecked(seed * 7919 + pass), windowIndex++)))) yield return shuffled;
+            foreach (var shuffled in Deal(window, batchSize, new Random(ChunkSeed(passSeed, windowIndex++)))) yield return shuffled;
             window.Clear();
             nonZeros = 0;
         }
         if (window.Count > 0)
-            foreach (var shuffled in Deal(window, batchSize, new Random(ChunkSeed(unchecked(seed * 7919 + pass), windowIndex)))) yield return shuffled;
+            foreach (var shuffled in Deal(window, batchSize, new Random(ChunkSeed(passSeed, windowIndex)))) yield return shuffled;
     }
 
     /// <summary>Permutes the documents of <paramref name="window"/> and copies them out in batches of <paramref name="batchSize"/>.</summary>

@@ -13,6 +13,7 @@ internal sealed class WorkFolder : IDisposable
     private readonly bool _createdParent;
 
     private readonly FileStream _lock;
+    private bool _keep;
 
     private WorkFolder(string parent, bool createdParent, string path)
     {
@@ -41,15 +42,7 @@ internal sealed class WorkFolder : IDisposable
     public string Path { get; }
 
     /// <summary>Creates <c>DIR/.work-PURPOSE-GUID</c> (and DIR when missing).</summary>
-    public static WorkFolder Create(string directory, string purpose)
-    {
-        string parent = System.IO.Path.GetFullPath(directory);
-        if (File.Exists(parent)) throw new TopicEngineException($"{parent}: is a file; name a folder");
-        bool created = !Directory.Exists(parent);
-        string path = System.IO.Path.Combine(parent, $"{VersionedDirectory.WorkPrefix}{purpose}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(path);
-        return new WorkFolder(parent, created, path);
-    }
+    public static WorkFolder Create(string directory, string purpose) => Open(directory, $"{purpose}-{Guid.NewGuid():N}");
 
     /// <summary>
     /// Opens <c>DIR/.work-PURPOSE</c>, a work folder with a fixed name whose content outlives a killed process (a fit's
@@ -58,16 +51,20 @@ internal sealed class WorkFolder : IDisposable
     /// </summary>
     public static WorkFolder OpenNamed(string directory, string purpose)
     {
+        try { return Open(directory, purpose); }
+        catch (IOException e) { throw new TopicEngineException($"{System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), VersionedDirectory.WorkPrefix + purpose)}: in use by another command ({e.Message})", e); }
+    }
+
+    /// <summary>Creates (or reuses) <c>DIR/.work-NAME</c> and DIR when missing, and takes its lock.</summary>
+    private static WorkFolder Open(string directory, string name)
+    {
         string parent = System.IO.Path.GetFullPath(directory);
         if (File.Exists(parent)) throw new TopicEngineException($"{parent}: is a file; name a folder");
         bool created = !Directory.Exists(parent);
-        string path = System.IO.Path.Combine(parent, $"{VersionedDirectory.WorkPrefix}{purpose}");
+        string path = System.IO.Path.Combine(parent, $"{VersionedDirectory.WorkPrefix}{name}");
         Directory.CreateDirectory(path);
-        try { return new WorkFolder(parent, created, path); }
-        catch (IOException e) { throw new TopicEngineException($"{path}: in use by another command ({e.Message})", e); }
+        return new WorkFolder(parent, created, path);
     }
-
-    private bool _keep;
 
     /// <summary>Disposing then only releases the folder (its content stays for a later run).</summary>
     public void Keep() => _keep = true;
