@@ -168,6 +168,50 @@ public abstract class BackendContractTests
         AssertSameStatistics(reference, backend, v, topics);
     }
 
+    /// <summary>
+    /// Documents drawn from two of many topics, with a peaked λ and small, unequal α: most topics' γ fall to their α
+    /// within a few iterations. The CPU backend then drops them from the document's step and compacts its rows (issue 14);
+    /// γ (pruned topics at their own α_k), the bound and the statistics must still be the reference's.
+    /// </summary>
+    [Theory]
+    [InlineData(40)]
+    [InlineData(100)]
+    public void LocalStepOfDocumentsWithFewTopicsMatchesReference(int topics)
+    {
+        int v = 3 * topics;
+        var random = new Random(topics);
+        var lambda = new float[v * topics];
+        for (int w = 0; w < v; w++)
+            for (int t = 0; t < topics; t++)
+                lambda[w * topics + t] = w % topics == t ? 40f + (float)random.NextDouble() : 0.01f + 0.02f * (float)random.NextDouble();
+        var alpha = Enumerable.Range(0, topics).Select(_ => (float)(0.005 + 0.02 * random.NextDouble())).ToArray();
+        var corpus = new InMemoryCorpus(v);
+        corpus.Add("empty", [], []);
+        for (int d = 1; d < Documents(12); d++)
+        {
+            int first = random.Next(topics), second = (first + 1 + random.Next(topics - 1)) % topics;
+            var terms = Enumerable.Range(0, v).Where(w => w % topics == first || w % topics == second || random.Next(40) == 0).ToArray();
+            corpus.Add($"doc{d}", terms, terms.Select(_ => (float)random.Next(1, 6)).ToArray());
+        }
+        var batch = corpus.Slice(0, corpus.DocumentCount);
+        using var reference = new ReferenceBackend(topics);
+        using var backend = CreateBackend(topics);
+        reference.SetLambda(lambda, v);
+        backend.SetLambda(lambda, v);
+        var expectedGamma = new float[batch.DocumentCount * topics];
+        var actualGamma = new float[expectedGamma.Length];
+
+        var expected = reference.LocalStep(batch, alpha, Converged, expectedGamma, accumulateStatistics: true, computeBound: true);
+        var actual = backend.LocalStep(batch, alpha, Converged, actualGamma, accumulateStatistics: true, computeBound: true);
+
+        int atPrior = Enumerable.Range(topics, expectedGamma.Length - topics).Count(i => expectedGamma[i] == alpha[i % topics]);
+        Assert.True(atPrior > (batch.DocumentCount - 1) * topics / 2, $"only {atPrior} topics fell to their prior: the case tests nothing");
+        AssertClose(expectedGamma, actualGamma, "gamma");
+        Assert.True(Math.Abs(expected.DocumentBound - actual.DocumentBound) <= RelativeTolerance * Math.Abs(expected.DocumentBound),
+            $"bound: expected {expected.DocumentBound}, got {actual.DocumentBound}");
+        AssertSameStatistics(reference, backend, v, topics);
+    }
+
     private void AssertModelSum(double expected, double actual, string what)
     {
         Assert.True(double.IsFinite(actual), $"{what} is {actual}");

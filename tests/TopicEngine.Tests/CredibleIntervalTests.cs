@@ -46,6 +46,23 @@ public sealed class CredibleIntervalTests
         Assert.Equal(sum * h / 3, BetaDistribution.Cdf(a, b, x), 1e-9);
     }
 
+    /// <summary>ThetaIntervals reuses the last quantiles for an equal γ_k (most topics of a document sit at α): every
+    /// interval must still be Beta(γ_k, Σγ − γ_k)'s own, whatever order equal and unequal values come in.</summary>
+    [Fact]
+    public void IntervalsOfRepeatedAndDistinctGammaAreEachTopicsOwn()
+    {
+        float[] gamma = [0.01f, 0.01f, 7.5f, 0.01f, 0.02f, 0.02f, 0.01f, 30f, 7.5f];
+        var lower = new float[gamma.Length];
+        var upper = new float[gamma.Length];
+        BetaDistribution.ThetaIntervals(gamma, 0.9, lower, upper);
+        double sum = gamma.Sum(g => (double)g);
+        for (int k = 0; k < gamma.Length; k++)
+        {
+            Assert.Equal((float)BetaDistribution.Quantile(gamma[k], sum - gamma[k], 0.05), lower[k]);
+            Assert.Equal((float)BetaDistribution.Quantile(gamma[k], sum - gamma[k], 0.95), upper[k]);
+        }
+    }
+
     [Fact]
     public void QuantileEdgesAndBadInput()
     {

@@ -109,12 +109,17 @@ internal static class BetaDistribution
         double sum = 0;
         foreach (float g in gamma) sum += g;
         double low = (1 - level) / 2, high = (1 + level) / 2;
+        // Most topics of a document sit at their prior (γ_k = α_k, the same value for a symmetric α), so equal γ_k
+        // give equal intervals: the last pair of quantiles computed is reused for an equal γ_k.
+        float lastGamma = float.NaN, lastLower = 0, lastUpper = 0;
         for (int k = 0; k < gamma.Length; k++)
         {
             double a = gamma[k], b = sum - a;
             if (!(b > 0)) { lower[k] = upper[k] = 1; continue; }
-            lower[k] = (float)Quantile(a, b, low);
-            upper[k] = (float)Quantile(a, b, high);
+            if (gamma[k] == lastGamma) { lower[k] = lastLower; upper[k] = lastUpper; continue; }
+            lower[k] = lastLower = (float)Quantile(a, b, low);
+            upper[k] = lastUpper = (float)Quantile(a, b, high);
+            lastGamma = gamma[k];
         }
     }
 
