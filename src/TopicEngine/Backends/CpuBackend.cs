@@ -25,7 +25,8 @@ internal enum CpuMathMode
 /// order whatever the thread count; row sums reduce over fixed chunks of terms in chunk order. So the
 /// same input and seed give byte-identical λ on any number of threads.</para>
 /// <para>Local step: a document gathers its rows of expElogβ into a W_d×K scratch once; every
-/// iteration is then two small mat-vec products, φnorm = E·exp(Elogθ) and acc = Eᵀ(n/φnorm).
+/// iteration is then two small mat-vec products, φnorm = E·exp(Elogθ) and acc = Eᵀ(n/φnorm), over the topics whose γ has
+/// not fallen to α (the rest leave the document's step; see <see cref="DocumentEStep"/>).
 /// Scratch is rented per worker per call, never per document. Calls without statistics touch
 /// no shared mutable state and are thread-safe.</para>
 /// <para>Global step: the λ update and row sums, dense and vectorised over V×K, parallel over chunks of
