@@ -100,6 +100,7 @@ internal sealed class SviTrainer
         // now, while the heap holds little else, lets those buffers reuse its space.
         if (resumeFrom is null && (long)v * k * sizeof(float) >= LargeStartBytes) GC.Collect();
         var runner = new LocalStepRunner(backend, LocalOptions);
+        var passBatches = new TrainingBatchCache(TrainingOptions.ShuffleWindowNonZeros);
         bool heldOutCollected = false;
         int passLimit = o.Passes ?? o.MaxAutoPasses;
         var clock = new Stopwatch();
@@ -121,7 +122,7 @@ internal sealed class SviTrainer
                     warm.BeginPass(run.CompletedPasses);
                 }
                 LocalStepRunner.InitialGamma? initial = warm is { Warm: true } ? (batch, gamma) => { warm.Read(firstDocument, gamma); return true; } : null;
-                var batches = TrainingData.TrainingBatches(corpus, heldOutMask, batchSize, heldOutCollected ? null : heldOut);
+                var batches = passBatches.Batches(() => TrainingData.TrainingBatches(corpus, heldOutMask, batchSize, heldOutCollected ? null : heldOut));
                 if (o.Mode == TrainingMode.Online && o.Order == DocumentOrder.Shuffled)
                     batches = TrainingData.Shuffled(batches, batchSize, o.Seed, run.CompletedPasses, TrainingOptions.ShuffleWindowNonZeros);
                 batches = batches.Skip(skip);
