@@ -56,6 +56,28 @@ public sealed class SpecialFunctionsTests
         Assert.All(vector, v => Assert.True(FloatError(v, digamma) <= 5e-6, $"vector ψ({x}) = {v}"));
     }
 
+    /// <summary>Spans of every length up to 40 with distinct values: the SIMD body, the tail (recomputed as the span's last
+    /// whole vector when destination is another span, scalar when it is x itself) and short spans all give each lane its own ψ.</summary>
+    [Fact]
+    public void SpanDigammaGivesEveryLaneItsOwnValueAtAnyLengthInPlaceOrNot()
+    {
+        var random = new Random(7);
+        for (int length = 1; length <= 40; length++)
+        {
+            var x = Enumerable.Range(0, length).Select(_ => (float)Math.Pow(10, random.NextDouble() * 6 - 3)).ToArray();
+            var separate = new float[length];
+            SpecialFunctions.Digamma(x, separate);
+            var inPlace = (float[])x.Clone();
+            SpecialFunctions.Digamma(inPlace, inPlace);
+            for (int i = 0; i < length; i++)
+            {
+                double expected = SpecialFunctions.Digamma((double)x[i]);
+                Assert.True(FloatError(separate[i], expected) <= 5e-6, $"length {length}, lane {i}: ψ({x[i]}) = {separate[i]}, expected {expected}");
+                Assert.True(FloatError(inPlace[i], expected) <= 5e-6, $"in place, length {length}, lane {i}: ψ({x[i]}) = {inPlace[i]}, expected {expected}");
+            }
+        }
+    }
+
     [Fact]
     public void EdgeInputsGiveThePolesLimitNaNOrInfinity()
     {

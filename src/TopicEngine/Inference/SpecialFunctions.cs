@@ -100,6 +100,14 @@ internal static class SpecialFunctions
                 ds[v] = r;
             }
             i = xs.Length * Vector<float>.Count;
+            // A tail shorter than a vector: recompute the last whole vector of the span (it overlaps lanes already done with
+            // the same values) instead of the slower scalar path, unless destination aliases x (those lanes now hold ψ).
+            if (i < x.Length && !x.Overlaps(destination))
+            {
+                int last = x.Length - Vector<float>.Count;
+                Digamma(x.Slice(last, Vector<float>.Count), destination.Slice(last, Vector<float>.Count));
+                return;
+            }
         }
         for (; i < x.Length; i++) destination[i] = Digamma(x[i]);
     }
