@@ -100,9 +100,10 @@ internal sealed class SviTrainer
         // now, while the heap holds little else, lets those buffers reuse its space.
         if (resumeFrom is null && (long)v * k * sizeof(float) >= LargeStartBytes) GC.Collect();
         var runner = new LocalStepRunner(backend, LocalOptions);
-        var passBatches = new TrainingBatchCache(TrainingOptions.ShuffleWindowNonZeros);
         bool heldOutCollected = false;
         int passLimit = o.Passes ?? o.MaxAutoPasses;
+        // a fit of one pass has no later pass to keep its batches for
+        var passBatches = new TrainingBatchCache(passLimit - run.CompletedPasses > 1 ? TrainingOptions.ShuffleWindowNonZeros : 0);
         var clock = new Stopwatch();
         string? temporaryFolder = o.WarmStart && hooks.WarmStartFolder is null
             ? Directory.CreateTempSubdirectory("topic-engine-gamma-").FullName : null;
