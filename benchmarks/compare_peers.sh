@@ -31,7 +31,7 @@
 #   env: TOPICS="20 100" PASSES="10" SEEDS="1 2 3" TOOLS="gensim gensim-multicore sklearn-online sklearn-batch"
 #        BATCH=auto KAPPA=0.7 TAU0=10 (the peers' schedule) OURS=1 (0: peers only; TOOLS="": TopicEngine only)
 #        TE_FLAGS="" (extra fit flags for TopicEngine; empty = defaults) PEER_ORDER=corpus (or shuffled)
-#        TE_BUILD=r2r (the ReadyToRun publish of README's Install section; jit: the `dotnet build` output)
+#        TE_BUILD=fast (README's fast-start publish; r2r: framework-dependent ReadyToRun; jit: the `dotnet build` output)
 #   then: /usr/bin/python3 benchmarks/peers/results_table.py WORK/results-*.tsv
 # Needs: apt-get install -y python3-gensim python3-sklearn  (uses /usr/bin/python3)
 set -euo pipefail
@@ -52,17 +52,19 @@ python=/usr/bin/python3
 
 mkdir -p "$work"
 # Publish once into a private folder, so rebuilding the tree during a long run changes nothing. The binary is the one
-# README's Install section publishes: framework-dependent, precompiled (ReadyToRun), so start-up, Parquet and JSON code
-# are not JIT-compiled in every process (about 0.5-0.7 s of a 20news fit). TE_BUILD=jit times the plain `dotnet build`
-# output instead.
-if [ "${TE_BUILD:-r2r}" = jit ]; then
-  dotnet build "$root/src/TopicEngine.Cli" -c Release -v q -nologo >/dev/null
-  rm -rf "$work/bin" && cp -r "$root/src/TopicEngine.Cli/bin/Release/net10.0" "$work/bin"
-else
-  rm -rf "$work/bin"
-  dotnet publish "$root/src/TopicEngine.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$work/bin" -v q -nologo >/dev/null
-fi
+# README's Install section publishes for the shortest start-up (TE_BUILD=fast): self-contained, the program and the .NET
+# libraries precompiled together (composite ReadyToRun) and run without tiered re-compilation, so start-up, Parquet and
+# JSON code are not JIT-compiled in every process (about 1 s of a 20news fit; benchmarks/RESULTS.md §13f).
+# TE_BUILD=r2r: framework-dependent ReadyToRun; TE_BUILD=jit: the plain `dotnet build` output.
+rm -rf "$work/bin"
+case "${TE_BUILD:-fast}" in
+  jit) dotnet build "$root/src/TopicEngine.Cli" -c Release -v q -nologo >/dev/null
+       cp -r "$root/src/TopicEngine.Cli/bin/Release/net10.0" "$work/bin" ;;
+  r2r) dotnet publish "$root/src/TopicEngine.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+         -o "$work/bin" -v q -nologo >/dev/null ;;
+  *)   dotnet publish "$root/src/TopicEngine.Cli" -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
+         -p:PublishReadyToRunComposite=true -p:TieredCompilation=false -o "$work/bin" -v q -nologo >/dev/null ;;
+esac
 te="$work/bin/topic-engine"
 
 if [ ! -d "$work/20news/20news-bydate-train" ]; then

@@ -39,7 +39,7 @@ internal sealed record CorpusManifest
     [JsonPropertyName("attachments_skipped")] public long AttachmentsSkipped { get; init; }
     [JsonPropertyName("sources")] public IReadOnlyList<CorpusSourceInfo> Sources { get; init; } = [];
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, TypeInfoResolver = CorpusJson.Resolver };
 
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
 

@@ -35,6 +35,7 @@ internal sealed class ModelManifest
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = ModelJson.Resolver,
     };
 
     [JsonPropertyName("format_version")] public int FormatVersion { get; set; } = CurrentFormatVersion;

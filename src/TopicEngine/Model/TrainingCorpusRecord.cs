@@ -19,6 +19,7 @@ internal sealed record TrainingCorpusRecord
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        TypeInfoResolver = ModelJson.Resolver,
     };
 
     /// <summary>A prepared corpus folder (absolute), or null.</summary>

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using TopicEngine.Inference;
+using TopicEngine.Text;
+
+namespace TopicEngine.Model;
+
+/// <summary>
+/// Compile-time JSON metadata of <c>model.json</c> and what it embeds (System.Text.Json's source generator): writing a
+/// model then needs no reflection or generated IL at run time (see <see cref="Corpus.CorpusJson"/>). Other types fall
+/// back to reflection.
+/// </summary>
+[JsonSerializable(typeof(ModelManifest))]
+[JsonSerializable(typeof(TrainerState))]
+[JsonSerializable(typeof(TrainingCorpusRecord))]
+[JsonSerializable(typeof(AnalyzerSettings))]
+internal sealed partial class ModelJson : JsonSerializerContext
+{
+    /// <summary>This context first, reflection for anything else.</summary>
+    public static IJsonTypeInfoResolver Resolver { get; } = JsonTypeInfoResolver.Combine(Default, new DefaultJsonTypeInfoResolver());
+
+    /// <summary>The default options with this resolver (for values written with System.Text.Json's defaults).</summary>
+    public static JsonSerializerOptions Plain { get; } = new() { TypeInfoResolver = Resolver };
+}
