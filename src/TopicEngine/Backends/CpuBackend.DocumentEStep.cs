@@ -1,8 +1,9 @@
-using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TopicEngine.Corpus;
 using TopicEngine.Inference;
 
@@ -25,6 +26,7 @@ internal sealed partial class CpuBackend
             ExpElogTheta = new float[PaddedTopics]; // lanes K..Kp stay 0
             ElogThetaPrecise = new double[topics];
             Topics = new int[topics];
+            Kept = new int[topics];
         }
 
         /// <summary>K rounded up to whole SIMD vectors; gathered rows are zero-padded to it.</summary>
@@ -43,6 +45,8 @@ internal sealed partial class CpuBackend
         public double[] ElogThetaPrecise { get; }
         /// <summary>The topic each active lane holds (the identity until topics are pruned).</summary>
         public int[] Topics { get; }
+        /// <summary>Scratch of the compaction of the active topics: the lanes it keeps.</summary>
+        public int[] Kept { get; }
 
         public static int Pad(int topics) => (topics + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
 
@@ -179,7 +183,7 @@ internal sealed partial class CpuBackend
 
         /// <summary>
         /// Two sweeps over the gathered rows: φnorm_i = E_i · x + floor and r_i = n_i / φnorm_i for every row (independent
-        /// dot products), then acc = Σ_i r_i E_i with the accumulator held in registers, a block of four vectors at a
+        /// dot products, with AVX eight rows reduced across lanes at once), then acc = Σ_i r_i E_i with the accumulator held in registers, a block of four vectors at a
         /// time. Rows and x are zero-padded to whole vectors, so there is no tail.
         /// </summary>
         private static void PhiNormSweep(ReadOnlySpan<float> rows, int n, int kp, ReadOnlySpan<float> x,
@@ -190,34 +194,22 @@ internal sealed partial class CpuBackend
             ref float xs = ref MemoryMarshal.GetReference(x);
             ref float r = ref MemoryMarshal.GetReference(ratios);
             ref float a = ref MemoryMarshal.GetReference(acc);
-            if (vectors == 1)
+            int row8 = 0;
+            if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
             {
-                var x0 = Vector.LoadUnsafe(ref xs);
-                for (int i = 0; i < n; i++)
-                    Unsafe.Add(ref r, i) = Vector.Sum(Vector.LoadUnsafe(ref e, (nuint)(i * kp)) * x0);
-            }
-            else
-            {
-                for (int i = 0; i < n; i++)
+                // eight rows at a time: their products reduced across lanes together (one transpose-add tree instead
+                // of eight horizontal sums)
+                for (; row8 + 8 <= n; row8 += 8)
                 {
-                    nuint row = (nuint)(i * kp);
-                    var dot0 = Vector.LoadUnsafe(ref e, row) * Vector.LoadUnsafe(ref xs);
-                    var dot1 = Vector.LoadUnsafe(ref e, row + (nuint)width) * Vector.LoadUnsafe(ref xs, (nuint)width);
-                    int v = 2;
-                    for (; v + 1 < vectors; v += 2)
-                    {
-                        nuint at = (nuint)(v * width);
-                        dot0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at), Vector.LoadUnsafe(ref xs, at), dot0);
-                        dot1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at + (nuint)width), Vector.LoadUnsafe(ref xs, at + (nuint)width), dot1);
-                    }
-                    if (v < vectors)
-                    {
-                        nuint at = (nuint)(v * width);
-                        dot0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at), Vector.LoadUnsafe(ref xs, at), dot0);
-                    }
-                    Unsafe.Add(ref r, i) = Vector.Sum(dot0 + dot1);
+                    int i = row8;
+                    HorizontalSums(RowProduct(ref e, (nuint)(i * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 1) * kp), ref xs, vectors),
+                        RowProduct(ref e, (nuint)((i + 2) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 3) * kp), ref xs, vectors),
+                        RowProduct(ref e, (nuint)((i + 4) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 5) * kp), ref xs, vectors),
+                        RowProduct(ref e, (nuint)((i + 6) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 7) * kp), ref xs, vectors))
+                        .StoreUnsafe(ref r, (nuint)i);
                 }
             }
+            for (int i = row8; i < n; i++) Unsafe.Add(ref r, i) = Vector.Sum(RowProduct(ref e, (nuint)(i * kp), ref xs, vectors));
             TensorPrimitives.Add(ratios, LdaMath.PhiNormFloor, ratios);
             TensorPrimitives.Divide(counts[..n], ratios, ratios);
             for (int v = 0; v < vectors; v += 4)
@@ -269,6 +261,43 @@ internal sealed partial class CpuBackend
             }
         }
 
+        /// <summary>E_i ⊙ x summed over the row's vectors (lanes not yet added together).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector<float> RowProduct(ref float e, nuint row, ref float xs, int vectors)
+        {
+            int width = Vector<float>.Count;
+            var dot0 = Vector.LoadUnsafe(ref e, row) * Vector.LoadUnsafe(ref xs);
+            if (vectors == 1) return dot0;
+            var dot1 = Vector.LoadUnsafe(ref e, row + (nuint)width) * Vector.LoadUnsafe(ref xs, (nuint)width);
+            int v = 2;
+            for (; v + 1 < vectors; v += 2)
+            {
+                nuint at = (nuint)(v * width);
+                dot0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at), Vector.LoadUnsafe(ref xs, at), dot0);
+                dot1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at + (nuint)width), Vector.LoadUnsafe(ref xs, at + (nuint)width), dot1);
+            }
+            if (v < vectors)
+            {
+                nuint at = (nuint)(v * width);
+                dot0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + at), Vector.LoadUnsafe(ref xs, at), dot0);
+            }
+            return dot0 + dot1;
+        }
+
+        /// <summary>The lane sums of eight 256-bit vectors, as one vector (AVX horizontal adds, then the two halves).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> HorizontalSums(Vector<float> a0, Vector<float> a1, Vector<float> a2, Vector<float> a3,
+            Vector<float> a4, Vector<float> a5, Vector<float> a6, Vector<float> a7)
+        {
+            var h01 = Avx.HorizontalAdd(a0.AsVector256(), a1.AsVector256());   // a0 01 23, a1 01 23 | a0 45 67, a1 45 67
+            var h23 = Avx.HorizontalAdd(a2.AsVector256(), a3.AsVector256());
+            var h45 = Avx.HorizontalAdd(a4.AsVector256(), a5.AsVector256());
+            var h67 = Avx.HorizontalAdd(a6.AsVector256(), a7.AsVector256());
+            var h0123 = Avx.HorizontalAdd(h01, h23);                              // a0..a3 lanes 0-3 | a0..a3 lanes 4-7
+            var h4567 = Avx.HorizontalAdd(h45, h67);
+            return Avx.Permute2x128(h0123, h4567, 0x20) + Avx.Permute2x128(h0123, h4567, 0x31);
+        }
+
         /// <summary>
         /// γ_k ← α_k + exp(Elogθ_k) · acc_k over the Kp lanes (whole vectors; lanes K..Kp keep 1), returning Σ_k |Δγ_k|:
         /// one pass instead of a copy of the old γ, the update, a subtraction and a sum of magnitudes.
@@ -305,9 +334,7 @@ internal sealed partial class CpuBackend
             // γ is at α, the document has no evidence for any topic; keep the lanes as they are.)
             if (left == 0 || 2 * leftWidth > width) return;
             var topicsOf = scratch.Topics;
-            Span<int> keep = stackalloc int[0];
-            int[]? rented = null;
-            keep = left <= 256 ? stackalloc int[left] : (rented = ArrayPool<int>.Shared.Rent(left)).AsSpan(0, left);
+            var keep = scratch.Kept.AsSpan(0, left);                   // the lanes that stay, ascending
             for (int j = 0, at = 0; j < active; j++)
             {
                 if (gamma[j] != alpha[j]) { keep[at++] = j; continue; }
@@ -332,7 +359,6 @@ internal sealed partial class CpuBackend
             gamma.AsSpan(left, leftWidth - left).Fill(1f);             // padding lanes: finite ψ, no change
             alpha.AsSpan(left, leftWidth - left).Fill(1f);
             scratch.ExpElogTheta.AsSpan(left, leftWidth - left).Clear();
-            if (rented is not null) ArrayPool<int>.Shared.Return(rented);
             active = left;
             width = leftWidth;
         }
