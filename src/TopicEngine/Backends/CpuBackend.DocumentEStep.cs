@@ -17,13 +17,11 @@ internal sealed partial class CpuBackend
         public DocumentScratch(int topics)
         {
             PaddedTopics = Pad(topics);
-            Gamma = new float[PaddedTopics];
-            Gamma.AsSpan(topics).Fill(1f);                 // lanes K..Kp stay 1: finite ψ, no change
+            Gamma = new float[PaddedTopics];               // γ, α and exp(Elogθ): padding lanes set per document (1, 1, 0)
             Alpha = new float[PaddedTopics];
-            Alpha.AsSpan(topics).Fill(1f);                 // so that γ = α + exp(Elogθ)·acc keeps those lanes at 1
             Accumulator = new float[PaddedTopics];
             ElogTheta = new float[PaddedTopics];
-            ExpElogTheta = new float[PaddedTopics]; // lanes K..Kp stay 0
+            ExpElogTheta = new float[PaddedTopics];
             ElogThetaPrecise = new double[topics];
             Topics = new int[topics];
             Kept = new int[topics];
@@ -327,19 +325,21 @@ internal sealed partial class CpuBackend
         {
             var gamma = scratch.Gamma;
             var alpha = scratch.Alpha;
+            var stay = scratch.Kept;                                   // the lanes that stay, ascending
             int left = 0;
-            for (int j = 0; j < active; j++) if (gamma[j] != alpha[j]) left++;
+            float pruned = prunedAlphaSum;                            // with the α of the lanes dropped now, kept if they are
+            for (int j = 0; j < active; j++)
+            {
+                if (gamma[j] != alpha[j]) stay[left++] = j;
+                else pruned += alpha[j];
+            }
             int leftWidth = DocumentScratch.Pad(left);
             // Moving the rows costs about one sweep: do it only when it halves the sweeps to come. (left = 0: every
             // γ is at α, the document has no evidence for any topic; keep the lanes as they are.)
             if (left == 0 || 2 * leftWidth > width) return;
+            prunedAlphaSum = pruned;
             var topicsOf = scratch.Topics;
-            var keep = scratch.Kept.AsSpan(0, left);                   // the lanes that stay, ascending
-            for (int j = 0, at = 0; j < active; j++)
-            {
-                if (gamma[j] != alpha[j]) { keep[at++] = j; continue; }
-                prunedAlphaSum += alpha[j];
-            }
+            var keep = stay.AsSpan(0, left);
             ref float e = ref MemoryMarshal.GetReference(rows);
             ref int kept = ref MemoryMarshal.GetReference(keep);
             for (int i = 0; i < n; i++)
@@ -378,10 +378,8 @@ internal sealed partial class CpuBackend
             else
             {
                 var elog = scratch.ElogThetaPrecise.AsSpan(0, active);
-                double sum = prunedAlphaSum;
-                foreach (var g in gamma) sum += g;
-                double psiSum = SpecialFunctions.Digamma(sum);
-                for (int t = 0; t < active; t++) scratch.ExpElogTheta[t] = (float)Math.Exp(SpecialFunctions.Digamma((double)gamma[t]) - psiSum);
+                LdaMath.DirichletExpectation(gamma, elog, prunedAlphaSum);
+                for (int t = 0; t < active; t++) scratch.ExpElogTheta[t] = (float)Math.Exp(elog[t]);
             }
         }
     }

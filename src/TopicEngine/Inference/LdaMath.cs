@@ -111,10 +111,11 @@ internal static class LdaMath
         return total;
     }
 
-    /// <summary>Elogθ = ψ(γ) − ψ(Σγ) in double (Dirichlet expectation of one row).</summary>
-    public static void DirichletExpectation(ReadOnlySpan<float> gamma, Span<double> elog)
+    /// <summary>Elogθ = ψ(γ) − ψ(Σγ) in double (Dirichlet expectation of one row). <paramref name="outsideSum"/> is the γ of
+    /// topics the span leaves out (the CPU local step's pruned topics): Σγ includes it, elog gets no entry for it.</summary>
+    public static void DirichletExpectation(ReadOnlySpan<float> gamma, Span<double> elog, double outsideSum = 0)
     {
-        double sum = 0;
+        double sum = outsideSum;
         foreach (var g in gamma) sum += g;
         double psiSum = SpecialFunctions.Digamma(sum);
         for (int t = 0; t < gamma.Length; t++) elog[t] = SpecialFunctions.Digamma((double)gamma[t]) - psiSum;

@@ -25,7 +25,7 @@ internal static class FitCheckpoint
     public static ModelSnapshot Snapshot(FitRequest request, TrainerState state, int trainingDocuments)
     {
         var history = new[] { new ModelUpdate(Kind, DateTimeOffset.UtcNow, state.DocumentsSeen, 0, state.Step) };
-        var analyzer = request.Analyzer is null ? null : System.Text.Json.JsonSerializer.SerializeToNode(request.Analyzer, ModelJson.Plain)!.AsObject();
+        var analyzer = ModelJson.AnalyzerNode(request.Analyzer);
         var snapshot = ModelSnapshot.FromTraining(state, request.Options, request.Vocabulary, "", trainingDocuments, analyzer, history)
             with { TrainingCorpus = request.TrainingCorpus?.ToJson() };
         var trainer = snapshot.Trainer!;

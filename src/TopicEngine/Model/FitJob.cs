@@ -97,7 +97,7 @@ internal static class FitJob
 
     private static ModelSnapshot Snapshot(FitRequest request, TrainingResult result)
     {
-        var analyzer = request.Analyzer is null ? null : JsonSerializer.SerializeToNode(request.Analyzer, ModelJson.Plain)!.AsObject();
+        var analyzer = ModelJson.AnalyzerNode(request.Analyzer);
         var history = new[] { new ModelUpdate("fit", DateTimeOffset.UtcNow, result.TrainingDocuments, 0, result.State.Step) };
         return ModelSnapshot.FromTraining(result.State, request.Options, request.Vocabulary, result.Backend,
             result.TrainingDocuments, analyzer, history) with { TrainingCorpus = request.TrainingCorpus?.ToJson() };

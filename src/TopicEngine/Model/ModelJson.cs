@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using TopicEngine.Inference;
@@ -21,5 +22,9 @@ internal sealed partial class ModelJson : JsonSerializerContext
     public static IJsonTypeInfoResolver Resolver { get; } = JsonTypeInfoResolver.Combine(Default, new DefaultJsonTypeInfoResolver());
 
     /// <summary>The default options with this resolver (for values written with System.Text.Json's defaults).</summary>
-    public static JsonSerializerOptions Plain { get; } = new() { TypeInfoResolver = Resolver };
+    private static JsonSerializerOptions Plain { get; } = new() { TypeInfoResolver = Resolver };
+
+    /// <summary>model.json's <c>analyzer</c> object for <paramref name="settings"/>, or null for pre-counted input.</summary>
+    public static JsonObject? AnalyzerNode(AnalyzerSettings? settings) =>
+        settings is null ? null : JsonSerializer.SerializeToNode(settings, Plain)!.AsObject();
 }
