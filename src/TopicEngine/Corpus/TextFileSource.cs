@@ -4,7 +4,8 @@ namespace TopicEngine.Corpus;
 /// Files, one document per file (an mbox: one per message). A folder is read recursively in ordinal order of the
 /// relative path (the key, with '/' separators), skipping dot-files; a single file is one document. Each file is read
 /// by the reader its extension names (<see cref="DocumentTypes.FromPath"/>: HTML, Markdown, PDF, Word, e-mail, else
-/// plain text) unless <c>--format</c> forced one type. A file that cannot be read fails with its name, or under
+/// plain text; a "plain text" file that starts with a message's header block is read as e-mail, see
+/// <see cref="EmailText.LooksLikeMessage(string)"/>) unless <c>--format</c> forced one type. A file that cannot be read fails with its name, or under
 /// <c>--on-error skip</c> is counted; encrypted and image-only PDFs are always skipped and counted.
 /// </summary>
 internal sealed class TextFileSource : CorpusSource
@@ -31,9 +32,11 @@ internal sealed class TextFileSource : CorpusSource
                 continue;
             }
             var type = _type ?? DocumentTypes.FromPath(file);
+            bool sniffed = _type is null && type == DocumentType.Text && LooksLikeMessage(file);
+            if (sniffed) type = DocumentType.Email;
             if (type == DocumentType.Email)
             {
-                foreach (var message in ReadEmail(file, key, report)) yield return message;
+                foreach (var message in ReadEmail(file, key, report, sniffed)) yield return message;
                 continue;
             }
             string? text = ReadOne(file, type, report);
@@ -79,7 +82,21 @@ internal sealed class TextFileSource : CorpusSource
         return text;
     }
 
-    private IEnumerable<SourceDocument> ReadEmail(string file, string key, ReadReport report)
+    /// <summary>A file typed as plain text by its name that starts with a message's header block (<see cref="EmailText.LooksLikeMessage(string)"/>);
+    /// a file that cannot be opened is left to the text reader, which reports it.</summary>
+    private static bool LooksLikeMessage(string file)
+    {
+        try { return EmailText.LooksLikeMessage(file); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException) { return false; }
+    }
+
+    /// <summary>The messages of one e-mail file (one, or an mbox's many).</summary>
+    /// <param name="file">The file.</param>
+    /// <param name="key">Its key (a message of an mbox adds <c>#id</c>).</param>
+    /// <param name="report">Counts and skips.</param>
+    /// <param name="sniffed">The file was taken for a message by its content: folded lines before its first header (a
+    /// header cut off when the article was saved) are dropped so that the parser meets a header first.</param>
+    private IEnumerable<SourceDocument> ReadEmail(string file, string key, ReadReport report, bool sniffed)
     {
         Stream? stream = null;
         IEnumerator<(string? MessageId, string Text)>? messages = null;
@@ -87,7 +104,7 @@ internal sealed class TextFileSource : CorpusSource
         try
         {
             mbox = InputFiles.NameWithoutGzip(file).EndsWith(".mbox", StringComparison.OrdinalIgnoreCase) || EmailText.LooksLikeMbox(file);
-            stream = InputFiles.OpenRead(file);
+            stream = sniffed ? EmailText.WithoutLeadingFoldedLines(ReadAllBytes(file)) : InputFiles.OpenRead(file);
             messages = EmailText.Messages(stream, mbox, _options, report).GetEnumerator();
         }
         catch (Exception e) when (e is not (TopicEngineException or OperationCanceledException or OutOfMemoryException))
