@@ -91,6 +91,38 @@ public abstract class BackendContractTests
         }
     }
 
+    /// <summary><c>--revive-topics</c> works on any backend through GetLambda/SetLambda: the backend's λ after
+    /// <see cref="TopicRevival.Apply"/> is the host split of the same λ, and its expElogβ follows (γ as the reference's
+    /// for that λ).</summary>
+    [Fact]
+    public void RevivingTopicsOnTheBackendGivesTheHostSplitAndItsLocalStep()
+    {
+        const int k = 5, v = 40;
+        const float eta = 0.2f;
+        var lambda = RandomLambda(v, k, seed: 31);
+        for (int w = 0; w < v; w++) lambda[w * k + 4] = eta + 0.001f;   // topic 4 starved
+        var expected = lambda.ToArray();
+        var pairs = TopicRevival.Revive(expected, k, eta, threshold: 0.25, seed: 9, pass: 1);
+        Assert.Equal([(4, pairs[0].Split)], pairs);
+        using var backend = CreateBackend(k);
+        backend.SetLambda(lambda, v);
+
+        Assert.Equal(pairs, TopicRevival.Apply(backend, 0.25, eta, seed: 9, completedPasses: 1, passLimit: 4));
+        var actual = new float[v * k];
+        backend.GetLambda(actual);
+        Assert.Equal(expected, actual);
+
+        var batch = RandomCorpus(v, Documents(12), seed: 32).Slice(0, Documents(12));
+        var alpha = Alpha(k, seed: 33);
+        using var reference = new ReferenceBackend(k);
+        reference.SetLambda(expected, v);
+        var expectedGamma = new float[batch.DocumentCount * k];
+        var actualGamma = new float[expectedGamma.Length];
+        reference.LocalStep(batch, alpha, Converged, expectedGamma, accumulateStatistics: false, computeBound: false);
+        backend.LocalStep(batch, alpha, Converged, actualGamma, accumulateStatistics: false, computeBound: false);
+        AssertClose(expectedGamma, actualGamma, "γ");
+    }
+
     [Theory]
     [MemberData(nameof(TopicCounts))]
     public void LocalStepGammaBoundAndStatisticsMatchReference(int topics)

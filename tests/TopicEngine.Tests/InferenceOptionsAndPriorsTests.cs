@@ -39,6 +39,9 @@ public sealed class InferenceOptionsAndPriorsTests
         { new TrainingOptions { Passes = null, HoldoutFraction = 0 }, "--holdout" },
         { new TrainingOptions { Threads = -1 }, "--threads" },
         { new TrainingOptions { WarmStart = true, Order = DocumentOrder.Shuffled }, "--order corpus" },
+        { new TrainingOptions { ReviveTopics = 1 }, "--revive-topics" },
+        { new TrainingOptions { ReviveTopics = -0.1 }, "--revive-topics" },
+        { new TrainingOptions { ReviveTopics = double.NaN }, "--revive-topics" },
     };
 
     [Theory]

@@ -76,12 +76,15 @@ internal static class FitCheckpoint
             throw new TopicEngineException($"{manifest}: the checkpoint does not record its fit settings (trainer.{OptionsProperty}); fit again without --resume");
         foreach (var (name, value) in Settings(request))
         {
-            string? before = saved[name]?.GetValue<string>();
+            string? before = saved[name]?.GetValue<string>() ?? SettingsAddedLater.GetValueOrDefault(name);
             if (before != value)
                 throw new TopicEngineException($"--resume {directory}: the checkpoint has {name} {before ?? "(none)"} but this fit has {value}; resume with the same corpus and options");
         }
         return checkpoint.ToTrainerState();
     }
+
+    /// <summary>Settings that checkpoints written before them do not record, with the value those fits had.</summary>
+    private static readonly Dictionary<string, string> SettingsAddedLater = new() { ["--revive-topics"] = "off" };
 
     /// <summary>The settings that must match between a checkpoint and its resumption, by the flag that sets them.</summary>
     private static IEnumerable<(string Name, string Value)> Settings(FitRequest request)
@@ -107,6 +110,7 @@ internal static class FitCheckpoint
         yield return ("--threads", (o.Threads == 0 ? Environment.ProcessorCount : o.Threads).ToString(c));
         yield return ("--eval-every", o.EvalEvery.ToString(c));
         yield return ("--warm-start", o.WarmStart ? "on" : "off");
+        yield return ("--revive-topics", o.ReviveTopics > 0 ? o.ReviveTopics.ToString("R", c) : "off");
     }
 }
 
