@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace TopicEngine.Tests;
@@ -16,13 +17,16 @@ public sealed class GoldenLambdaTests
 {
     [Theory]
     [InlineData(3, new[] { "--passes", "3", "--order", "corpus" }, "F3CB631A4D879F52D8FC6737684046B96BB996D934F9ADF365652679F9265C2C")]
-    [InlineData(17, new[] { "--passes", "2", "--order", "corpus", "--batch-size", "64", "--alpha", "auto", "--eta", "auto" }, "A6A95B3E0DAF19FB8FBEB1B10098C7164BCDB054FC08A164842ACE95FC1BF7D6")]
+    [InlineData(17, new[] { "--passes", "2", "--order", "corpus", "--batch-size", "64", "--alpha", "auto", "--eta", "auto" }, "A6A95B3E0DAF19FB8FBEB1B10098C7164BCDB054FC08A164842ACE95FC1BF7D6", "9DBF725EF1F0DC4D399F7490ADBBA3364F544051DF32256AC0B664A480A0B209")]
     [InlineData(3, new[] { "--passes", "3", "--order", "shuffled" }, "397D87391C0F7C2618C7F8DAFDF0C8DDCA900E4A41F4393091C814B4C1ED2E32")]
-    public void AFixedSeedFitOnTwoThreadsGivesTheRecordedLambda(int topics, string[] flags, string expectedSha256)
+    public void AFixedSeedFitOnTwoThreadsGivesTheRecordedLambda(int topics, string[] flags, string expectedSha256, string? expectedSha256Without512BitVectors = null)
     {
+        // TensorPrimitives reduces in 512-bit vectors where the CPU has them (AVX-512) and in 256-bit ones otherwise: the
+        // sums of a row of K = 17 floats then round differently (the K = 3 rows are shorter than either vector)
+        string expected = Vector512.IsHardwareAccelerated ? expectedSha256 : expectedSha256Without512BitVectors ?? expectedSha256;
         using var temp = new TempDirectory();
         string actual = FitLambdaSha256(temp, topics, threads: 2, flags);
-        Assert.True(expectedSha256 == actual, $"λ changed: SHA-256 {actual}, recorded {expectedSha256}");
+        Assert.True(expected == actual, $"λ changed: SHA-256 {actual}, recorded {expected} (512-bit vectors: {Vector512.IsHardwareAccelerated})");
     }
 
     /// <summary>The CPU backend sums every statistic in document order whatever the thread count (issue 14), so one and

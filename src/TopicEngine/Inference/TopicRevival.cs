@@ -88,11 +88,5 @@ internal static class TopicRevival
     }
 
     /// <summary>A fixed mix of the seed and the pass (SplitMix64 finaliser), the same in every process.</summary>
-    private static int Seed(int seed, int pass)
-    {
-        ulong z = unchecked(((ulong)(uint)seed << 32 | (uint)pass) + 0xD1B54A32D192ED03UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
-    }
+    private static int Seed(int seed, int pass) => TrainingData.SplitMix(unchecked(((ulong)(uint)seed << 32 | (uint)pass) + 0xD1B54A32D192ED03UL));
 }

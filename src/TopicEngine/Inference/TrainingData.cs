@@ -114,9 +114,11 @@ internal static class TrainingData
     }
 
     /// <summary>A fixed mix of the seed and the chunk index (SplitMix64 finaliser); unlike HashCode, the same in every process.</summary>
-    private static int ChunkSeed(int seed, int chunk)
+    private static int ChunkSeed(int seed, int chunk) => SplitMix(unchecked(((ulong)(uint)seed << 32 | (uint)chunk) + 0x9E3779B97F4A7C15UL));
+
+    /// <summary>SplitMix64's finaliser of <paramref name="z"/>, as a non-negative <see cref="Random"/> seed: the same in every process.</summary>
+    internal static int SplitMix(ulong z)
     {
-        ulong z = unchecked(((ulong)(uint)seed << 32 | (uint)chunk) + 0x9E3779B97F4A7C15UL);
         z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
         z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
         return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
