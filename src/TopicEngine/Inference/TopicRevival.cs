@@ -4,7 +4,7 @@ namespace TopicEngine.Inference;
 /// Revives starved topics between passes (<see cref="TrainingOptions.ReviveTopics"/>, <c>--revive-topics</c>).
 /// <para>A topic's counts are what λ holds beyond the prior, n_k = Σ_w max(0, λ_kw − η) (the expected number of the
 /// corpus's tokens the topic explains, scaled to the corpus), and its share is n_k / Σ_j n_j. Online SVI lets the topics
-/// that win the first mini-batches grow while others starve: on 20news at K = 20 five topics end with under 0.5 % of the
+/// that win the first mini-batches grow while others starve: on 20news at K = 20 four topics end with under 0.5 % of the
 /// tokens each, and their top words are rare words of a few documents that seldom occur together (NPMI −0.25 to −0.52
 /// against the test split, benchmarks/RESULTS.md §13g).</para>
 /// <para>After each pass in the first half of the fit (never after the last), every topic whose share is below

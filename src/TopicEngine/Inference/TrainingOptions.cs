@@ -107,9 +107,9 @@ public sealed record TrainingOptions
     /// <summary>
     /// Revive starved topics (<c>--revive-topics</c>): after each pass of the first half of the fit, a topic whose share of
     /// the topic-word counts Σ_w (λ_kw − η) is below <c>ReviveTopics / K</c> is replaced by half of the largest topic
-    /// (<see cref="TopicRevival"/>). 0 (the default) is off. On 20news at K = 20, 0.25 with <c>--eta auto</c> raised the NPMI
-    /// of the top 10 words from −0.028 to +0.055 (three seeds) with held-out perplexity 0.7 % worse; alone it costs about
-    /// 3 % of perplexity, and at K = 100 it did not pay (benchmarks/RESULTS.md §13g).
+    /// (<see cref="TopicRevival"/>). 0 (the default) is off. On 20news (10 passes, three seeds), 0.25 with <c>--eta auto</c>
+    /// raised the NPMI of the top 10 words from −0.028 to +0.050 at K = 20 and from −0.190 to −0.021 at K = 100, with
+    /// held-out perplexity 1 % and 5 % worse (benchmarks/RESULTS.md §13g); off by default for that perplexity.
     /// </summary>
     public double ReviveTopics { get; init; }
 
