@@ -18,7 +18,7 @@ internal static class TrainingProgressView
             int lastPass = 1;
             var progress = new Progress<TrainingProgress>(p =>
             {
-                bool passEnded = p.HeldOutPerplexity is not null || p.Pass != lastPass;
+                bool passEnded = p.HeldOutPerplexity is not null || p.RevivedTopics > 0 || p.Pass != lastPass;
                 lastPass = p.Pass;
                 if (!passEnded && DateTime.UtcNow - lastLine < TimeSpan.FromSeconds(10)) return;
                 lastLine = DateTime.UtcNow;
@@ -39,7 +39,7 @@ internal static class TrainingProgressView
                     if (p.BatchesPerPass > 0) task.MaxValue = Math.Max(task.MaxValue, p.BatchesPerPass * (double)p.Pass);
                     task.Value = (p.Pass - 1) * (double)p.BatchesPerPass + p.BatchInPass;
                     task.Description = Markup.Escape(Describe(p));
-                    if (p.HeldOutPerplexity is not null) AnsiConsole.MarkupLine(Markup.Escape(Describe(p)));
+                    if (p.HeldOutPerplexity is not null || p.RevivedTopics > 0) AnsiConsole.MarkupLine(Markup.Escape(Describe(p)));
                 });
                 result = await work(progress);
                 task.Value = task.MaxValue;
@@ -53,6 +53,7 @@ internal static class TrainingProgressView
             $"pass {p.Pass}, batch {p.BatchInPass}/{p.BatchesPerPass}, {p.DocumentsPerSecond:N0} docs/s, {p.TokensPerSecond:N0} tokens/s, ρ {p.Rho:F4}");
         if (p.ElboPerWord is { } elbo) line += string.Create(CultureInfo.InvariantCulture, $", ELBO/word {elbo:F3} (perplexity {p.Perplexity:F1})");
         if (p.HeldOutPerplexity is { } heldOut) line += string.Create(CultureInfo.InvariantCulture, $", held-out perplexity {heldOut:F1}");
+        if (p.RevivedTopics > 0) line += string.Create(CultureInfo.InvariantCulture, $", revived {p.RevivedTopics} starved topic{(p.RevivedTopics == 1 ? "" : "s")}");
         if (p.EstimatedRemaining is { } eta && p.HeldOutPerplexity is null) line += $", ETA {eta:hh\\:mm\\:ss}";
         return line;
     }

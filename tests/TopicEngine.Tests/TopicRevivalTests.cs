@@ -106,6 +106,17 @@ public sealed class TopicRevivalTests
     }
 
     [Fact]
+    public void TheProgressOfAPassEndSaysHowManyTopicsItRevived()
+    {
+        var reports = new List<TrainingProgress>();
+        new TestTrainer(Options(0.5), k => new CpuBackend(k, threads: 1)).Fit(Truth.Corpus, new SynchronousProgress(reports.Add));
+        var revived = reports.Where(p => p.RevivedTopics > 0).ToList();
+        Assert.NotEmpty(revived);
+        Assert.All(revived, p => Assert.True(p.BatchInPass == p.BatchesPerPass && p.Pass <= 2, $"revival reported at pass {p.Pass}, batch {p.BatchInPass}"));
+        Assert.Contains("revived", Cli.TrainingProgressView.Describe(revived[0]));
+    }
+
+    [Fact]
     public async Task AFitWithRevivalResumedFromACheckpointEqualsTheUninterruptedFit()
     {
         var vocabulary = new Vocabulary();

@@ -22,15 +22,15 @@ internal sealed class ProgressReport(IProgress<TrainingProgress> progress) : ITr
     public void AfterPass(TrainingRun run)
     {
         double? heldOut = run.HeldOutLog.Count > 0 && run.HeldOutLog[^1].Pass == run.CompletedPasses ? run.HeldOutLog[^1].Perplexity : null;
-        Report(run, run.CompletedPasses, run.BatchesPerPass, _lastRho, null, heldOut);
+        Report(run, run.CompletedPasses, run.BatchesPerPass, _lastRho, null, heldOut, run.RevivedTopics);
     }
 
-    private void Report(TrainingRun run, int pass, int batchInPass, double rho, double? elboPerWord, double? heldOutPerplexity)
+    private void Report(TrainingRun run, int pass, int batchInPass, double rho, double? elboPerWord, double? heldOutPerplexity, int revivedTopics = 0)
     {
         double seconds = Math.Max(run.SecondsThisRun, 1e-9);
         progress.Report(new TrainingProgress(pass, run.Step, batchInPass, run.BatchesPerPass, run.DocumentsSeen,
             run.TokensThisRun / seconds, run.DocumentsThisRun / seconds, rho, elboPerWord,
-            elboPerWord is { } e ? Math.Exp(-e) : null, heldOutPerplexity, Remaining(run)));
+            elboPerWord is { } e ? Math.Exp(-e) : null, heldOutPerplexity, Remaining(run)) { RevivedTopics = revivedTopics });
     }
 
     private static TimeSpan? Remaining(TrainingRun run)

@@ -167,7 +167,7 @@ internal sealed class SviTrainer
                 }
                 run.CompletedPasses++;
                 run.BatchesDoneInPass = 0;
-                TopicRevival.Apply(backend, o.ReviveTopics, run.Eta, o.Seed, run.CompletedPasses, passLimit);   // before the pass's checkpoint
+                run.RevivedTopics = TopicRevival.Apply(backend, o.ReviveTopics, run.Eta, o.Seed, run.CompletedPasses, passLimit).Count;   // before the pass's checkpoint
                 run.LastPass = pass.Timing();
                 foreach (var x in observers) x.AfterPass(run);
             }

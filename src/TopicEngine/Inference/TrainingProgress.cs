@@ -27,7 +27,12 @@ public sealed record TrainingProgress(
     double? ElboPerWord,
     double? Perplexity,
     double? HeldOutPerplexity,
-    TimeSpan? EstimatedRemaining);
+    TimeSpan? EstimatedRemaining)
+{
+    /// <summary>Starved topics revived at the end of this pass (<see cref="TrainingOptions.ReviveTopics"/>); 0 in every
+    /// other report.</summary>
+    public int RevivedTopics { get; init; }
+}
 
 /// <summary>One row of <c>training_log.parquet</c>: a logged global step.</summary>
 /// <param name="Step">Global step t after this update (1-based).</param>

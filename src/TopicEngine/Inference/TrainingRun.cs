@@ -57,6 +57,9 @@ internal sealed class TrainingRun
     /// <summary>The fit's settings.</summary>
     public TrainingOptions Options { get; }
 
+    /// <summary>Starved topics revived at the end of the last completed pass (<see cref="TopicRevival"/>).</summary>
+    public int RevivedTopics { get; set; }
+
     /// <summary>The backend: holds λ and expElogβ for the whole fit.</summary>
     public ILdaBackend Backend { get; }
 
