@@ -16,11 +16,11 @@ namespace TopicEngine.Tests;
 /// </summary>
 public sealed class KnowledgeBaseReaderTests
 {
-    private static List<SourceDocument> Read(string input, CorpusFormat format = CorpusFormat.Auto, ReaderOptions? options = null, ReadReport? report = null) =>
+    internal static List<SourceDocument> Read(string input, CorpusFormat format = CorpusFormat.Auto, ReaderOptions? options = null, ReadReport? report = null) =>
         CorpusSources.Open(input, format, options ?? new ReaderOptions()).Read(report ?? new ReadReport()).ToList();
 
     /// <summary>Terms and counts of a text under the default analysis, as "term:count" sorted by term.</summary>
-    private static string Counts(string text)
+    internal static string Counts(string text)
     {
         using var analyzer = new TextAnalyzer(new AnalyzerSettings());
         return string.Join(" ", analyzer.Terms(text).GroupBy(t => t, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Count()}"));

@@ -1,5 +1,4 @@
 using TopicEngine.Corpus;
-using TopicEngine.Text;
 
 namespace TopicEngine.Tests;
 
@@ -11,13 +10,9 @@ namespace TopicEngine.Tests;
 public sealed class MessageFilesWithoutExtensionTests
 {
     private static List<SourceDocument> Read(string input, CorpusFormat format = CorpusFormat.Auto, ReaderOptions? options = null, ReadReport? report = null) =>
-        CorpusSources.Open(input, format, options ?? new ReaderOptions()).Read(report ?? new ReadReport()).ToList();
+        KnowledgeBaseReaderTests.Read(input, format, options, report);
 
-    private static string Counts(string text)
-    {
-        using var analyzer = new TextAnalyzer(new AnalyzerSettings());
-        return string.Join(" ", analyzer.Terms(text).GroupBy(t => t, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Count()}"));
-    }
+    private static string Counts(string text) => KnowledgeBaseReaderTests.Counts(text);
 
     /// <summary>A 20news-style article: a header cut off before the file starts, news headers, an attribution, a quote,
     /// a uuencoded file, PGP armour and a signature.</summary>
