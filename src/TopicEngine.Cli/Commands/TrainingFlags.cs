@@ -28,7 +28,7 @@ internal sealed class TrainingFlags
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (0 = all cores). Same seed and threads give the same model.", DefaultValueFactory = _ => Defaults.Threads };
     public Option<int> EvalEvery { get; } = new("--eval-every") { Description = "Log the ELBO every N mini-batches (0: end of pass only).", DefaultValueFactory = _ => Defaults.EvalEvery };
     public Option<string> WarmStart { get; } = new("--warm-start") { Description = "on: start each document's local step in pass p ≥ 2 from its γ of pass p − 1 (streamed to disk beside the fit, D×K floats); off: from 1.", DefaultValueFactory = _ => Defaults.WarmStart ? "on" : "off" };
-    public Option<string> ReviveTopics { get; } = new("--revive-topics") { Description = "Revive starved topics: after each pass of the first half, a topic holding less than this share of 1/K of the topic-word counts takes half of the largest topic. off (default) or a share such as 0.25: more coherent topics (NPMI) for a little held-out perplexity.", DefaultValueFactory = _ => Defaults.ReviveTopics > 0 ? Defaults.ReviveTopics.ToString(CultureInfo.InvariantCulture) : "off" };
+    public Option<string> ReviveTopics { get; } = new("--revive-topics") { Description = "Revive starved topics: after each pass of the first half, a topic holding less than this share of 1/K of the topic-word counts takes half of the largest topic. off (default) or a share such as 0.1, best with --eta auto: more coherent topics (NPMI) for a little held-out perplexity.", DefaultValueFactory = _ => Defaults.ReviveTopics > 0 ? Defaults.ReviveTopics.ToString(CultureInfo.InvariantCulture) : "off" };
     public Option<string> Device { get; } = DeviceOption();
 
     public TrainingFlags()
@@ -101,7 +101,7 @@ internal sealed class TrainingFlags
     private static double ParseRevive(string text) =>
         text.Equals("off", StringComparison.OrdinalIgnoreCase) ? 0
         : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double share) && share > 0 && share < 1 ? share
-        : throw new TopicEngineException($"--revive-topics must be off or a share in (0, 1) of 1/K (e.g. 0.25), not '{text}'");
+        : throw new TopicEngineException($"--revive-topics must be off or a share in (0, 1) of 1/K (e.g. 0.1), not '{text}'");
 
     /// <summary>Opens the device and says on stderr which one, with any fallback warning.</summary>
     public ComputeDevice SelectDevice(ParseResult parseResult) => OpenDevice(parseResult.GetValue(Device)!);

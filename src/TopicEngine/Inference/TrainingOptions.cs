@@ -107,9 +107,9 @@ public sealed record TrainingOptions
     /// <summary>
     /// Revive starved topics (<c>--revive-topics</c>): after each pass of the first half of the fit, a topic whose share of
     /// the topic-word counts Σ_w (λ_kw − η) is below <c>ReviveTopics / K</c> is replaced by half of the largest topic
-    /// (<see cref="TopicRevival"/>). 0 (the default) is off. On 20news (10 passes, three seeds), 0.25 with <c>--eta auto</c>
-    /// raised the NPMI of the top 10 words from −0.028 to +0.050 at K = 20 and from −0.190 to −0.021 at K = 100, with
-    /// held-out perplexity 1 % and 5 % worse (benchmarks/RESULTS.md §13g); off by default for that perplexity.
+    /// (<see cref="TopicRevival"/>). 0 (the default) is off. On 20news (10 passes, three seeds), 0.1 with <c>--eta auto</c>
+    /// raised the NPMI of the top 10 words from −0.028 to +0.046 at K = 20 and from −0.190 to −0.017 at K = 100, with
+    /// held-out perplexity 0.9 % and 2.9 % worse (benchmarks/RESULTS.md §13g); off by default for that perplexity.
     /// </summary>
     public double ReviveTopics { get; init; }
 
@@ -145,7 +145,7 @@ public sealed record TrainingOptions
         if (Eta.Kind == PriorKind.Asymmetric) throw new TopicEngineException("--eta must be symmetric, auto or a positive number; asymmetric applies to --alpha only.");
         if (Alpha.Kind == PriorKind.Fixed && !(Alpha.Value > 0 && float.IsFinite(Alpha.Value))) throw new TopicEngineException($"--alpha must be positive, not {Alpha.Value}.");
         if (Eta.Kind == PriorKind.Fixed && !(Eta.Value > 0 && float.IsFinite(Eta.Value))) throw new TopicEngineException($"--eta must be positive, not {Eta.Value}.");
-        if (!(ReviveTopics >= 0 && ReviveTopics < 1)) throw new TopicEngineException($"--revive-topics must be off or a share in (0, 1) of 1/K (e.g. 0.25), not {ReviveTopics}.");
+        if (!(ReviveTopics >= 0 && ReviveTopics < 1)) throw new TopicEngineException($"--revive-topics must be off or a share in (0, 1) of 1/K (e.g. 0.1), not {ReviveTopics}.");
         LocalStep.Validate();
         if (!(HoldoutFraction >= 0 && HoldoutFraction < 1)) throw new TopicEngineException($"--holdout must be in [0, 1), not {HoldoutFraction}.");
         if (MaxHoldoutDocuments < 0) throw new TopicEngineException($"the held-out document cap must not be negative, not {MaxHoldoutDocuments}.");
