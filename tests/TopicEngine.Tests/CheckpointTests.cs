@@ -30,16 +30,11 @@ public sealed class CheckpointTests
             k => new CpuBackend(k, threads: 2), output, ResumeDirectory: resume);
 
     /// <summary>Runs a fit and cancels it once it has done <paramref name="steps"/> global steps (FitJob returns after the last checkpoint is written).</summary>
-    private static async Task InterruptedFit(FitRequest request, long steps)
+    internal static async Task InterruptedFit(FitRequest request, long steps)
     {
         using var cancel = new CancellationTokenSource();
         var progress = new SynchronousProgress(p => { if (p.Step >= steps) cancel.Cancel(); });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FitJob.RunAsync(request, progress, cancel.Token));
-    }
-
-    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 
     [Fact]

@@ -219,9 +219,4 @@ public sealed class InferenceTrainerTests
         Assert.Contains(reports, r => r.ElboPerWord is not null);
         Assert.All(reports, r => Assert.True(r.TokensPerSecond > 0 && r.BatchesPerPass == 4));
     }
-
-    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
-    }
 }

@@ -36,8 +36,7 @@ internal static class TopicRevival
     {
         int k = topics, v = lambda.Length / k;
         var counts = TopicCounts(lambda, k, eta);
-        double total = 0;
-        foreach (double n in counts) total += n;
+        double total = counts.Sum();
         var made = new List<(int, int)>();
         if (!(total > 0)) return made;
         var random = new Random(Seed(seed, pass));
