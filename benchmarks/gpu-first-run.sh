@@ -15,6 +15,11 @@
 # --quick: the whole script in one run on the simulator (under 15 minutes on a loaded 2-core machine): --scale 1000,
 # --timeout-factor 4, fewer K in the checks, short documents in the fits and benchmarks. Not for a GPU, whose sizes stay as above.
 # --skip-levers leaves out step 7 (each performance lever of issue 16 item 8 checked and benched on and off).
+# --deadline SECONDS: the whole script ends within SECONDS (a device lease is short): each step's timeout is cut to the
+# time left, and a step that would start with under 15 s left is skipped and says so in the summary.
+# --fit-corpus DIR: a prepared corpus (e.g. 20news train, `prepare --out DIR`) fitted for 10 passes at K = 20 and 100 on
+# the device and at K = 100 on one CPU thread, each timed as a whole process; the models are kept under $out/fits for
+# `evaluate` on another machine.
 set -uo pipefail
 
 bin=.gpu/topic-engine
@@ -24,6 +29,8 @@ slow=1
 checks=yes
 levers=yes
 quick=no
+deadline=0
+fit_corpus=
 out=gpu-first-run-$(date -u +%Y%m%dT%H%M%SZ)
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,6 +42,8 @@ while [ $# -gt 0 ]; do
     --skip-levers) levers=no; shift ;;
     --quick) quick=yes; scale=1000; slow=4; shift ;;
     --out) out=$2; shift 2 ;;
+    --deadline) deadline=$2; shift 2 ;;
+    --fit-corpus) fit_corpus=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -50,6 +59,11 @@ step() {
   local start end rc
   start=$(date +%s.%N)
   limit=$(( limit * slow ))
+  if [ "$deadline" -gt 0 ]; then
+    local left=$(( script_start + deadline - $(date +%s) ))
+    if [ "$left" -lt 15 ]; then say "$(printf '%-22s %s' "$name" "SKIPPED (deadline: ${left}s left)")"; return 1; fi
+    [ "$left" -lt "$limit" ] && limit=$left
+  fi
   timeout --kill-after=10 "$limit" "$@" > "$out/$name.txt" 2>&1
   rc=$?
   end=$(date +%s.%N)
@@ -61,8 +75,8 @@ step() {
 }
 
 if [ "$device" = ilgpu-cpu ]; then on=simulator; else on=gpu; fi
-say "gpu-first-run: device $device, scale 1/$scale, quick $quick, binary $bin, $(date -u +%FT%TZ)"
 script_start=$(date +%s)
+say "gpu-first-run: device $device, scale 1/$scale, quick $quick, deadline ${deadline}s, binary $bin, $(date -u +%FT%TZ)"
 # Short documents for the benchmarks under --quick (the simulator pays OS-thread synchronisation per barrier).
 if [ "$quick" = yes ]; then doc_length=(--doc-length 20); else doc_length=(); fi
 
@@ -117,16 +131,30 @@ for f in fit-device-1 fit-device-2 fit-cpu; do
   say "  $f: $(grep -E 'held-out perplexity' "$out/$f.txt" | tail -1)"
 done
 
+# 4b. A real corpus, as compare_peers.sh fits it (10 passes, seed 1, no held-out split), the whole process timed.
+if [ -n "$fit_corpus" ]; then
+  mkdir -p "$out/fits"
+  for run in "$device 20" "$device 100" "cpu 100"; do
+    set -- $run
+    step "fit-real-$1-k$2" 300 "$bin" fit --corpus "$fit_corpus" --topics "$2" --passes 10 --threads 1 --holdout 0 --seed 1 \
+      --device "$1" --out "$out/fits/$1-k$2"
+    say "  $(grep -E '^pass ' "$out/fit-real-$1-k$2.txt" | tail -1)"
+  done
+fi
+
 # 5. Speed: seconds per pass at K = 100 and 1,000 (synthetic NYTimes-shaped corpus unless scaled).
 bench_docs=$(scaled 300000 64); bench_vocab=$(scaled 100000 200)
 [ "$quick" = yes ] && bench_docs=64   # the simulator: about 50 tokens/s at K = 10
-step bench 600 "$bin" bench --device "$device" --topics "$(scaled 100 10),$(scaled 1000 20)" --docs "$bench_docs" --vocab "$bench_vocab" \
-  "${doc_length[@]}" --passes 1 --warmup-docs "$(scaled 512 16)" --warmup-seconds 0 --cache "$out/bench-cache" --json
-grep -oE '"(topics|seconds_per_pass|local_seconds_per_pass|global_seconds_per_pass|tokens_per_second)": *[0-9.eE+-]+' "$out/bench.txt" | paste -sd' ' | tee -a "$summary"
+# One process per K, so that a K that runs out of time (--deadline) does not lose the other's figures.
+for bench_k in "$(scaled 100 10)" "$(scaled 1000 20)"; do
+  step "bench-k$bench_k" 600 "$bin" bench --device "$device" --topics "$bench_k" --docs "$bench_docs" --vocab "$bench_vocab" \
+    "${doc_length[@]}" --passes 1 --warmup-docs "$(scaled 512 16)" --warmup-seconds 0 --cache "$out/bench-cache" --json
+  grep -oE '"(topics|seconds_per_pass|local_seconds_per_pass|global_seconds_per_pass|tokens_per_second)": *[0-9.eE+-]+' "$out/bench-k$bench_k.txt" | paste -sd' ' | tee -a "$summary"
+done
 
 # 6. Races in shared memory, where NVIDIA's compute-sanitizer is installed (slow: a tiny check).
 if command -v compute-sanitizer > /dev/null && [ "$device" = cuda ]; then
-  step racecheck 300 compute-sanitizer --tool racecheck --print-limit 20 "$bin" devices --check --on gpu --topics 3,33 --docs 4 --chunk 2
+  step racecheck 120 compute-sanitizer --tool racecheck --print-limit 20 "$bin" devices --check --on gpu --topics 3,33 --docs 4 --chunk 2
   grep -E "RACECHECK SUMMARY|ERROR SUMMARY|hazard" "$out/racecheck.txt" | head -5 | tee -a "$summary"
 else
   say "racecheck              skipped (no compute-sanitizer, or not a CUDA run)"
