@@ -57,7 +57,7 @@ scaled() { local v=$(( $1 / scale )); [ "$v" -lt "$2" ] && v=$2; echo "$v"; }
 step() {
   local name=$1 limit=$2; shift 2
   local start end rc
-  start=$(date +%s.%N)
+  start=$(date +%s%N)
   limit=$(( limit * slow ))
   if [ "$deadline" -gt 0 ]; then
     local left=$(( script_start + deadline - $(date +%s) ))
@@ -66,11 +66,12 @@ step() {
   fi
   timeout --kill-after=10 "$limit" "$@" > "$out/$name.txt" 2>&1
   rc=$?
-  end=$(date +%s.%N)
+  end=$(date +%s%N)
   local status=ok
   { [ $rc -eq 124 ] || [ $rc -eq 137 ]; } && status="TIMEOUT after ${limit}s"
   [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ $rc -ne 137 ] && status="FAILED (exit $rc)"
-  say "$(printf '%-22s %-22s %7.1f s' "$name" "$status" "$(echo "$end - $start" | bc)")"
+  local ms=$(( (end - start) / 1000000 ))   # no bc on the GPU machine
+  say "$(printf '%-22s %-22s %5d.%01d s' "$name" "$status" $(( ms / 1000 )) $(( ms % 1000 / 100 )))"
   return $rc
 }
 

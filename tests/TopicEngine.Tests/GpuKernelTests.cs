@@ -20,8 +20,10 @@ public sealed class GpuKernelTests(GpuTestAccelerator device) : IClassFixture<Gp
     {
         var results = GpuKernelCheck.Run(device.Accelerator, topics, vocabulary: 23, documents: 6, seed: topics);
 
-        Assert.Equal(11, results.Count);
+        Assert.Equal(12, results.Count);
         Assert.Contains(results, r => r.Kernel == "EStep (γ after 1 iteration)");
+        Assert.Contains(results, r => r.Kernel == "EStep (γ, one iteration from the settled γ)");
+        Assert.Contains(results, r => r.Kernel.StartsWith("EStep (200 iterations: one reference step moves γ by", StringComparison.Ordinal));
         Assert.Contains(results, r => r.Kernel == "DocumentBound (each document)");
         foreach (var result in results)
             Assert.True(result.Passed, $"{result.Kernel}: max abs {result.MaxAbsoluteDifference:g3}, max rel {result.MaxRelativeDifference:g3}");
@@ -39,10 +41,38 @@ public sealed class GpuKernelTests(GpuTestAccelerator device) : IClassFixture<Gp
         var results = GpuKernelCheck.Run(device.Accelerator, topics, vocabulary: 23, documents: 8, seed: topics, documentTerms: 6, chunkDocuments: chunk);
 
         var chunked = results.Where(r => r.Kernel.Contains($"chunks of {chunk} vs one chunk")).ToArray();
-        Assert.Equal(2, chunked.Length);
+        Assert.Equal(3, chunked.Length);
         foreach (var result in results)
             Assert.True(result.Passed, $"{result.Kernel}: max abs {result.MaxAbsoluteDifference:g3}, max rel {result.MaxRelativeDifference:g3}");
         Assert.All(chunked, r => Assert.Equal(0, r.MaxAbsoluteDifference));
+    }
+
+    /// <summary>The long run is judged by how far one reference step moves it: the reference's own settled γ passes, and a γ
+    /// that settled elsewhere (here the settled γ with a tenth moved between two topics of each document) fails.</summary>
+    [Fact]
+    public void A_long_run_that_settled_elsewhere_fails_the_fixed_point_check()
+    {
+        const int topics = 17, vocabulary = 23;
+        var random = new Random(topics);
+        float[] lambda = GpuKernelCheck.GenerateLambda(random, vocabulary, topics);
+        float[] alpha = Enumerable.Repeat(1f / topics, topics).ToArray();
+        var batch = GpuKernelCheck.GenerateBatch(random, vocabulary, documents: 6, documentTerms: 6);
+        var reference = new ReferenceBackend(topics);
+        reference.SetLambda(lambda, vocabulary);
+        var settled = new float[batch.DocumentCount * topics];
+        new LocalStepRunner(reference, GpuKernelCheck.Options).Step(batch, alpha, settled, LocalStepRequest.GammaOnly);
+        var elsewhere = (float[])settled.Clone();
+        for (int d = 2; d < batch.DocumentCount; d++)
+        {
+            int top = Array.IndexOf(settled, settled.AsSpan(d * topics, topics).ToArray().Max(), d * topics);
+            int other = d * topics + (top - d * topics + 1) % topics;
+            float moved = 0.1f * elsewhere[top];
+            elsewhere[top] -= moved;
+            elsewhere[other] += moved;
+        }
+
+        Assert.True(GpuKernelCheck.FixedPointResidual(reference, batch, alpha, settled, settled).Passed);
+        Assert.False(GpuKernelCheck.FixedPointResidual(reference, batch, alpha, elsewhere, settled).Passed);
     }
 
     /// <summary>Documents of 18, 40 and 37 distinct terms span two or three token tiles of the E-step (16 tokens per tile on this
