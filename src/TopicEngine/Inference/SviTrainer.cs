@@ -113,6 +113,9 @@ internal sealed class SviTrainer
             while (run.CompletedPasses < passLimit && !run.Converged)
             {
                 int skip = run.BatchesDoneInPass;   // resume: these updates are already in λ
+                // One global step after the pass (batch VB; an online fit's first pass with BatchFirstPass, which a fit that has
+                // taken a step already, such as an update, never repeats).
+                bool batchPass = o.Mode == TrainingMode.Batch || (o.BatchFirstPass && run.Step == 0);
                 var pass = new PassClock();
                 double passBound = 0;
                 long passTokens = 0, passDocuments = 0;
@@ -134,7 +137,7 @@ internal sealed class SviTrainer
                     warm?.Write(firstDocument, output.Gamma.Span);
                     firstDocument += batch.DocumentCount;
                     pass.AddLocal(output);
-                    if (o.Mode == TrainingMode.Online)
+                    if (!batchPass)
                     {
                         foreach (var x in observers) x.OnLocalStep(run, output);
                         var step = new GlobalStepInfo(Math.Pow(o.Tau0 + run.Step, -o.Kappa), (double)run.CorpusDocuments / batch.DocumentCount,
@@ -159,7 +162,7 @@ internal sealed class SviTrainer
                 }
                 heldOutCollected = true;
                 warm?.EndPass();
-                if (o.Mode == TrainingMode.Batch)
+                if (batchPass)
                 {
                     var step = new GlobalStepInfo(1, 1, passDocuments, passTokens, passBound, LastOfPass: true);
                     GlobalStep(run, observers, step, pass, clock);

@@ -84,7 +84,7 @@ internal static class FitCheckpoint
     }
 
     /// <summary>Settings that checkpoints written before them do not record, with the value those fits had.</summary>
-    private static readonly Dictionary<string, string> SettingsAddedLater = new() { ["--revive-topics"] = "off" };
+    private static readonly Dictionary<string, string> SettingsAddedLater = new() { ["--revive-topics"] = "off", ["--first-pass"] = "online" };
 
     /// <summary>The settings that must match between a checkpoint and its resumption, by the flag that sets them.</summary>
     private static IEnumerable<(string Name, string Value)> Settings(FitRequest request)
@@ -111,6 +111,7 @@ internal static class FitCheckpoint
         yield return ("--eval-every", o.EvalEvery.ToString(c));
         yield return ("--warm-start", o.WarmStart ? "on" : "off");
         yield return ("--revive-topics", o.ReviveTopics > 0 ? o.ReviveTopics.ToString("R", c) : "off");
+        yield return ("--first-pass", o.BatchFirstPass ? "batch" : "online");
     }
 }
 
