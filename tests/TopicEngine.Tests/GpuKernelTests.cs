@@ -53,10 +53,7 @@ public sealed class GpuKernelTests(GpuTestAccelerator device) : IClassFixture<Gp
     public void A_long_run_that_settled_elsewhere_fails_the_fixed_point_check()
     {
         const int topics = 17, vocabulary = 23;
-        var random = new Random(topics);
-        float[] lambda = GpuKernelCheck.GenerateLambda(random, vocabulary, topics);
-        float[] alpha = Enumerable.Repeat(1f / topics, topics).ToArray();
-        var batch = GpuKernelCheck.GenerateBatch(random, vocabulary, documents: 6, documentTerms: 6);
+        var (lambda, alpha, batch) = GpuKernelCheck.GenerateInputs(topics, vocabulary, topics, documents: 6, documentTerms: 6);
         var reference = new ReferenceBackend(topics);
         reference.SetLambda(lambda, vocabulary);
         var settled = new float[batch.DocumentCount * topics];
@@ -82,10 +79,7 @@ public sealed class GpuKernelTests(GpuTestAccelerator device) : IClassFixture<Gp
     public void Documents_spanning_several_token_tiles_match_the_reference_after_one_iteration()
     {
         const int topics = 100, vocabulary = 400;
-        var random = new Random(topics);
-        float[] lambda = GpuKernelCheck.GenerateLambda(random, vocabulary, topics);
-        float[] alpha = Enumerable.Repeat(1f / topics, topics).ToArray();
-        var batch = GpuKernelCheck.GenerateBatch(random, vocabulary, documents: 6, documentTerms: 64);
+        var (lambda, alpha, batch) = GpuKernelCheck.GenerateInputs(topics, vocabulary, topics, documents: 6, documentTerms: 64);
         using var gpu = new GpuBackend(device.Accelerator, topics);
         int tile = GpuBackend.ChooseLocalGroup(topics, device.Accelerator.WarpSize, device.Accelerator.MaxNumThreadsPerGroup,
             device.Accelerator.MaxSharedMemoryPerGroup).TokensPerChunk;

@@ -40,10 +40,7 @@ internal static class GpuKernelCheck
     public static IReadOnlyList<KernelCheckResult> Run(Accelerator accelerator, int topics, int vocabulary, int documents, int seed,
         int documentTerms = DefaultDocumentTerms, int chunkDocuments = 0, GpuLevers? levers = null)
     {
-        var random = new Random(seed);
-        float[] lambda = GenerateLambda(random, vocabulary, topics);
-        float[] alpha = Enumerable.Repeat(1f / topics, topics).ToArray();
-        var batch = GenerateBatch(random, vocabulary, documents, documentTerms);
+        var (lambda, alpha, batch) = GenerateInputs(seed, vocabulary, topics, documents, documentTerms);
         var results = new List<KernelCheckResult>();
 
         using var gpu = new GpuBackend(accelerator, topics, levers: levers);
@@ -169,6 +166,17 @@ internal static class GpuKernelCheck
         for (int i = 0; identical && i < actual.Length; i++)
             identical = BitConverter.SingleToInt32Bits(actual[i]) == BitConverter.SingleToInt32Bits(expected[i]);
         return compared with { Passed = identical };
+    }
+
+    /// <summary>The check's inputs from <paramref name="seed"/>: λ (<see cref="GenerateLambda"/>), α = 1/K and a batch
+    /// (<see cref="GenerateBatch"/>).</summary>
+    public static (float[] Lambda, float[] Alpha, SparseBatch Batch) GenerateInputs(int seed, int vocabulary, int topics, int documents,
+        int documentTerms = DefaultDocumentTerms)
+    {
+        var random = new Random(seed);
+        float[] lambda = GenerateLambda(random, vocabulary, topics);
+        float[] alpha = Enumerable.Repeat(1f / topics, topics).ToArray();
+        return (lambda, alpha, GenerateBatch(random, vocabulary, documents, documentTerms));
     }
 
     /// <summary>λ drawn uniformly from [0.05, 3.05): V×K, term-major.</summary>
