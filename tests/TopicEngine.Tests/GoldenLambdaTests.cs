@@ -30,10 +30,11 @@ public sealed class GoldenLambdaTests
     }
 
     /// <summary>The CPU backend sums every statistic in document order whatever the thread count (issue 14), so one and
-    /// two threads give the same λ bit for bit, online (several batches, α/η auto) and in batch mode.</summary>
+    /// two threads give the same λ bit for bit, online (several batches, α/η auto), in batch mode and with a batch first pass.</summary>
     [Theory]
     [InlineData(17, new[] { "--passes", "2", "--batch-size", "64", "--alpha", "auto", "--eta", "auto" })]
     [InlineData(5, new[] { "--passes", "2", "--mode", "batch" })]
+    [InlineData(5, new[] { "--passes", "2", "--batch-size", "64", "--first-pass", "batch", "--eta", "auto" })]
     public void OneAndTwoThreadsGiveTheSameLambda(int topics, string[] flags)
     {
         using var temp = new TempDirectory();
