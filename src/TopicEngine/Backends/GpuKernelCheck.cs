@@ -154,7 +154,7 @@ internal static class GpuKernelCheck
         var referenceResidual = Compare("", stepped, settled);
         bool passed = gpuResidual.Passed || gpuResidual.MaxRelativeDifference <= 2 * referenceResidual.MaxRelativeDifference + Tolerance;
         return new KernelCheckResult(
-            $"EStep ({Options.MaxIterations} iterations: one reference step moves γ by, the reference's own {referenceResidual.MaxRelativeDifference:0.0e+00})",
+            $"EStep ({Options.MaxIterations} iterations: residual under one reference step; the reference's own {referenceResidual.MaxRelativeDifference:0.0e+00})",
             gpuResidual.MaxAbsoluteDifference, gpuResidual.MaxRelativeDifference, passed);
     }
 

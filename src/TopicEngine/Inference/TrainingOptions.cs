@@ -118,8 +118,9 @@ public sealed record TrainingOptions
     /// statistics under the seeded λ, and at the end of the pass λ = η + the whole corpus's statistics (ρ = 1, as the first
     /// iteration of batch VB); the other passes are online from there, with ρ_t counted from t = 1. Off by default. Every topic
     /// then starts from the whole corpus instead of the first mini-batches, which leave some topics holding a few long
-    /// documents' rare words. On 20news (10 passes, three seeds) with <c>--eta auto</c> it improved held-out perplexity
-    /// and NPMI over the defaults at K = 20 and K = 100, for 1.3–1.8 times the CPU time (benchmarks/RESULTS.md §13h).
+    /// documents' rare words. On 20news (10 passes, three seeds) with <c>--eta auto</c> it raised the NPMI of the top 10
+    /// words at K = 20 and K = 100, kept the held-out perplexity at K = 20 and improved it at K = 100, for 1.3–1.6 times the
+    /// CPU time (benchmarks/RESULTS.md §13h).
     /// It applies only to a fit that has not taken a global step yet, so <c>update</c> and resumed fits are unchanged.
     /// </summary>
     public bool BatchFirstPass { get; init; }
