@@ -54,6 +54,18 @@ public sealed class BatchFirstPassTests
         Assert.Equal(fit.Lambda, Fit(Options(3, batchFirstPass: true)).Lambda);   // deterministic
     }
 
+    [Fact]
+    public void TheFirstPassReportsTheBatchesItHasGathered()
+    {
+        var reports = new List<TrainingProgress>();
+        new TestTrainer(Options(2, batchFirstPass: true), k => new CpuBackend(k, threads: 1)).Fit(Truth.Corpus, new SynchronousProgress(reports.Add));
+
+        var gathering = reports.Where(p => p.Pass == 1 && p.Step == 0).Select(p => p.BatchInPass).ToArray();
+        Assert.Equal(Enumerable.Range(1, Documents / BatchSize), gathering);
+        Assert.All(reports.Where(p => p.Pass == 1), p => Assert.Equal(1, p.Rho));
+        Assert.Contains(reports, p => p.Pass == 2 && p.Step > 1 && p.Rho < 1);
+    }
+
     private static FitRequest Request(string output, bool batchFirstPass, string? resume = null)
     {
         var vocabulary = new Vocabulary();

@@ -10,7 +10,9 @@ internal sealed class ProgressReport(IProgress<TrainingProgress> progress) : ITr
 
     public void OnLocalStep(TrainingRun run, in LocalStepOutput output)
     {
+        // a batch pass takes no step until its end: report the batches gathered so far (batch mode has one batch per pass)
         if (run.Options.Mode == TrainingMode.Batch) Report(run, run.CompletedPasses + 1, run.BatchesDoneInPass, 1, null, null);
+        else if (run.InBatchPass) Report(run, run.CompletedPasses + 1, output.Index + 1, 1, null, null);
     }
 
     public void AfterStep(TrainingRun run, in GlobalStepInfo step)

@@ -113,9 +113,7 @@ internal sealed class SviTrainer
             while (run.CompletedPasses < passLimit && !run.Converged)
             {
                 int skip = run.BatchesDoneInPass;   // resume: these updates are already in λ
-                // One global step after the pass (batch VB; an online fit's first pass with BatchFirstPass, which a fit that has
-                // taken a step already, such as an update, never repeats).
-                bool batchPass = o.Mode == TrainingMode.Batch || (o.BatchFirstPass && run.Step == 0);
+                bool batchPass = run.InBatchPass;   // one global step at the end of the pass
                 var pass = new PassClock();
                 double passBound = 0;
                 long passTokens = 0, passDocuments = 0;

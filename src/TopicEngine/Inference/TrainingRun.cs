@@ -99,6 +99,11 @@ internal sealed class TrainingRun
     /// <summary>Global steps done, t.</summary>
     public long Step { get; internal set; }
 
+    /// <summary>Whether the pass under way takes one global step at its end rather than one per mini-batch: every pass in batch
+    /// mode, and an online fit's first pass with <see cref="TrainingOptions.BatchFirstPass"/> (before its first global step, so
+    /// never in an update or after that step).</summary>
+    public bool InBatchPass => Options.Mode == TrainingMode.Batch || (Options.BatchFirstPass && Step == 0);
+
     /// <summary>Passes fully done.</summary>
     public int CompletedPasses { get; internal set; }
 
