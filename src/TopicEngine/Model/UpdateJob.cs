@@ -74,7 +74,7 @@ internal static class UpdateJob
 
         var options = request.Options with
         {
-            Topics = model.Topics, Kappa = model.Kappa, Tau0 = model.Tau0, Mode = TrainingMode.Online, BatchFirstPass = false,
+            Topics = model.Topics, Kappa = model.Kappa, Tau0 = model.Tau0, Mode = TrainingMode.Online,   // BatchFirstPass needs Step 0: never in an update
             Alpha = PriorSetting.Symmetric, Eta = PriorSetting.Symmetric,   // ignored on resume: α, η are the model's
         };
         var heldOut = TrainingData.ChooseHeldOut(corpus.DocumentCount, options.HoldoutFraction, options.MaxHoldoutDocuments, options.Seed);
