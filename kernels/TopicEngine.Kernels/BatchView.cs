@@ -32,8 +32,10 @@ internal readonly struct BatchView
 internal readonly struct LocalStepSettings
 {
     public LocalStepSettings(int topics, int maxIterations, float tolerance, int firstDocument, int tokensPerChunk,
-        int unrolledTopicLoops = 0, bool warmStart = false)
+        int unrolledTopicLoops = 0, bool warmStart = false, float relaxation = 1f, int plainIterations = 0)
     {
+        Relaxation = relaxation;
+        PlainIterations = plainIterations;
         UnrolledTopicLoops = unrolledTopicLoops;
         Topics = topics;
         MaxIterations = maxIterations;
@@ -49,6 +51,11 @@ internal readonly struct LocalStepSettings
     public readonly int FirstDocument;
     public readonly int TokensPerChunk;
     public readonly int UnrolledTopicLoops;
+    /// <summary>ω of the over-relaxed update (LdaMath.RelaxedGamma): after <see cref="PlainIterations"/> iterations
+    /// γ ← max(γ + ω (T − γ), (α + T) / 2); 1 is the plain update T.</summary>
+    public readonly float Relaxation;
+    /// <summary>Iterations that take the plain update before <see cref="Relaxation"/> applies.</summary>
+    public readonly int PlainIterations;
     /// <summary>1: the γ rows already hold each document's initial γ (warm start); 0: γ starts at 1.</summary>
     public readonly int WarmStart;
 }

@@ -108,10 +108,14 @@ internal static class LocalStepKernels
 
                 float change = 0f;
                 partialSum = 0f;
+                float omega = iteration > settings.PlainIterations ? settings.Relaxation : 1f;
                 for (int t = tid; t < k; t += threads)
                 {
-                    float g = alpha[t] + expThetaShared[t] * expElogTheta[row + t];   // γ_k = α_k + exp(Elogθ_k) Σ_w n_w β_wk / φnorm_w
-                    change += XMath.Abs(g - gamma[row + t]);
+                    float plain = alpha[t] + expThetaShared[t] * expElogTheta[row + t];   // T_k = α_k + exp(Elogθ_k) Σ_w n_w β_wk / φnorm_w
+                    float old = gamma[row + t];
+                    change += XMath.Abs(plain - old);
+                    // γ_k ← max(γ_k + ω (T_k − γ_k), (α_k + T_k) / 2), T_k itself while ω = 1 (LdaMath.RelaxedGamma)
+                    float g = omega == 1f ? plain : XMath.Max(old + omega * (plain - old), 0.5f * (alpha[t] + plain));
                     gamma[row + t] = g;
                     partialSum += g;
                 }

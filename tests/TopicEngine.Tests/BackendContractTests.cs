@@ -201,6 +201,72 @@ public abstract class BackendContractTests
     }
 
     /// <summary>
+    /// Six over-relaxed iterations (<see cref="LdaMath.RelaxedGamma"/>: plain in the first two, ω = 1.9 after them) are
+    /// not converged, so γ shows the relaxed updates themselves: a backend that ignored ω, or relaxed from the first
+    /// iteration, would differ from the reference here (and from its own plain step, checked below).
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(17)]
+    [InlineData(33)]
+    public void RelaxedIterationsMatchReference(int topics)
+    {
+        var relaxed = new LocalStepOptions(MaxIterations: 6, Tolerance: 0f) { Relaxation = 1.9f };
+        const int v = 40;
+        var corpus = RandomCorpus(v, Documents(25), seed: 70 + topics);
+        var batch = corpus.Slice(0, corpus.DocumentCount);
+        var lambda = RandomLambda(v, topics, seed: 170 + topics);
+        var alpha = Alpha(topics, seed: 270 + topics);
+        using var reference = new ReferenceBackend(topics);
+        using var backend = CreateBackend(topics);
+        reference.SetLambda(lambda, v);
+        backend.SetLambda(lambda, v);
+        var expected = new float[batch.DocumentCount * topics];
+        var actual = new float[expected.Length];
+        var plain = new float[expected.Length];
+
+        reference.LocalStep(batch, alpha, relaxed, expected, accumulateStatistics: true, computeBound: false);
+        backend.LocalStep(batch, alpha, relaxed, actual, accumulateStatistics: true, computeBound: false);
+        backend.LocalStep(batch, alpha, relaxed with { Relaxation = 1f }, plain, accumulateStatistics: false, computeBound: false);
+
+        AssertClose(expected, actual, "relaxed gamma");
+        Assert.True(Enumerable.Range(0, plain.Length).Any(i => Math.Abs(actual[i] - plain[i]) > 1e-2 * Math.Max(1, Math.Abs(plain[i]))),
+            "six relaxed iterations gave what six plain ones give");
+        AssertSameStatistics(reference, backend, v, topics);
+    }
+
+    /// <summary>
+    /// The relaxed local step stops at the plain step's fixed point (to the tolerance), in fewer iterations. Both run to a
+    /// stopping tolerance here (not <see cref="Converged"/>, which a simulated GPU backend caps at a fixed count): where they
+    /// stop, the distance to the fixed point is a few times the last mean change.
+    /// </summary>
+    [Theory]
+    [InlineData(9)]
+    [InlineData(33)]
+    public void RelaxedLocalStepReachesThePlainFixedPointInFewerIterations(int topics)
+    {
+        const int v = 40;
+        var corpus = RandomCorpus(v, Documents(25), seed: 80 + topics);
+        var batch = corpus.Slice(0, corpus.DocumentCount);
+        var lambda = RandomLambda(v, topics, seed: 180 + topics);
+        var alpha = Alpha(topics, seed: 280 + topics);
+        using var backend = CreateBackend(topics);
+        backend.SetLambda(lambda, v);
+        var plain = new float[batch.DocumentCount * topics];
+        var relaxed = new float[plain.Length];
+
+        var toTolerance = new LocalStepOptions(MaxIterations: 2000, Tolerance: 1e-4f);
+
+        var plainResult = backend.LocalStep(batch, alpha, toTolerance with { Relaxation = 1f }, plain, accumulateStatistics: false, computeBound: false);
+        var relaxedResult = backend.LocalStep(batch, alpha, toTolerance with { Relaxation = LocalStepOptions.DefaultRelaxation }, relaxed, accumulateStatistics: false, computeBound: false);
+
+        for (int i = 0; i < plain.Length; i++)
+            Assert.True(Math.Abs(plain[i] - relaxed[i]) <= 1e-2 * Math.Max(1, Math.Abs(plain[i])), $"gamma[{i}]: plain {plain[i]}, relaxed {relaxed[i]}");
+        Assert.True(relaxedResult.Iterations < plainResult.Iterations,
+            $"relaxed: {relaxedResult.Iterations} iterations, plain: {plainResult.Iterations}");
+    }
+
+    /// <summary>
     /// Documents drawn from two of many topics, with a peaked λ and small, unequal α: most topics' γ fall to their α
     /// within a few iterations. The CPU backend then drops them from the document's step and compacts its rows (issue 14);
     /// γ (pruned topics at their own α_k), the bound and the statistics must still be the reference's.

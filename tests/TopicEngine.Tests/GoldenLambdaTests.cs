@@ -11,14 +11,17 @@ namespace TopicEngine.Tests;
 /// (<c>--order shuffled</c>). Re-recorded for issue 14's compact statistics, which sum each statistic in document order
 /// (float rounding only; the test below pins that one and two threads now agree bit for bit), and the K = 17 case again
 /// for the sparse local step and the SIMD ψ of a row's last lanes (rounding only; the contract tests hold both to the reference).
+/// The K = 3 cases were re-recorded for the over-relaxed local step (the default since issue 14, RESULTS.md §13i: γ stops
+/// near the same fixed point by another path); the K = 17 case keeps the plain step (<c>--relaxation 1</c>), so both of its
+/// hashes, one of which only an AVX-512 machine can record, still pin the arithmetic they pinned.
 /// </summary>
 [Collection(nameof(ConsoleCollection))]
 public sealed class GoldenLambdaTests
 {
     [Theory]
-    [InlineData(3, new[] { "--passes", "3", "--order", "corpus" }, "F3CB631A4D879F52D8FC6737684046B96BB996D934F9ADF365652679F9265C2C")]
-    [InlineData(17, new[] { "--passes", "2", "--order", "corpus", "--batch-size", "64", "--alpha", "auto", "--eta", "auto" }, "A6A95B3E0DAF19FB8FBEB1B10098C7164BCDB054FC08A164842ACE95FC1BF7D6", "9DBF725EF1F0DC4D399F7490ADBBA3364F544051DF32256AC0B664A480A0B209")]
-    [InlineData(3, new[] { "--passes", "3", "--order", "shuffled" }, "397D87391C0F7C2618C7F8DAFDF0C8DDCA900E4A41F4393091C814B4C1ED2E32")]
+    [InlineData(3, new[] { "--passes", "3", "--order", "corpus" }, "91E65D2F83B704A950CFEA72D3350564056A5F4CA27F916C57AABDF17BF657DB")]
+    [InlineData(17, new[] { "--passes", "2", "--order", "corpus", "--batch-size", "64", "--alpha", "auto", "--eta", "auto", "--relaxation", "1" }, "A6A95B3E0DAF19FB8FBEB1B10098C7164BCDB054FC08A164842ACE95FC1BF7D6", "9DBF725EF1F0DC4D399F7490ADBBA3364F544051DF32256AC0B664A480A0B209")]
+    [InlineData(3, new[] { "--passes", "3", "--order", "shuffled" }, "921E44AFAED39E37E37F52ACB2DF52190EB8AF2516BF015BBF3984F1B02F2997")]
     public void AFixedSeedFitOnTwoThreadsGivesTheRecordedLambda(int topics, string[] flags, string expectedSha256, string? expectedSha256Without512BitVectors = null)
     {
         // TensorPrimitives reduces in 512-bit vectors where the CPU has them (AVX-512) and in 256-bit ones otherwise: the

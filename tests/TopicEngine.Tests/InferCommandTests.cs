@@ -111,6 +111,22 @@ public sealed class InferCommandTests
         Assert.False(File.Exists(dir.File("x.parquet")));
     }
 
+    [Theory]
+    [InlineData("fit")]
+    [InlineData("infer")]
+    public void AnOutOfRangeRelaxationIsOneLineAndExitCodeOne(string verb)
+    {
+        using var dir = FittedModel(out _);
+        string[] args = verb == "fit"
+            ? ["fit", "--input", dir.File("in"), "--out", dir.File("other"), "--topics", "3", "--device", "cpu", "--relaxation", "2"]
+            : ["infer", "--model", dir.File("model"), "--input", dir.File("in"), "--out", dir.File("x.parquet"), "--relaxation", "2"];
+        var (exit, _, error) = Run(args);
+        Assert.Equal(1, exit);
+        Assert.Equal("error: --relaxation must be in [1, 2) (1: the plain step), not 2.", error.Trim());
+        Assert.False(Directory.Exists(dir.File("other")));
+        Assert.False(File.Exists(dir.File("x.parquet")));
+    }
+
     [Fact]
     public void InferWithoutInputSaysSo()
     {

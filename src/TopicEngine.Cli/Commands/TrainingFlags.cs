@@ -23,6 +23,7 @@ internal sealed class TrainingFlags
     public Option<string> Eta { get; } = new("--eta") { Description = "Topic-word prior: symmetric (1/K), auto (learned) or a number.", DefaultValueFactory = _ => Defaults.Eta.ToString() };
     public Option<int> MaxIterations { get; } = new("--max-iterations") { Description = "Most local-step iterations per document.", DefaultValueFactory = _ => Defaults.LocalStep.MaxIterations };
     public Option<float> Tolerance { get; } = new("--tolerance") { Description = "Local step stops when mean |Δγ| falls below this.", DefaultValueFactory = _ => Defaults.LocalStep.Tolerance };
+    public Option<float> Relaxation { get; } = RelaxationOption();
     public Option<double> Holdout { get; } = new("--holdout") { Description = "Fraction of documents held out (chosen by seed) for document-completion perplexity.", DefaultValueFactory = _ => Defaults.HoldoutFraction };
     public Option<int> Seed { get; } = new("--seed") { Description = "Random seed (λ initialisation, held-out choice).", DefaultValueFactory = _ => Defaults.Seed };
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (0 = all cores). Same seed and threads give the same model.", DefaultValueFactory = _ => Defaults.Threads };
@@ -51,7 +52,7 @@ internal sealed class TrainingFlags
     public void AddTo(Command command, bool topics = true)
     {
         if (topics) command.Add(Topics);
-        foreach (var option in new Option[] { Mode, Passes, BatchSize, Order, Kappa, Tau0, Alpha, Eta, MaxIterations, Tolerance, Holdout, Seed, Threads, EvalEvery, WarmStart, FirstPass, ReviveTopics, Device })
+        foreach (var option in new Option[] { Mode, Passes, BatchSize, Order, Kappa, Tau0, Alpha, Eta, MaxIterations, Tolerance, Relaxation, Holdout, Seed, Threads, EvalEvery, WarmStart, FirstPass, ReviveTopics, Device })
             command.Add(option);
     }
 
@@ -82,7 +83,15 @@ internal sealed class TrainingFlags
     }
 
     /// <summary><c>--max-iterations</c> and <c>--tolerance</c>.</summary>
-    public LocalStepOptions LocalStep(ParseResult parseResult) => new(parseResult.GetValue(MaxIterations), parseResult.GetValue(Tolerance));
+    public LocalStepOptions LocalStep(ParseResult parseResult) =>
+        new(parseResult.GetValue(MaxIterations), parseResult.GetValue(Tolerance)) { Relaxation = parseResult.GetValue(Relaxation) };
+
+    /// <summary><c>--relaxation</c>, shared by fit, update, bench and infer.</summary>
+    public static Option<float> RelaxationOption() => new("--relaxation")
+    {
+        Description = "Over-relaxation ω in [1, 2) of the local step: after two plain iterations γ ← max(γ + ω (T(γ) − γ), (α + T(γ)) / 2); 1 is the plain step.",
+        DefaultValueFactory = _ => LocalStepOptions.DefaultRelaxation,
+    };
 
     /// <summary><c>--passes</c>: a count, or null for auto.</summary>
     public int? PassesValue(ParseResult parseResult)

@@ -63,7 +63,8 @@ internal sealed partial class CpuBackend
     /// <summary>
     /// The local step of one document (the contract's formulas, see <see cref="ILdaBackend"/>):
     /// γ ← 1 (or, with <c>warm</c>, the row of <c>gammaOut</c> the caller filled with the initial γ); repeat Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k) expElogβ_kw;
-    /// γ_k = α_k + exp(Elogθ_k) Σ_w n_w expElogβ_kw / φnorm_w; until mean |Δγ| &lt; tolerance.
+    /// γ_k = α_k + exp(Elogθ_k) Σ_w n_w expElogβ_kw / φnorm_w, over-relaxed after the first iterations
+    /// (<see cref="LdaMath.RelaxedGamma"/>); until mean |Δγ| &lt; tolerance (Δ of the plain update).
     /// <para>Sparse topics: after an iteration, a topic whose γ_k has fallen to α_k (equal in float: exp(Elogθ_k)·acc_k is
     /// below half a unit in the last place of α_k) leaves the document's step with φ_·k = 0, its γ_k stays α_k and Σγ keeps
     /// its α_k. Its contribution to φnorm was already below float resolution, so the result is the dense step's up to
@@ -133,9 +134,12 @@ internal sealed partial class CpuBackend
                 var lanes = rows[..(n * width)];
                 // φnorm = E·exp(Elogθ); acc = Eᵀ (n/φnorm)
                 PhiNormSweep(lanes, n, width, scratch.ExpElogTheta.AsSpan(0, width), counts, scratch.Ratios.AsSpan(0, n), scratch.Accumulator.AsSpan(0, width));
-                // γ = α + exp(Elogθ) ⊙ acc, and Σ_k |Δγ_k| in the same sweep (pruned topics do not change)
-                float change = UpdateGamma(scratch.Alpha.AsSpan(0, width), scratch.ExpElogTheta.AsSpan(0, width),
-                    scratch.Accumulator.AsSpan(0, width), gammaLanes[..width]);
+                // T = α + exp(Elogθ) ⊙ acc, γ ← T or, after the first iterations, its over-relaxed form
+                // (LdaMath.RelaxedGamma), and Σ_k |T_k − γ_k| in the same sweep (pruned topics do not change)
+                float omega = iterations > LdaMath.PlainIterations ? options.Relaxation : 1f;
+                float change = omega == 1f
+                    ? UpdateGamma(scratch.Alpha.AsSpan(0, width), scratch.ExpElogTheta.AsSpan(0, width), scratch.Accumulator.AsSpan(0, width), gammaLanes[..width])
+                    : UpdateGammaRelaxed(scratch.Alpha.AsSpan(0, width), scratch.ExpElogTheta.AsSpan(0, width), scratch.Accumulator.AsSpan(0, width), gammaLanes[..width], omega);
                 bool converged = change / k < options.Tolerance;
                 if (!converged) Compact(ref active, ref width, ref prunedAlphaSum, rows, n, scratch);
                 ExpectedLogTheta(scratch, active, width, prunedAlphaSum);
@@ -313,6 +317,33 @@ internal sealed partial class CpuBackend
                 var updated = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, at), Vector.LoadUnsafe(ref s, at), Vector.LoadUnsafe(ref a, at));
                 change += Vector.Abs(updated - Vector.LoadUnsafe(ref g, at));
                 updated.StoreUnsafe(ref g, at);
+            }
+            return Vector.Sum(change);
+        }
+
+        /// <summary>
+        /// The over-relaxed form of <see cref="UpdateGamma"/> (<see cref="LdaMath.RelaxedGamma"/>): T_k = α_k + exp(Elogθ_k) · acc_k,
+        /// γ_k ← max(γ_k + ω (T_k − γ_k), (α_k + T_k) / 2), returning Σ_k |T_k − γ_k| (the plain step's change, which the stopping test
+        /// reads). Padding lanes keep 1 (α = 1, exp(Elogθ) = 0 there, so T = γ = 1).
+        /// </summary>
+        private static float UpdateGammaRelaxed(ReadOnlySpan<float> alphaPadded, ReadOnlySpan<float> expElogTheta, ReadOnlySpan<float> acc, Span<float> gamma, float omega)
+        {
+            int width = Vector<float>.Count;
+            ref float a = ref MemoryMarshal.GetReference(alphaPadded);
+            ref float e = ref MemoryMarshal.GetReference(expElogTheta);
+            ref float s = ref MemoryMarshal.GetReference(acc);
+            ref float g = ref MemoryMarshal.GetReference(gamma);
+            var change = Vector<float>.Zero;
+            var w = new Vector<float>(omega);
+            var half = new Vector<float>(0.5f);
+            for (nuint at = 0; at < (nuint)gamma.Length; at += (nuint)width)
+            {
+                var floor = Vector.LoadUnsafe(ref a, at);
+                var plain = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, at), Vector.LoadUnsafe(ref s, at), floor);
+                var old = Vector.LoadUnsafe(ref g, at);
+                var step = plain - old;
+                change += Vector.Abs(step);
+                Vector.Max(Vector.FusedMultiplyAdd(w, step, old), (floor + plain) * half).StoreUnsafe(ref g, at);
             }
             return Vector.Sum(change);
         }

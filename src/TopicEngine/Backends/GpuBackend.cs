@@ -510,7 +510,8 @@ internal sealed partial class GpuBackend : ILdaBackend
             SharedMemoryConfig.RequestDynamic<float>((int)LocalStepKernels.EStepSharedFloats(k, _localGroup.TokensPerChunk, warps)));
         _eStep(_computeStream, eStepConfig, view, _expElogBeta!.View, _alpha.View, slot.Gamma.View, slot.ExpElogTheta.View,
             slot.Iterations.View, _failure.View,
-            new LocalStepSettings(k, options.MaxIterations, options.Tolerance, first, _localGroup.TokensPerChunk, unrolled, warm));
+            new LocalStepSettings(k, options.MaxIterations, options.Tolerance, first, _localGroup.TokensPerChunk, unrolled, warm,
+                options.Relaxation, LdaMath.PlainIterations));
         if (accumulateStatistics && _levers.TermStatistics)
             LaunchTermStatistics(view, slot, slot.StagedTerms, unrolled);
         else if (accumulateStatistics)

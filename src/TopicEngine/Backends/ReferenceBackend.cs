@@ -90,8 +90,9 @@ internal sealed class ReferenceBackend : ILdaBackend
                 double change = 0;
                 for (int t = 0; t < k; t++)
                 {
-                    g[t] = alpha[t] + expElogTheta[t] * g[t];
-                    change += Math.Abs(g[t] - lastGamma[t]);
+                    double plain = alpha[t] + expElogTheta[t] * g[t];
+                    change += Math.Abs(plain - lastGamma[t]);
+                    g[t] = LdaMath.RelaxedGamma(lastGamma[t], plain, alpha[t], options.Relaxation, it + 1);
                 }
                 ExpectedLogTheta(g, elogTheta, expElogTheta);
                 if (change / k < options.Tolerance) break;

@@ -32,7 +32,9 @@ internal static class DocumentCompletion
     /// <summary>
     /// Scores <paramref name="heldOut"/> against a topic-word matrix. <paramref name="topicWord"/>: K×V,
     /// topic-major, non-negative (λ-like rows are normalised; rows summing to 1 are used as they are).
-    /// <paramref name="backend"/> must have K topics; its λ is replaced.
+    /// <paramref name="backend"/> must have K topics; its λ is replaced. Without <paramref name="options"/> θ is inferred
+    /// with the plain local step (<see cref="LocalStepOptions.Plain"/>): the evaluator's numbers stay comparable between
+    /// versions and between tools, whatever the training default.
     /// </summary>
     public static DocumentCompletionResult Evaluate(ReadOnlySpan<float> topicWord, int topics, int vocabularySize,
         IBatchSource heldOut, ReadOnlySpan<float> alpha, ILdaBackend backend, LocalStepOptions? options = null, int batchSize = ThetaPass.DefaultBatchSize)
@@ -65,7 +67,7 @@ internal static class DocumentCompletion
             }
         }
         backend.SetLambda(lambda, vocabularySize);
-        var runner = new LocalStepRunner(backend, options ?? LocalStepOptions.Default);
+        var runner = new LocalStepRunner(backend, options ?? LocalStepOptions.Plain);
         return Score(runner, heldOut, alpha.ToArray(), batchSize, (scored, gamma) =>
         {
             // Σ_d Σ_i n_di log Σ_k θ_dk β_k,w_di with the given β (K×V), θ_d = γ_d / Σγ_d

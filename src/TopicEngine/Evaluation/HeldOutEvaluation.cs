@@ -8,13 +8,14 @@ namespace TopicEngine.Evaluation;
 /// no second model, and λ stays on the device. Appends one <see cref="HeldOutLogRow"/> per pass, which
 /// <c>--passes auto</c> (<see cref="AutoPasses"/>) and the progress report read.
 /// </summary>
-/// <param name="options">The fit's local-step settings.</param>
+/// <param name="options">The fit's local-step settings; the score takes them with the plain step (ω = 1,
+/// <see cref="LocalStepOptions.Plain"/>), as <c>evaluate</c> does, so that the two perplexities agree.</param>
 internal sealed class HeldOutEvaluation(LocalStepOptions options) : ITrainingObserver
 {
     public void AfterPass(TrainingRun run)
     {
         if (run.HeldOut.DocumentCount == 0) return;
-        var result = DocumentCompletion.ScoreOnBackend(new LocalStepRunner(run.Backend, options), run.HeldOut, run.Alpha, run.BatchSize);
+        var result = DocumentCompletion.ScoreOnBackend(new LocalStepRunner(run.Backend, options with { Relaxation = 1f }), run.HeldOut, run.Alpha, run.BatchSize);
         run.HeldOutLog.Add(new HeldOutLogRow(run.CompletedPasses, run.Step, result.Perplexity, result.LogLikelihoodPerWord));
     }
 }

@@ -111,6 +111,21 @@ internal static class LdaMath
         return total;
     }
 
+    /// <summary>Iterations of a document's local step that take the plain update T(γ) before
+    /// <see cref="LocalStepOptions.Relaxation"/> applies: the first steps from γ = 1 are large and would overshoot.</summary>
+    public const int PlainIterations = 2;
+
+    /// <summary>
+    /// The over-relaxed local-step update of one topic: with T = α + exp(Elogθ) · Σ_w n_w expElogβ_w / φnorm_w (the plain
+    /// update), γ' = T in the first <see cref="PlainIterations"/> iterations and max(γ + ω (T − γ), (α + T) / 2) after them.
+    /// The floor halfway between α and T keeps γ above α wherever T is: γ reaches α only where the plain update does, so a
+    /// topic that the CPU backend drops from a document (γ_k = α_k) is one the plain step would drop too, and the
+    /// relaxed step stops at the plain step's fixed point. Every backend writes this formula (the CPU backend in SIMD
+    /// lanes, the GPU kernel per thread); ω = 1 gives T.
+    /// </summary>
+    public static double RelaxedGamma(double gamma, double plain, double alpha, double omega, long iteration) =>
+        iteration <= PlainIterations ? plain : Math.Max(gamma + omega * (plain - gamma), 0.5 * (alpha + plain));
+
     /// <summary>Elogθ = ψ(γ) − ψ(Σγ) in double (Dirichlet expectation of one row). <paramref name="outsideSum"/> is the γ of
     /// topics the span leaves out (the CPU local step's pruned topics): Σγ includes it, elog gets no entry for it.</summary>
     public static void DirichletExpectation(ReadOnlySpan<float> gamma, Span<double> elog, double outsideSum = 0)
