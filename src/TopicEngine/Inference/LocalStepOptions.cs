@@ -20,8 +20,9 @@ public sealed record LocalStepOptions(int MaxIterations = LocalStepOptions.Defau
     /// ω of the over-relaxed local step (<see cref="LdaMath.RelaxedGamma"/>): after the first
     /// <see cref="LdaMath.PlainIterations"/> iterations γ ← max(γ + ω (T(γ) − γ), (α + T(γ)) / 2), where T is the plain update; 1 is the
     /// plain fixed-point step. The stopping test is still mean |T(γ) − γ| &lt; <see cref="Tolerance"/>, so a relaxed step stops
-    /// at least as close to the fixed point. Default <see cref="DefaultRelaxation"/>: on 20news (K = 20 and 100) it took
-    /// 25.5 → 20.1 iterations per document at the same held-out perplexity (benchmarks/RESULTS.md §13i).
+    /// at least as close to the fixed point. Default <see cref="DefaultRelaxation"/>: on 20news it took 34.5 → 24.9
+    /// iterations per document at K = 20 and 25.5 → 18.4 at K = 100, for about the same held-out perplexity
+    /// (benchmarks/RESULTS.md §13i).
     /// </summary>
     public float Relaxation { get; init; } = DefaultRelaxation;
 
