@@ -109,17 +109,30 @@ internal static class BetaDistribution
         double sum = 0;
         foreach (float g in gamma) sum += g;
         double low = (1 - level) / 2, high = (1 + level) / 2;
-        // Most topics of a document sit at their prior (γ_k = α_k, the same value for a symmetric α), so equal γ_k
-        // give equal intervals: the last pair of quantiles computed is reused for an equal γ_k.
-        float lastGamma = float.NaN, lastLower = 0, lastUpper = 0;
+        // Most topics of a document sit at their prior (γ_k = α_k, the same value for a symmetric α) with its few topics
+        // scattered between them, so equal γ_k give equal intervals: the two pairs of quantiles computed last are kept
+        // and reused for an equal γ_k (the prior's pair survives each topic in between).
+        float recentGamma = float.NaN, recentLower = 0, recentUpper = 0;
+        float olderGamma = float.NaN, olderLower = 0, olderUpper = 0;
         for (int k = 0; k < gamma.Length; k++)
         {
             double a = gamma[k], b = sum - a;
             if (!(b > 0)) { lower[k] = upper[k] = 1; continue; }
-            if (gamma[k] == lastGamma) { lower[k] = lastLower; upper[k] = lastUpper; continue; }
-            lower[k] = lastLower = (float)Quantile(a, b, low);
-            upper[k] = lastUpper = (float)Quantile(a, b, high);
-            lastGamma = gamma[k];
+            if (gamma[k] == recentGamma) { lower[k] = recentLower; upper[k] = recentUpper; continue; }
+            if (gamma[k] == olderGamma)
+            {
+                (olderGamma, olderLower, olderUpper, recentGamma, recentLower, recentUpper) =
+                    (recentGamma, recentLower, recentUpper, olderGamma, olderLower, olderUpper);
+            }
+            else
+            {
+                (olderGamma, olderLower, olderUpper) = (recentGamma, recentLower, recentUpper);
+                recentGamma = gamma[k];
+                recentLower = (float)Quantile(a, b, low);
+                recentUpper = (float)Quantile(a, b, high);
+            }
+            lower[k] = recentLower;
+            upper[k] = recentUpper;
         }
     }
 
