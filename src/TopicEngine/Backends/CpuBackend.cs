@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using TopicEngine.Corpus;
 using TopicEngine.Inference;
 
@@ -253,12 +255,24 @@ internal sealed partial class CpuBackend : ILdaBackend
 
     private static int Chunks(int vocabularySize) => (vocabularySize + TermChunk - 1) / TermChunk;
 
-    /// <summary>Adds a chunk's rows (term-major) into its K partial row sums, in term order, in double.</summary>
+    /// <summary>Adds a chunk's rows (term-major) into its K partial row sums, in term order, in double: each topic's sum
+    /// takes the same additions in the same order whether its lane is done in a vector (floats widened to doubles) or in
+    /// the scalar tail, so the sums do not depend on the vector width.</summary>
     private static void AddColumnSums(ReadOnlySpan<float> rows, Span<double> sums)
     {
-        int k = sums.Length;
+        int k = sums.Length, width = Vector<float>.Count, whole = Vector.IsHardwareAccelerated ? k - k % width : 0;
+        ref float r = ref MemoryMarshal.GetReference(rows);
+        ref double s = ref MemoryMarshal.GetReference(sums);
         for (int at = 0; at < rows.Length; at += k)
-            for (int t = 0; t < k; t++) sums[t] += rows[at + t];
+        {
+            for (int t = 0; t < whole; t += width)
+            {
+                Vector.Widen(Vector.LoadUnsafe(ref r, (nuint)(at + t)), out var low, out var high);
+                (Vector.LoadUnsafe(ref s, (nuint)t) + low).StoreUnsafe(ref s, (nuint)t);
+                (Vector.LoadUnsafe(ref s, (nuint)(t + width / 2)) + high).StoreUnsafe(ref s, (nuint)(t + width / 2));
+            }
+            for (int t = whole; t < k; t++) sums[t] += rows[at + t];
+        }
     }
 
     /// <summary>Σ_w λ_kw: the per-chunk partial sums added in chunk order.</summary>
