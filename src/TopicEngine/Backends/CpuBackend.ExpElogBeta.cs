@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using TopicEngine.Inference;
 
 namespace TopicEngine.Backends;
@@ -41,6 +43,18 @@ internal sealed partial class CpuBackend
             _psiSums = rowSums.Select(SpecialFunctions.Digamma).ToArray();
             _psiSumsFloat = _psiSums.Select(p => (float)p).ToArray();
             _version++;
+        }
+
+        /// <summary>Asks the CPU to start loading row w (a hint: the rows a document gathers lie anywhere in V×K, and each
+        /// copy would otherwise wait for its row to come from memory).</summary>
+        public unsafe void Prefetch(int w)
+        {
+            if (!Sse.IsSupported) return;
+            // a stale row is computed from λ's row: that one is needed first
+            var from = Volatile.Read(ref _stamps[w]) == _version ? _expElogBeta : _lambda;
+            // the address is only a hint: if the array moves meanwhile, the prefetch loads the wrong line and nothing else happens
+            byte* row = (byte*)Unsafe.AsPointer(ref from[w * _k]);
+            for (int offset = 0; offset < _k * sizeof(float); offset += 64) Sse.Prefetch0(row + offset);
         }
 
         /// <summary>Copies row w of expElogβ (K floats) into <paramref name="destination"/>, computing it there first if stale.</summary>

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using TopicEngine.Corpus;
 
 namespace TopicEngine.Backends;
@@ -79,6 +81,7 @@ internal sealed partial class CpuBackend
                     var theta = expElogTheta.AsSpan(d * k, k);
                     for (int i = start; i < end; i++)
                     {
+                        if (i + PrefetchAhead < end) PrefetchRow(rows, rowOf[termIds[i + PrefetchAhead]]);
                         int row = rowOf[termIds[i]];
                         if (workers > 1 && (row >> BlockShift) % workers != r) continue;
                         var target = rows.AsSpan(row * k, k);
@@ -88,6 +91,19 @@ internal sealed partial class CpuBackend
             }
             if (workers == 1) RunWorker(0);
             else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, RunWorker);
+        }
+
+        /// <summary>Non-zeros ahead whose rows are requested before they are added to (a document's terms' rows lie anywhere
+        /// in the buffer, and each addition would otherwise wait for its row).</summary>
+        private const int PrefetchAhead = 4;
+
+        /// <summary>Asks the CPU to start loading row <paramref name="row"/> (a hint only: if the array moves meanwhile, the
+        /// wrong line is loaded and nothing else happens).</summary>
+        private unsafe void PrefetchRow(float[] rows, int row)
+        {
+            if (!Sse.IsSupported) return;
+            byte* start = (byte*)Unsafe.AsPointer(ref rows[row * _k]);
+            for (int offset = 0; offset < _k * sizeof(float); offset += 64) Sse.Prefetch0(start + offset);
         }
 
         /// <summary>After a global step that read and cleared every row: forgets the terms' rows (O(rows), not O(V)).</summary>
