@@ -31,8 +31,6 @@ internal sealed partial class CpuBackend
         public int PaddedTopics { get; }
         /// <summary>E: the document's rows of expElogβ, W_d×Kp row-major, lanes K..Kp zero.</summary>
         public float[] Rows { get; private set; } = [];
-        /// <summary>Where each row of <see cref="Rows"/> starts, for <see cref="LaneCompress"/>.</summary>
-        public int[] RowAt { get; private set; } = [];
         /// <summary>Rows that <see cref="Rows"/> can hold.</summary>
         public int Capacity { get; private set; }
         /// <summary>γ: Kp, lanes K..Kp fixed at 1 (so ψ runs over whole vectors, no scalar tail).</summary>
@@ -55,7 +53,6 @@ internal sealed partial class CpuBackend
             if (Capacity >= terms) return;
             Capacity = Math.Max(terms, Capacity * 2);
             Rows = new float[Capacity * PaddedTopics];
-            RowAt = new int[Capacity];
             Ratios = new float[Capacity];
         }
 
@@ -147,7 +144,7 @@ internal sealed partial class CpuBackend
                     ? UpdateGamma(scratch.Alpha.AsSpan(0, width), scratch.ExpElogTheta.AsSpan(0, width), scratch.Accumulator.AsSpan(0, width), gammaLanes[..width])
                     : UpdateGammaRelaxed(scratch.Alpha.AsSpan(0, width), scratch.ExpElogTheta.AsSpan(0, width), scratch.Accumulator.AsSpan(0, width), gammaLanes[..width], omega);
                 bool converged = change / k < options.Tolerance;
-                if (!converged) Compact(ref active, ref width, ref prunedAlphaSum, n, scratch);
+                if (!converged) Compact(ref active, ref width, ref prunedAlphaSum, rows, n, scratch);
                 ExpectedLogTheta(scratch, active, width, prunedAlphaSum);
                 if (converged) break;
             }
@@ -358,7 +355,7 @@ internal sealed partial class CpuBackend
         /// Drops the topics whose γ has fallen to α from the active lanes and, when that halves the width, moves the rows
         /// and the per-topic lanes down to the topics left (in place: every value moves to a lower index).
         /// </summary>
-        private static void Compact(ref int active, ref int width, ref float prunedAlphaSum, int n, DocumentScratch scratch)
+        private static void Compact(ref int active, ref int width, ref float prunedAlphaSum, Span<float> rows, int n, DocumentScratch scratch)
         {
             var gamma = scratch.Gamma;
             var alpha = scratch.Alpha;
@@ -377,9 +374,15 @@ internal sealed partial class CpuBackend
             prunedAlphaSum = pruned;
             var topicsOf = scratch.Topics;
             var keep = stay.AsSpan(0, left);
-            var rowAt = scratch.RowAt.AsSpan(0, n);
-            for (int i = 0; i < n; i++) rowAt[i] = i * width;
-            LaneCompress.MoveRows(scratch.Rows, rowAt, scratch.Rows, leftWidth, keep);
+            ref float e = ref MemoryMarshal.GetReference(rows);
+            ref int kept = ref MemoryMarshal.GetReference(keep);
+            for (int i = 0; i < n; i++)
+            {
+                ref float from = ref Unsafe.Add(ref e, i * width);
+                ref float to = ref Unsafe.Add(ref e, i * leftWidth);
+                for (int j = 0; j < left; j++) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, Unsafe.Add(ref kept, j));
+                for (int j = left; j < leftWidth; j++) Unsafe.Add(ref to, j) = 0f;
+            }
             for (int j = 0; j < left; j++)
             {
                 int old = keep[j];
