@@ -72,7 +72,8 @@ if [ ! -d "$work/20news/20news-bydate-train" ]; then
 fi
 train="$work/20news/20news-bydate-train"
 test="$work/20news/20news-bydate-test"
-if [ ! -f "$work/prepared/corpus.json" ]; then
+# a prepared folder is versioned (CURRENT names the version holding corpus.json); flat folders of older builds have it on top
+if [ ! -f "$work/prepared/CURRENT" ] && [ ! -f "$work/prepared/corpus.json" ]; then
   rm -rf "$work/prepared"
   "$te" prepare --input "$train" --encoding auto --min-df 5 --max-df 0.5 --out "$work/prepared"
 fi
