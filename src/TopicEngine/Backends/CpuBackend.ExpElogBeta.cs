@@ -1,6 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using TopicEngine.Inference;
 
 namespace TopicEngine.Backends;
@@ -47,15 +45,9 @@ internal sealed partial class CpuBackend
 
         /// <summary>Asks the CPU to start loading row w (a hint: the rows a document gathers lie anywhere in V×K, and each
         /// copy would otherwise wait for its row to come from memory).</summary>
-        public unsafe void Prefetch(int w)
-        {
-            if (!Sse.IsSupported) return;
+        public void Prefetch(int w) =>
             // a stale row is computed from λ's row: that one is needed first
-            var from = Volatile.Read(ref _stamps[w]) == _version ? _expElogBeta : _lambda;
-            // the address is only a hint: if the array moves meanwhile, the prefetch loads the wrong line and nothing else happens
-            byte* row = (byte*)Unsafe.AsPointer(ref from[w * _k]);
-            for (int offset = 0; offset < _k * sizeof(float); offset += 64) Sse.Prefetch0(row + offset);
-        }
+            PrefetchFloats(Volatile.Read(ref _stamps[w]) == _version ? _expElogBeta : _lambda, w * _k, _k);
 
         /// <summary>Copies row w of expElogβ (K floats) into <paramref name="destination"/>, computing it there first if stale.</summary>
         public void CopyRow(int w, Span<float> destination)

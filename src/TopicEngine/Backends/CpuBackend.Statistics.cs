@@ -1,6 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using TopicEngine.Corpus;
 
 namespace TopicEngine.Backends;
@@ -81,7 +79,9 @@ internal sealed partial class CpuBackend
                     var theta = expElogTheta.AsSpan(d * k, k);
                     for (int i = start; i < end; i++)
                     {
-                        if (i + PrefetchAhead < end) PrefetchRow(rows, rowOf[termIds[i + PrefetchAhead]]);
+                        if (i + PrefetchAhead < end && rowOf[termIds[i + PrefetchAhead]] is var next
+                            && (workers == 1 || (next >> BlockShift) % workers == r))
+                            PrefetchFloats(rows, next * k, k);
                         int row = rowOf[termIds[i]];
                         if (workers > 1 && (row >> BlockShift) % workers != r) continue;
                         var target = rows.AsSpan(row * k, k);
@@ -96,15 +96,6 @@ internal sealed partial class CpuBackend
         /// <summary>Non-zeros ahead whose rows are requested before they are added to (a document's terms' rows lie anywhere
         /// in the buffer, and each addition would otherwise wait for its row).</summary>
         private const int PrefetchAhead = 4;
-
-        /// <summary>Asks the CPU to start loading row <paramref name="row"/> (a hint only: if the array moves meanwhile, the
-        /// wrong line is loaded and nothing else happens).</summary>
-        private unsafe void PrefetchRow(float[] rows, int row)
-        {
-            if (!Sse.IsSupported) return;
-            byte* start = (byte*)Unsafe.AsPointer(ref rows[row * _k]);
-            for (int offset = 0; offset < _k * sizeof(float); offset += 64) Sse.Prefetch0(start + offset);
-        }
 
         /// <summary>After a global step that read and cleared every row: forgets the terms' rows (O(rows), not O(V)).</summary>
         public void EndStep()

@@ -251,6 +251,16 @@ internal sealed partial class CpuBackend : ILdaBackend
         expElogBeta.Invalidate(RowSums(partial));
     }
 
+    /// <summary>Asks the CPU to start loading <paramref name="count"/> floats of <paramref name="array"/> from
+    /// <paramref name="start"/> (a hint for rows that lie anywhere in a large matrix: if the array moves meanwhile, the
+    /// wrong lines are loaded and nothing else happens).</summary>
+    private static unsafe void PrefetchFloats(float[] array, int start, int count)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        byte* first = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref array[start]);
+        for (int offset = 0; offset < count * sizeof(float); offset += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(first + offset);
+    }
+
     private ParallelOptions ParallelOptionsForThreads => new() { MaxDegreeOfParallelism = _threads };
 
     private static int Chunks(int vocabularySize) => (vocabularySize + TermChunk - 1) / TermChunk;
