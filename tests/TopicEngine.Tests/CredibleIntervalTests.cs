@@ -58,9 +58,48 @@ public sealed class CredibleIntervalTests
         double sum = gamma.Sum(g => (double)g);
         for (int k = 0; k < gamma.Length; k++)
         {
-            Assert.Equal((float)BetaDistribution.Quantile(gamma[k], sum - gamma[k], 0.05), lower[k]);
-            Assert.Equal((float)BetaDistribution.Quantile(gamma[k], sum - gamma[k], 0.95), upper[k]);
+            Assert.Equal((float)BetaDistribution.Quantile(gamma[k], sum - gamma[k], 0.05, BetaDistribution.FloatTolerance), lower[k]);
+            Assert.Equal((float)BetaDistribution.Quantile(gamma[k], sum - gamma[k], 0.95, BetaDistribution.FloatTolerance), upper[k]);
         }
+    }
+
+    /// <summary>The quantile inverts the CDF for every shape pair, including a long document's dominant topic (a in the
+    /// thousands, b small: there the CDF's rounding floor once sent a converged search back to bisection and returned 0.878
+    /// for Beta(2500, 17)'s 0.95 quantile of 0.996).</summary>
+    [Fact]
+    public void QuantileInvertsTheCdfAtEveryShapeIncludingLargeOnes()
+    {
+        double[] shapes = [0.01, 0.3, 1, 17, 120, 2500, 40_000];
+        foreach (double a in shapes)
+            foreach (double b in shapes)
+                foreach (double p in new[] { 0.05, 0.5, 0.95 })
+                    foreach (double tolerance in new[] { 1e-13, BetaDistribution.FloatTolerance })
+                    {
+                        double q = BetaDistribution.Quantile(a, b, p, tolerance), cdf = BetaDistribution.Cdf(a, b, q);
+                        // with b ≪ 1 the quantile can lie closer to 1 than any double below 1 (or, at float tolerance, than the search
+                        // resolves): then q stops just short of it
+                        bool beyondDoubles = q > 1 - 10 * tolerance && cdf <= p;
+                        Assert.True(Math.Abs(cdf - p) < 1e-6 || beyondDoubles, $"a {a}, b {b}, p {p}: q {q}, CDF {cdf}");
+                    }
+    }
+
+    /// <summary>The float-precision search (what doc_topics stores) lands within one float step of the full-precision
+    /// quantile, across shapes from far below 1 to the thousands and both tails.</summary>
+    [Fact]
+    public void FloatToleranceQuantilesAreWithinAFloatStepOfFullPrecision()
+    {
+        double[] shapes = [0.01, 0.05, 0.3, 1, 2.5, 17, 120, 2500];
+        foreach (double a in shapes)
+            foreach (double b in shapes)
+                foreach (double p in new[] { 0.05, 0.5, 0.95 })
+                {
+                    double exact = BetaDistribution.Quantile(a, b, p);
+                    double loose = BetaDistribution.Quantile(a, b, p, BetaDistribution.FloatTolerance);
+                    Assert.True(Math.Abs(loose - exact) <= 1e-8 * exact, $"a {a}, b {b}, p {p}: {loose} vs {exact}");
+                    float stored = (float)loose, nearest = (float)exact;
+                    Assert.True(stored == nearest || Math.Abs(stored - nearest) <= MathF.BitIncrement(nearest) - nearest,
+                        $"a {a}, b {b}, p {p}: {stored} vs {nearest}");
+                }
     }
 
     [Fact]

@@ -112,4 +112,15 @@ public sealed class InferenceOptionsAndPriorsTests
         Assert.Equal(0.01, variance, 3);      // variance 100 / 100² = 0.01
         Assert.All(one, x => Assert.True(x > 0));
     }
+
+    [Fact]
+    public void InitialLambdaHasGamma100sSkewAndDependsOnTheSeed()
+    {
+        var draws = TrainingData.InitialLambda(1000, 40, seed: 3, threads: 1);
+        double mean = draws.Average(x => (double)x);
+        double sd = Math.Sqrt(draws.Average(x => (x - mean) * (x - mean)));
+        double skew = draws.Average(x => Math.Pow((x - mean) / sd, 3));
+        Assert.InRange(skew, 0.2 - 0.06, 0.2 + 0.06);   // Gamma(100): 2/√100 = 0.2 (a normal sampler gives 0; SE ≈ 0.015)
+        Assert.NotEqual(draws, TrainingData.InitialLambda(1000, 40, seed: 4, threads: 1));
+    }
 }

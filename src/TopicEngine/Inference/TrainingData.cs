@@ -95,8 +95,8 @@ internal static class TrainingData
     }
 
     /// <summary>
-    /// λ's start: every entry drawn from Gamma(shape 100, scale 1/100) as gensim does, by <paramref name="seed"/>.
-    /// Entries are drawn in chunks of 4096 with their own seeded generator, so the result does not depend
+    /// λ's start: every entry drawn from Gamma(shape 100, scale 1/100) as gensim does, by <paramref name="seed"/>
+    /// (<see cref="GammaDraws"/>). Entries are drawn in chunks of 4096, each its own stream seeded by (seed, chunk), so the result does not depend
     /// on the thread count. Returns V×K term-major.
     /// </summary>
     public static float[] InitialLambda(int vocabularySize, int topics, int seed, int threads)
@@ -106,9 +106,9 @@ internal static class TrainingData
         int chunks = (int)((lambda.Length + chunk - 1) / chunk);
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, c =>
         {
-            var random = new Random(ChunkSeed(seed, c));
+            var draws = new GammaDraws(seed, c);
             int end = (int)Math.Min(lambda.Length, (long)(c + 1) * chunk);
-            for (int i = c * chunk; i < end; i++) lambda[i] = (float)(Gamma100(random) / 100);
+            for (int i = c * chunk; i < end; i++) lambda[i] = (float)(draws.NextGamma100() / 100);
         });
         return lambda;
     }
@@ -122,26 +122,6 @@ internal static class TrainingData
         z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
         z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
         return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
-    }
-
-    /// <summary>A Gamma(100, 1) draw by Marsaglia &amp; Tsang (2000); normals by Box–Muller.</summary>
-    private static double Gamma100(Random random)
-    {
-        const double d = 100 - 1.0 / 3;
-        double c = 1 / Math.Sqrt(9 * d);
-        while (true)
-        {
-            double x, v;
-            do
-            {
-                double u1 = 1 - random.NextDouble(), u2 = random.NextDouble();
-                x = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-                v = 1 + c * x;
-            } while (v <= 0);
-            v = v * v * v;
-            double u = 1 - random.NextDouble();
-            if (Math.Log(u) < 0.5 * x * x + d - d * v + d * Math.Log(v)) return d * v;
-        }
     }
 
     /// <summary>
