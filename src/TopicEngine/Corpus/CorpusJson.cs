@@ -11,6 +11,8 @@ namespace TopicEngine.Corpus;
 [JsonSerializable(typeof(CorpusManifest))]
 internal sealed partial class CorpusJson : JsonSerializerContext
 {
-    /// <summary>This context first, reflection for anything else.</summary>
-    public static IJsonTypeInfoResolver Resolver { get; } = JsonTypeInfoResolver.Combine(Default, new DefaultJsonTypeInfoResolver());
+    /// <summary>This context first, reflection for anything else. A context of its own, not <c>Default</c>: the generated
+    /// <c>Default</c> is initialised in another part of this class, after this one, and was still null here, so
+    /// <c>Combine</c> skipped it and every type went through reflection (found in issue 14's start-up profile).</summary>
+    public static IJsonTypeInfoResolver Resolver { get; } = JsonTypeInfoResolver.Combine(new CorpusJson(), new DefaultJsonTypeInfoResolver());
 }

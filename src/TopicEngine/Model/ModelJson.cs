@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using TopicEngine.Inference;
 using TopicEngine.Text;
 
 namespace TopicEngine.Model;
@@ -13,13 +12,15 @@ namespace TopicEngine.Model;
 /// back to reflection.
 /// </summary>
 [JsonSerializable(typeof(ModelManifest))]
-[JsonSerializable(typeof(TrainerState))]
+[JsonSerializable(typeof(ModelSnapshot.TrainerJson))]
 [JsonSerializable(typeof(TrainingCorpusRecord))]
 [JsonSerializable(typeof(AnalyzerSettings))]
 internal sealed partial class ModelJson : JsonSerializerContext
 {
-    /// <summary>This context first, reflection for anything else.</summary>
-    public static IJsonTypeInfoResolver Resolver { get; } = JsonTypeInfoResolver.Combine(Default, new DefaultJsonTypeInfoResolver());
+    /// <summary>This context first, reflection for anything else. A context of its own, not <c>Default</c>: the generated
+    /// <c>Default</c> is initialised in another part of this class, after this one, and was still null here, so
+    /// <c>Combine</c> skipped it and every type went through reflection (found in issue 14's start-up profile).</summary>
+    public static IJsonTypeInfoResolver Resolver { get; } = JsonTypeInfoResolver.Combine(new ModelJson(), new DefaultJsonTypeInfoResolver());
 
     /// <summary>The default options with this resolver (for values written with System.Text.Json's defaults).</summary>
     private static JsonSerializerOptions Plain { get; } = new() { TypeInfoResolver = Resolver };

@@ -136,7 +136,7 @@ internal sealed record ModelSnapshot
     }
 
     /// <summary>model.json's <c>trainer</c> object.</summary>
-    private sealed record TrainerJson(
+    internal sealed record TrainerJson(
         [property: JsonPropertyName("completed_passes")] int CompletedPasses,
         [property: JsonPropertyName("batches_done_in_pass")] int BatchesDoneInPass,
         [property: JsonPropertyName("seconds")] double Seconds,
