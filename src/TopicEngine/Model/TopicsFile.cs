@@ -17,7 +17,12 @@ internal static class TopicsFile
     public const string FileName = "topics.parquet";
     private const string Expected = "topic_id int32, rank int32, term_id int32, term string, probability float, lambda float";
 
-    /// <summary>Writes every topic's terms (from <see cref="TopTerms.Compute"/>), atomically; one row group per topic.</summary>
+    /// <summary>Rows per row group at most, in whole topics (a topic longer than this gets a group of its own).</summary>
+    internal const int RowsPerGroup = 1 << 20;
+
+    /// <summary>Writes every topic's terms (from <see cref="TopTerms.Compute"/>), atomically, sorted by topic then rank, in
+    /// row groups of whole topics up to <see cref="RowsPerGroup"/> rows: the default 50 terms × K topics is one group (a
+    /// group per topic, 6 × K column chunks, took 0.1 s at K = 100).</summary>
     public static Task WriteAsync(string path, TopicTerm[][] topics, Vocabulary vocabulary, CancellationToken cancellationToken = default) =>
         AtomicFile.WriteAsync(path, async (stream, ct) =>
         {
@@ -29,8 +34,12 @@ internal static class TopicsFile
             var lambdaField = new DataField<float>("lambda");
             var schema = new ParquetSchema(topicField, rankField, termIdField, termField, probabilityField, lambdaField);
             await using var writer = await ParquetWriter.CreateAsync(schema, stream, ParquetColumns.Options(), cancellationToken: ct);
-            foreach (var terms in topics)
+            for (int first = 0; first < topics.Length;)
             {
+                int end = first + 1, rows = topics[first].Length;
+                while (end < topics.Length && rows + topics[end].Length <= RowsPerGroup) rows += topics[end++].Length;
+                var terms = topics[first..end].SelectMany(t => t).ToArray();
+                first = end;
                 using var rowGroup = writer.CreateRowGroup();
                 await rowGroup.WriteAsync<int>(topicField, terms.Select(t => t.Topic).ToArray(), cancellationToken: ct);
                 await rowGroup.WriteAsync<int>(rankField, terms.Select(t => t.Rank).ToArray(), cancellationToken: ct);
