@@ -2,9 +2,8 @@ namespace TopicEngine.Inference;
 
 /// <summary>
 /// A seeded stream of Gamma(shape 100, scale 1) draws, λ's random start (gensim draws the same distribution).
-/// <para>Uniforms come from SplitMix64 (Steele, Lea &amp; Flood 2014: a Weyl sequence through a 64-bit finaliser; 53 bits per
-/// draw), normals from Box–Muller, both of each pair used. Gamma by Marsaglia &amp; Tsang (2000): with d = 100 − ⅓,
-/// c = 1/√(9d), a normal x and v = (1 + c x)³ &gt; 0, accept d v when u &lt; 1 − 0.0331 x⁴ (the squeeze, which decides about
+/// <para>Uniforms come from <see cref="SplitMix64"/> (53 bits per draw), normals from Box–Muller, both of each pair used.
+/// Gamma by Marsaglia &amp; Tsang (2000): with d = 100 − ⅓, c = 1/√(9d), a normal x and v = (1 + c x)³ &gt; 0, accept d v when u &lt; 1 − 0.0331 x⁴ (the squeeze, which decides about
 /// 99% of draws without a logarithm) or ln u &lt; x²/2 + d − d v + d ln v.</para>
 /// <para>A stream is a value type with no allocation: λ's start draws V × K of them (2.2M for 20news at K = 100), and the
 /// previous <see cref="Random"/>-based sampler (three uniforms, a cosine and three logarithms per draw) took 0.14 s of a
@@ -24,7 +23,7 @@ internal struct GammaDraws
     public GammaDraws(int seed, int stream)
     {
         _state = ((ulong)(uint)seed << 32) | (uint)stream;
-        _state = Finalise(_state + 0x9E3779B97F4A7C15UL);
+        _state = SplitMix64.Finalise(_state + SplitMix64.Increment);
     }
 
     /// <summary>A Gamma(100, 1) draw.</summary>
@@ -61,14 +60,7 @@ internal struct GammaDraws
     /// <summary>A uniform draw in [0, 1) with 53 random bits (SplitMix64).</summary>
     private double NextUniform()
     {
-        ulong z = Finalise(unchecked(_state += 0x9E3779B97F4A7C15UL));
+        ulong z = SplitMix64.Finalise(unchecked(_state += SplitMix64.Increment));
         return (z >> 11) * (1.0 / (1UL << 53));
-    }
-
-    private static ulong Finalise(ulong z)
-    {
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return z ^ (z >> 31);
     }
 }

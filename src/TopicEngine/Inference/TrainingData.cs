@@ -114,15 +114,10 @@ internal static class TrainingData
     }
 
     /// <summary>A fixed mix of the seed and the chunk index (SplitMix64 finaliser); unlike HashCode, the same in every process.</summary>
-    private static int ChunkSeed(int seed, int chunk) => SplitMix(unchecked(((ulong)(uint)seed << 32 | (uint)chunk) + 0x9E3779B97F4A7C15UL));
+    private static int ChunkSeed(int seed, int chunk) => SplitMix(unchecked(((ulong)(uint)seed << 32 | (uint)chunk) + SplitMix64.Increment));
 
     /// <summary>SplitMix64's finaliser of <paramref name="z"/>, as a non-negative <see cref="Random"/> seed: the same in every process.</summary>
-    internal static int SplitMix(ulong z)
-    {
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
-    }
+    internal static int SplitMix(ulong z) => (int)(SplitMix64.Finalise(z) & 0x7FFFFFFF);
 
     /// <summary>
     /// Reads <paramref name="corpus"/> in order and yields its training documents (mask false) in batches of exactly

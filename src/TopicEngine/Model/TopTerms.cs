@@ -17,44 +17,23 @@ internal static class TopTerms
         int n = Math.Min(top ?? vocabularySize, vocabularySize);
         if (n < 0) throw new ArgumentOutOfRangeException(nameof(top));
 
-        // Row sums Σ_w λ_kw, in double.
+        // One walk of λ in its own term-major order gives the row sums Σ_w λ_kw (in double) and feeds one min-heap per topic
+        // of the best n so far, whose root is the weakest (smallest λ, then largest id). (A topic at a time walked λ's
+        // columns, K strided passes over V×K floats: 12 → 8 ms at K = 100, V = 20,913.) Terms arrive in increasing id, so a
+        // term enters a full heap only with a larger λ than the root's: an equal λ keeps the lower id already there.
         var rowSums = new double[topics];
-        for (int w = 0; w < vocabularySize; w++)
-        {
-            var row = lambda.Slice(w * topics, topics);
-            for (int k = 0; k < topics; k++) rowSums[k] += row[k];
-        }
-
-        // One min-heap per topic of the best n so far: the root is the weakest (smallest λ, then largest id). λ is walked
-        // once in its own term-major order, every topic's heap fed from each row (a topic at a time walked λ's columns, K
-        // strided passes over V×K floats: 12 → 8 ms at K = 100, V = 20,913). Each heap sees its topic's terms in increasing
-        // id, so the result is the same, and an equal λ never displaces a term already kept.
         var comparer = Comparer<(float Value, int Id)>.Create((a, b) => a.Value != b.Value ? a.Value.CompareTo(b.Value) : b.Id.CompareTo(a.Id));
         var heaps = new PriorityQueue<int, (float Value, int Id)>[topics];
         for (int k = 0; k < topics; k++) heaps[k] = new PriorityQueue<int, (float Value, int Id)>(n + 1, comparer);
-        var weakest = new float[topics];   // the root's λ once a heap is full: a smaller value cannot enter
-        for (int w = 0; w < vocabularySize && n > 0; w++)
+        for (int w = 0; w < vocabularySize; w++)
         {
             var row = lambda.Slice(w * topics, topics);
             for (int k = 0; k < topics; k++)
             {
-                float value = row[k];
+                rowSums[k] += row[k];
                 var heap = heaps[k];
-                if (heap.Count < n)
-                {
-                    heap.Enqueue(w, (value, w));
-                    if (heap.Count == n) { heap.TryPeek(out _, out var root); weakest[k] = root.Value; }
-                }
-                else if (value >= weakest[k])
-                {
-                    heap.TryPeek(out _, out var root);
-                    if (value > root.Value || (value == root.Value && w < root.Id))
-                    {
-                        heap.EnqueueDequeue(w, (value, w));
-                        heap.TryPeek(out _, out root);
-                        weakest[k] = root.Value;
-                    }
-                }
+                if (heap.Count < n) heap.Enqueue(w, (row[k], w));
+                else if (heap.TryPeek(out _, out var root) && row[k] > root.Value) heap.EnqueueDequeue(w, (row[k], w));
             }
         }
 
