@@ -31,6 +31,7 @@ internal sealed class TrainingFlags
     public Option<string> WarmStart { get; } = new("--warm-start") { Description = "on: start each document's local step in pass p ≥ 2 from its γ of pass p − 1 (streamed to disk beside the fit, D×K floats); off: from 1.", DefaultValueFactory = _ => Defaults.WarmStart ? "on" : "off" };
     public Option<string> FirstPass { get; } = new("--first-pass") { Description = "batch: the first pass gathers the whole corpus's statistics and takes one batch step (λ = η + statistics), then the passes are online; best with --eta auto: more coherent topics (NPMI), held-out perplexity as good or better, for more CPU time. online (default): a global step per mini-batch from the start.", DefaultValueFactory = _ => Defaults.BatchFirstPass ? "batch" : "online" };
     public Option<string> ReviveTopics { get; } = new("--revive-topics") { Description = "Revive starved topics: after each pass of the first half, a topic holding less than this share of 1/K of the topic-word counts takes half of the largest topic. off (default) or a share such as 0.1, best with --eta auto: more coherent topics (NPMI) for a little held-out perplexity.", DefaultValueFactory = _ => Defaults.ReviveTopics > 0 ? Defaults.ReviveTopics.ToString(CultureInfo.InvariantCulture) : "off" };
+    public Option<string> Start { get; } = new("--start") { Description = "Where λ starts in a new fit: corpus (default: every topic the corpus's word frequencies with Gamma noise; one read of the corpus) or random (Gamma(100, 1/100) noise alone, as gensim and scikit-learn start).", DefaultValueFactory = _ => Defaults.Start.ToString().ToLowerInvariant() };
     public Option<string> Device { get; } = DeviceOption();
 
     public TrainingFlags()
@@ -38,6 +39,7 @@ internal sealed class TrainingFlags
         Mode.AcceptOnlyFromAmong([.. Enum.GetNames<TrainingMode>().Select(n => n.ToLowerInvariant())]);
         WarmStart.AcceptOnlyFromAmong("on", "off");
         FirstPass.AcceptOnlyFromAmong("online", "batch");
+        Start.AcceptOnlyFromAmong([.. Enum.GetNames<LambdaStart>().Select(n => n.ToLowerInvariant())]);
         Order.AcceptOnlyFromAmong([.. Enum.GetNames<DocumentOrder>().Select(n => n.ToLowerInvariant())]);
     }
 
@@ -52,7 +54,7 @@ internal sealed class TrainingFlags
     public void AddTo(Command command, bool topics = true)
     {
         if (topics) command.Add(Topics);
-        foreach (var option in new Option[] { Mode, Passes, BatchSize, Order, Kappa, Tau0, Alpha, Eta, MaxIterations, Tolerance, Relaxation, Holdout, Seed, Threads, EvalEvery, WarmStart, FirstPass, ReviveTopics, Device })
+        foreach (var option in new Option[] { Mode, Passes, BatchSize, Order, Kappa, Tau0, Alpha, Eta, MaxIterations, Tolerance, Relaxation, Holdout, Seed, Threads, EvalEvery, WarmStart, FirstPass, ReviveTopics, Start, Device })
             command.Add(option);
     }
 
@@ -77,6 +79,7 @@ internal sealed class TrainingFlags
             WarmStart = parseResult.GetValue(WarmStart) == "on",
             ReviveTopics = ParseRevive(parseResult.GetValue(ReviveTopics)!),
             BatchFirstPass = parseResult.GetValue(FirstPass) == "batch",
+            Start = Enum.Parse<LambdaStart>(parseResult.GetValue(Start)!, ignoreCase: true),
         };
         options.Validate();
         return options;

@@ -93,7 +93,10 @@ internal sealed class SviTrainer
             hooks.CorpusDocuments ?? trainingDocuments, heldOut);
         var observers = Observers(hooks);
 
-        backend.SetLambda(resumeFrom?.Lambda ?? TrainingData.InitialLambda(v, k, o.Seed, o.Threads == 0 ? Environment.ProcessorCount : o.Threads), v);
+        int threads = o.Threads == 0 ? Environment.ProcessorCount : o.Threads;
+        backend.SetLambda(resumeFrom?.Lambda ?? (o.Start == LambdaStart.Corpus
+            ? CorpusStart.Lambda(CorpusStart.TermCounts(TrainingData.TrainingBatches(corpus, heldOutMask, batchSize, null), v), k, o.Seed, threads)
+            : TrainingData.InitialLambda(v, k, o.Seed, threads)), v);
         // The seeded start (V×K floats) is garbage once the backend holds λ. Left to the GC it stays on the large-object
         // heap beside the V×K buffers allocated later (statistics, the final snapshot), and the peak grows by a V×K
         // (bench, K = 1000, V = 100,000: 2.23 GB uncapped, while the run completes under a 1.5 GB heap cap). Collecting

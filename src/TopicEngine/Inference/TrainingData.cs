@@ -94,14 +94,17 @@ internal static class TrainingData
         }
     }
 
+    /// <summary>Entries of λ's start drawn from one stream of <see cref="GammaDraws"/> (stream c draws entries c·4096 …).</summary>
+    public const int StartChunk = 4096;
+
     /// <summary>
-    /// λ's start: every entry drawn from Gamma(shape 100, scale 1/100) as gensim does, by <paramref name="seed"/>
+    /// λ's random start (<see cref="LambdaStart.Random"/>): every entry drawn from Gamma(shape 100, scale 1/100) as gensim does, by <paramref name="seed"/>
     /// (<see cref="GammaDraws"/>). Entries are drawn in chunks of 4096, each its own stream seeded by (seed, chunk), so the result does not depend
     /// on the thread count. Returns V×K term-major.
     /// </summary>
     public static float[] InitialLambda(int vocabularySize, int topics, int seed, int threads)
     {
-        const int chunk = 4096;
+        const int chunk = StartChunk;
         var lambda = new float[(long)vocabularySize * topics];
         int chunks = (int)((lambda.Length + chunk - 1) / chunk);
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, c =>

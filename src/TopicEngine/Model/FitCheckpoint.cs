@@ -113,6 +113,7 @@ internal static class FitCheckpoint
         yield return ("--warm-start", o.WarmStart ? "on" : "off");
         yield return ("--revive-topics", o.ReviveTopics > 0 ? o.ReviveTopics.ToString("R", c) : "off");
         yield return ("--first-pass", o.BatchFirstPass ? "batch" : "online");
+        yield return ("--start", o.Start.ToString().ToLowerInvariant());
     }
 }
 
