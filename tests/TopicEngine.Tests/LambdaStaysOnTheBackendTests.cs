@@ -18,6 +18,7 @@ public sealed class LambdaStaysOnTheBackendTests(SmallGroupTestAccelerator devic
     {
         Topics = 3, Passes = 2, BatchSize = 2, EvalEvery = 1, HoldoutFraction = 0.2, Alpha = PriorSetting.Auto, Eta = PriorSetting.Auto,
         LocalStep = new(MaxIterations: 20), Seed = 3, Threads = 2,
+        ReviveTopics = 0,   // revival copies λ off and back after each pass of the first half: counted on its own below
     };
 
     [Fact]
@@ -37,6 +38,18 @@ public sealed class LambdaStaysOnTheBackendTests(SmallGroupTestAccelerator devic
         var options = Options with { CheckpointEvery = 2 };
         await FitJob.RunAsync(new FitRequest(corpus, vocabulary, null, options, k => Counted(new CpuBackend(k, threads: 2), counting), dir.File("model")));
         Assert.Equal(4 + 1, counting.Single().GetLambdaCalls);
+    }
+
+    [Fact]
+    public async Task RevivalCopiesLambdaOnceMorePerPassOfTheFirstHalf()
+    {
+        var counting = new List<CountingBackend>();
+        using var dir = new TempDirectory();
+        var (corpus, vocabulary) = Corpus();
+        // 4 passes: revival looks at λ after passes 1 and 2 (the first half, never the last), then the save
+        var options = Options with { Passes = 4, ReviveTopics = TrainingOptions.DefaultReviveTopics };
+        await FitJob.RunAsync(new FitRequest(corpus, vocabulary, null, options, k => Counted(new CpuBackend(k, threads: 2), counting), dir.File("model")));
+        Assert.Equal(2 + 1, counting.Single().GetLambdaCalls);
     }
 
     private async Task FitCopiesLambdaOnce(Func<int, ILdaBackend> create)

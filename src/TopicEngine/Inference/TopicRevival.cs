@@ -15,7 +15,7 @@ namespace TopicEngine.Inference;
 /// fit's and the pass number, so a fit stays deterministic, and revival happens before the end-of-pass checkpoint, so a
 /// resumed fit matches the uninterrupted one.</para>
 /// <para>It works on any backend through <see cref="ILdaBackend.GetLambda"/> and <see cref="ILdaBackend.SetLambda"/>
-/// (one V×K copy each way per revival pass, and a V×K host buffer while it runs).</para>
+/// (one V×K copy each way per revival pass, and a V×K host buffer while it runs, collected at once from 64 MB on).</para>
 /// </summary>
 internal static class TopicRevival
 {
@@ -83,6 +83,13 @@ internal static class TopicRevival
         backend.GetLambda(lambda);
         var made = Revive(lambda, k, eta, threshold, seed, completedPasses);
         if (made.Count > 0) backend.SetLambda(lambda, v);
+        // The host copy is garbage now. Collected here, while the pass's buffers are idle, it does not sit on the
+        // large-object heap beside the checkpoint's or the final save's copy of λ (as the seeded start, see SviTrainer).
+        if ((long)v * k * sizeof(float) >= SviTrainer.LargeStartBytes)
+        {
+            lambda = null!;
+            GC.Collect();
+        }
         return made;
     }
 

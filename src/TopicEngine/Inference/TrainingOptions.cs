@@ -118,11 +118,16 @@ public sealed record TrainingOptions
     /// <summary>
     /// Revive starved topics (<c>--revive-topics</c>): after each pass of the first half of the fit, a topic whose share of
     /// the topic-word counts Σ_w (λ_kw − η) is below <c>ReviveTopics / K</c> is replaced by half of the largest topic
-    /// (<see cref="TopicRevival"/>). 0 (the default) is off. On 20news (10 passes, three seeds), 0.1 with <c>--eta auto</c>
-    /// raised the NPMI of the top 10 words from −0.028 to +0.046 at K = 20 and from −0.190 to −0.017 at K = 100, with
-    /// held-out perplexity 0.9 % and 2.9 % worse (benchmarks/RESULTS.md §13g); off by default for that perplexity.
+    /// (<see cref="TopicRevival"/>); 0 is off. Default <see cref="DefaultReviveTopics"/>. With the corpus start
+    /// (<see cref="Start"/>) on 20news (10 passes, ten seeds) 0.15 raised the NPMI of the top 10 words from +0.013 to +0.035
+    /// at K = 20 and from −0.141 to −0.020 at K = 100, for held-out perplexity 0.7 % worse at K = 20 and 4 % better at K = 100,
+    /// and 10–25 % more CPU time at K = 100 (benchmarks/RESULTS.md §13l). With the random start it cost perplexity
+    /// (§13g). <c>update</c> never revives: it folds documents into topics that are already the model's.
     /// </summary>
-    public double ReviveTopics { get; init; }
+    public double ReviveTopics { get; init; } = DefaultReviveTopics;
+
+    /// <summary>Default of <see cref="ReviveTopics"/>: 0.15.</summary>
+    public const double DefaultReviveTopics = 0.15;
 
     /// <summary>
     /// Make the first pass of an online fit a batch step (<c>--first-pass batch|online</c>): its mini-batches only gather

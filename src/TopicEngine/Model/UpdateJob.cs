@@ -76,6 +76,7 @@ internal static class UpdateJob
         {
             Topics = model.Topics, Kappa = model.Kappa, Tau0 = model.Tau0, Mode = TrainingMode.Online,   // BatchFirstPass needs Step 0: never in an update
             Alpha = PriorSetting.Symmetric, Eta = PriorSetting.Symmetric,   // ignored on resume: α, η are the model's
+            ReviveTopics = 0,   // revival shapes a new fit's topics; an update keeps the model's
         };
         var heldOut = TrainingData.ChooseHeldOut(corpus.DocumentCount, options.HoldoutFraction, options.MaxHoldoutDocuments, options.Seed);
         int newTraining = corpus.DocumentCount - heldOut.Count(h => h);
