@@ -13,11 +13,11 @@ namespace TopicEngine.Inference;
 /// vocabulary: the first local steps then split documents by their words' co-occurrence against a sensible background,
 /// not by which rare words the first mini-batch happens to hold, and the online steps forget the start as Π(1 − ρ_t)
 /// (0.1 % after the hundred steps of a ten-pass fit of ten mini-batches).
-/// <para>Measured against the random start (benchmarks/RESULTS.md §13l, 10 passes, one thread): held-out perplexity on
-/// 20news 2,917 → 2,752 at K = 20 and 2,703 → 2,580 at K = 100, AP 2,763 → 2,553 (K = 20) and 2,476 → 2,303
-/// (K = 100), a generated corpus (K = 50) 486 → 435; NPMI of the top 10 words on 20news −0.019 → +0.026 and
-/// −0.188 → −0.127; the same CPU time. c = 1 … 30 all improve on the random start; 3 is near the best on every corpus
-/// measured.</para>
+/// <para>Measured against the random start (benchmarks/RESULTS.md §13l, 10 passes, one thread, no revival): held-out
+/// perplexity on 20news 2,917 → 2,767 at K = 20 and 2,703 → 2,550 at K = 100 (ten seeds), AP 2,763 → 2,553 (K = 20) and
+/// 2,476 → 2,303 (K = 100), a generated corpus (K = 50) 486 → 435; NPMI of the top 10 words on 20news −0.019 → +0.013
+/// and −0.188 → −0.141; the same CPU time. Every c from 0.3 to 30 improves on the random start; 3 is near the best on
+/// every corpus measured.</para>
 /// <para>It costs one read of the training corpus (held-out documents are left out) and a V-sized count. The result
 /// depends on the seed and the corpus, not on the thread count.</para>
 /// </summary>
