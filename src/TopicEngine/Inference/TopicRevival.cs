@@ -15,7 +15,7 @@ namespace TopicEngine.Inference;
 /// fit's and the pass number, so a fit stays deterministic, and revival happens before the end-of-pass checkpoint, so a
 /// resumed fit matches the uninterrupted one.</para>
 /// <para>It works on any backend through <see cref="ILdaBackend.GetLambda"/> and <see cref="ILdaBackend.SetLambda"/>
-/// (one V×K copy each way per revival pass, and a V×K host buffer while it runs, collected at once from 64 MB on).</para>
+/// (one V×K copy each way per revival pass, and a V×K host buffer while it runs, collected at once from 4 MiB on).</para>
 /// </summary>
 internal static class TopicRevival
 {
@@ -73,6 +73,10 @@ internal static class TopicRevival
         return counts;
     }
 
+    /// <summary>From this size of λ on, the host copy is collected as soon as revival is done with it (the command's
+    /// large-object-heap threshold, 4 MiB: smaller arrays die young anyway).</summary>
+    internal const long CollectFromBytes = 4L << 20;
+
     /// <summary>Revives on <paramref name="backend"/>'s λ when <see cref="RunsAfter"/> says so; returns the pairs made.</summary>
     public static IReadOnlyList<(int Starved, int Split)> Apply(ILdaBackend backend, double threshold, float eta, int seed,
         int completedPasses, int passLimit)
@@ -85,7 +89,7 @@ internal static class TopicRevival
         if (made.Count > 0) backend.SetLambda(lambda, v);
         // The host copy is garbage now. Collected here, while the pass's buffers are idle, it does not sit on the
         // large-object heap beside the checkpoint's or the final save's copy of λ (as the seeded start, see SviTrainer).
-        if ((long)v * k * sizeof(float) >= SviTrainer.LargeStartBytes)
+        if ((long)v * k * sizeof(float) >= CollectFromBytes)
         {
             lambda = null!;
             GC.Collect();
