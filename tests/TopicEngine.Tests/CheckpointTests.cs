@@ -81,6 +81,25 @@ public sealed class CheckpointTests
         Assert.Equal($"--resume {dir.File("model")}: the checkpoint has --batch-size 50 but this fit has 64; resume with the same corpus and options", error.Message);
     }
 
+    /// <summary>Checkpoints written before <c>--start</c> existed started λ at random: resuming one with the random start
+    /// goes on, and with the corpus start (today's default) is refused, naming the flag.</summary>
+    [Fact]
+    public async Task ACheckpointThatPredatesTheStartSettingResumesAsTheRandomStart()
+    {
+        using var dir = new TempDirectory();
+        var random = new TrainingOptions { Topics = K, Passes = 2, BatchSize = 50, Seed = 7, Threads = 2, CheckpointEvery = 5, EvalEvery = 3, Start = LambdaStart.Random };
+        await InterruptedFit(Request(dir.File("model"), random), steps: 12);
+        string manifest = dir.Current("model/model.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
+        Assert.True(json["trainer"]!["fit_options"]!.AsObject().Remove("--start"));
+        File.WriteAllText(manifest, json.ToJsonString());
+
+        var error = await Assert.ThrowsAsync<TopicEngineException>(() => FitJob.RunAsync(Request(dir.File("model"), random with { Start = LambdaStart.Corpus }, dir.File("model"))));
+        Assert.Equal($"--resume {dir.File("model")}: the checkpoint has --start random but this fit has corpus; resume with the same corpus and options", error.Message);
+        await FitJob.RunAsync(Request(dir.File("model"), random, dir.File("model")));
+        Assert.Equal("fit", (await ModelDirectory.LoadAsync(dir.File("model"))).Updates[^1].Kind);
+    }
+
     [Fact]
     public async Task ResumingAFinishedModelIsRefused()
     {

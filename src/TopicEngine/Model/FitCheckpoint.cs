@@ -84,7 +84,7 @@ internal static class FitCheckpoint
     }
 
     /// <summary>Settings that checkpoints written before them do not record, with the value those fits had.</summary>
-    private static readonly Dictionary<string, string> SettingsAddedLater = new() { ["--revive-topics"] = "off", ["--first-pass"] = "online", ["--relaxation"] = "1" };
+    private static readonly Dictionary<string, string> SettingsAddedLater = new() { ["--revive-topics"] = "off", ["--first-pass"] = "online", ["--relaxation"] = "1", ["--start"] = "random" };
 
     /// <summary>The settings that must match between a checkpoint and its resumption, by the flag that sets them.</summary>
     private static IEnumerable<(string Name, string Value)> Settings(FitRequest request)
