@@ -18,8 +18,9 @@ namespace TopicEngine.Inference;
 /// 2,476 → 2,303 (K = 100), a generated corpus (K = 50) 486 → 435; NPMI of the top 10 words on 20news −0.019 → +0.013
 /// and −0.188 → −0.141; the same CPU time. Every c from 0.3 to 30 improves on the random start; 3 is near the best on
 /// every corpus measured.</para>
-/// <para>It costs one read of the training corpus (held-out documents are left out) and a V-sized count. The result
-/// depends on the seed and the corpus, not on the thread count.</para>
+/// <para>It needs a read of the training corpus before the first pass (held-out documents are left out) and a V-sized
+/// count; <see cref="SviTrainer"/> reads through the pass batch cache, so a corpus the cache keeps is not read again by the
+/// first pass. The result depends on the seed and the corpus, not on the thread count.</para>
 /// </summary>
 internal static class CorpusStart
 {

@@ -94,19 +94,25 @@ internal sealed class SviTrainer
         var observers = Observers(hooks);
 
         int threads = o.Threads == 0 ? Environment.ProcessorCount : o.Threads;
-        backend.SetLambda(resumeFrom?.Lambda ?? (o.Start == LambdaStart.Corpus
-            ? CorpusStart.Lambda(CorpusStart.TermCounts(TrainingData.TrainingBatches(corpus, heldOutMask, batchSize, null), v), k, o.Seed, threads)
-            : TrainingData.InitialLambda(v, k, o.Seed, threads)), v);
+        int passLimit = o.Passes ?? o.MaxAutoPasses;
+        bool startReadsCorpus = resumeFrom is null && o.Start == LambdaStart.Corpus;
+        // kept for the passes after the one that reads them; a fit of one pass has none, unless the corpus start read first
+        var passBatches = new TrainingBatchCache(passLimit - run.CompletedPasses > 1 || startReadsCorpus ? TrainingOptions.ShuffleWindowNonZeros : 0);
+        bool heldOutCollected = false;
+        if (startReadsCorpus)
+        {
+            // the start's read is the first pass's: it collects the held-out documents and fills the cache
+            var counts = CorpusStart.TermCounts(passBatches.Batches(() => TrainingData.TrainingBatches(corpus, heldOutMask, batchSize, heldOut)), v);
+            heldOutCollected = true;
+            backend.SetLambda(CorpusStart.Lambda(counts, k, o.Seed, threads), v);
+        }
+        else backend.SetLambda(resumeFrom?.Lambda ?? TrainingData.InitialLambda(v, k, o.Seed, threads), v);
         // The seeded start (V×K floats) is garbage once the backend holds λ. Left to the GC it stays on the large-object
         // heap beside the V×K buffers allocated later (statistics, the final snapshot), and the peak grows by a V×K
         // (bench, K = 1000, V = 100,000: 2.23 GB uncapped, while the run completes under a 1.5 GB heap cap). Collecting
         // now, while the heap holds little else, lets those buffers reuse its space.
         if (resumeFrom is null && (long)v * k * sizeof(float) >= LargeStartBytes) GC.Collect();
         var runner = new LocalStepRunner(backend, LocalOptions);
-        bool heldOutCollected = false;
-        int passLimit = o.Passes ?? o.MaxAutoPasses;
-        // a fit of one pass has no later pass to keep its batches for
-        var passBatches = new TrainingBatchCache(passLimit - run.CompletedPasses > 1 ? TrainingOptions.ShuffleWindowNonZeros : 0);
         var clock = new Stopwatch();
         string? temporaryFolder = o.WarmStart && hooks.WarmStartFolder is null
             ? Directory.CreateTempSubdirectory("topic-engine-gamma-").FullName : null;

@@ -104,14 +104,13 @@ internal static class TrainingData
     /// </summary>
     public static float[] InitialLambda(int vocabularySize, int topics, int seed, int threads)
     {
-        const int chunk = StartChunk;
         var lambda = new float[(long)vocabularySize * topics];
-        int chunks = (int)((lambda.Length + chunk - 1) / chunk);
+        int chunks = (int)((lambda.Length + StartChunk - 1) / StartChunk);
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, c =>
         {
             var draws = new GammaDraws(seed, c);
-            int end = (int)Math.Min(lambda.Length, (long)(c + 1) * chunk);
-            for (int i = c * chunk; i < end; i++) lambda[i] = (float)(draws.NextGamma100() / 100);
+            int end = (int)Math.Min(lambda.Length, (long)(c + 1) * StartChunk);
+            for (int i = c * StartChunk; i < end; i++) lambda[i] = (float)(draws.NextGamma100() / 100);
         });
         return lambda;
     }

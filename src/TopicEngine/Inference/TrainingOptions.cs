@@ -25,7 +25,7 @@ public enum DocumentOrder
 public enum LambdaStart
 {
     /// <summary>From the training corpus: every topic the corpus's word frequencies (three times the corpus's counts spread
-    /// over the K topics) with Gamma noise (<c>CorpusStart</c>: one read of the corpus). The default.</summary>
+    /// over the K topics) with Gamma noise (<c>CorpusStart</c>: the corpus read before the first pass). The default.</summary>
     Corpus,
 
     /// <summary>Every entry drawn from Gamma(100, 1/100), nearly flat topics, as gensim and scikit-learn start.</summary>
