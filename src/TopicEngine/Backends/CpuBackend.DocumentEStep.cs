@@ -199,70 +199,149 @@ internal sealed partial class CpuBackend
             ref float xs = ref MemoryMarshal.GetReference(x);
             ref float r = ref MemoryMarshal.GetReference(ratios);
             ref float a = ref MemoryMarshal.GetReference(acc);
+            // r_i = n_i / (φnorm_i + floor), written as the rows' dot products come out (the same two roundings as adding the
+            // floor and dividing over the whole span afterwards)
+            ref float c = ref MemoryMarshal.GetReference(counts);
             int row8 = 0;
             if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
             {
                 // eight rows at a time: their products reduced across lanes together (one transpose-add tree instead
                 // of eight horizontal sums)
+                var floor = Vector256.Create(LdaMath.PhiNormFloor);
                 for (; row8 + 8 <= n; row8 += 8)
                 {
                     int i = row8;
-                    HorizontalSums(RowProduct(ref e, (nuint)(i * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 1) * kp), ref xs, vectors),
+                    var norms = HorizontalSums(RowProduct(ref e, (nuint)(i * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 1) * kp), ref xs, vectors),
                         RowProduct(ref e, (nuint)((i + 2) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 3) * kp), ref xs, vectors),
                         RowProduct(ref e, (nuint)((i + 4) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 5) * kp), ref xs, vectors),
-                        RowProduct(ref e, (nuint)((i + 6) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 7) * kp), ref xs, vectors))
-                        .StoreUnsafe(ref r, (nuint)i);
+                        RowProduct(ref e, (nuint)((i + 6) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 7) * kp), ref xs, vectors));
+                    (Vector256.LoadUnsafe(ref c, (nuint)i) / (norms + floor)).StoreUnsafe(ref r, (nuint)i);
                 }
             }
-            for (int i = row8; i < n; i++) Unsafe.Add(ref r, i) = Vector.Sum(RowProduct(ref e, (nuint)(i * kp), ref xs, vectors));
-            TensorPrimitives.Add(ratios, LdaMath.PhiNormFloor, ratios);
-            TensorPrimitives.Divide(counts[..n], ratios, ratios);
+            for (int i = row8; i < n; i++)
+                Unsafe.Add(ref r, i) = Unsafe.Add(ref c, i) / (Vector.Sum(RowProduct(ref e, (nuint)(i * kp), ref xs, vectors)) + LdaMath.PhiNormFloor);
+            // acc = Σ_i r_i E_i, a block of up to four vectors at a time. An FMA's result is ready some cycles after it
+            // issues, so one chain of FMAs down the rows waits on itself: the rows are taken two or four at a time into
+            // separate accumulators (eight chains where the block allows, added together at the end), which keeps the FMA
+            // units busy at the narrow widths most iterations run at (one or two vectors once a document's topics are compacted).
             for (int v = 0; v < vectors; v += 4)
             {
                 int block = Math.Min(4, vectors - v);
                 nuint at = (nuint)(v * width);
-                var s0 = Vector<float>.Zero; var s1 = Vector<float>.Zero; var s2 = Vector<float>.Zero; var s3 = Vector<float>.Zero;
+                nuint stride = (nuint)kp;
+                int i = 0;
                 switch (block)
                 {
                     case 1:
-                        for (int i = 0; i < n; i++)
-                            s0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, (nuint)(i * kp) + at), new Vector<float>(Unsafe.Add(ref r, i)), s0);
-                        break;
-                    case 2:
-                        for (int i = 0; i < n; i++)
+                    {
+                        var s0 = Vector<float>.Zero; var s1 = Vector<float>.Zero; var s2 = Vector<float>.Zero; var s3 = Vector<float>.Zero;
+                        for (; i + 4 <= n; i += 4)
                         {
-                            nuint row = (nuint)(i * kp) + at;
+                            nuint row = (nuint)i * stride + at;
+                            s0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row), new Vector<float>(Unsafe.Add(ref r, i)), s0);
+                            s1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + stride), new Vector<float>(Unsafe.Add(ref r, i + 1)), s1);
+                            s2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + 2 * stride), new Vector<float>(Unsafe.Add(ref r, i + 2)), s2);
+                            s3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + 3 * stride), new Vector<float>(Unsafe.Add(ref r, i + 3)), s3);
+                        }
+                        for (; i < n; i++)
+                            s0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, (nuint)i * stride + at), new Vector<float>(Unsafe.Add(ref r, i)), s0);
+                        ((s0 + s1) + (s2 + s3)).StoreUnsafe(ref a, at);
+                        break;
+                    }
+                    case 2:
+                    {
+                        var s0 = Vector<float>.Zero; var s1 = Vector<float>.Zero; var t0 = Vector<float>.Zero; var t1 = Vector<float>.Zero;
+                        var u0 = Vector<float>.Zero; var u1 = Vector<float>.Zero; var w0 = Vector<float>.Zero; var w1 = Vector<float>.Zero;
+                        for (; i + 4 <= n; i += 4)
+                        {
+                            nuint row = (nuint)i * stride + at;
+                            var r0 = new Vector<float>(Unsafe.Add(ref r, i));
+                            var r1 = new Vector<float>(Unsafe.Add(ref r, i + 1));
+                            var r2 = new Vector<float>(Unsafe.Add(ref r, i + 2));
+                            var r3 = new Vector<float>(Unsafe.Add(ref r, i + 3));
+                            s0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row), r0, s0);
+                            s1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + (nuint)width), r0, s1);
+                            t0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + stride), r1, t0);
+                            t1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + stride + (nuint)width), r1, t1);
+                            u0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + 2 * stride), r2, u0);
+                            u1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + 2 * stride + (nuint)width), r2, u1);
+                            w0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + 3 * stride), r3, w0);
+                            w1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + 3 * stride + (nuint)width), r3, w1);
+                        }
+                        for (; i < n; i++)
+                        {
+                            nuint row = (nuint)i * stride + at;
                             var ri = new Vector<float>(Unsafe.Add(ref r, i));
                             s0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row), ri, s0);
                             s1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + (nuint)width), ri, s1);
                         }
+                        ((s0 + t0) + (u0 + w0)).StoreUnsafe(ref a, at);
+                        ((s1 + t1) + (u1 + w1)).StoreUnsafe(ref a, at + (nuint)width);
                         break;
+                    }
                     case 3:
-                        for (int i = 0; i < n; i++)
+                    {
+                        var s0 = Vector<float>.Zero; var s1 = Vector<float>.Zero; var s2 = Vector<float>.Zero;
+                        var t0 = Vector<float>.Zero; var t1 = Vector<float>.Zero; var t2 = Vector<float>.Zero;
+                        for (; i + 2 <= n; i += 2)
                         {
-                            nuint row = (nuint)(i * kp) + at;
+                            nuint row = (nuint)i * stride + at;
+                            var r0 = new Vector<float>(Unsafe.Add(ref r, i));
+                            var r1 = new Vector<float>(Unsafe.Add(ref r, i + 1));
+                            s0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row), r0, s0);
+                            s1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + (nuint)width), r0, s1);
+                            s2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + (nuint)(2 * width)), r0, s2);
+                            t0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + stride), r1, t0);
+                            t1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + stride + (nuint)width), r1, t1);
+                            t2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + stride + (nuint)(2 * width)), r1, t2);
+                        }
+                        if (i < n)
+                        {
+                            nuint row = (nuint)i * stride + at;
                             var ri = new Vector<float>(Unsafe.Add(ref r, i));
                             s0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row), ri, s0);
                             s1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + (nuint)width), ri, s1);
                             s2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + (nuint)(2 * width)), ri, s2);
                         }
+                        (s0 + t0).StoreUnsafe(ref a, at);
+                        (s1 + t1).StoreUnsafe(ref a, at + (nuint)width);
+                        (s2 + t2).StoreUnsafe(ref a, at + (nuint)(2 * width));
                         break;
+                    }
                     default:
-                        for (int i = 0; i < n; i++)
+                    {
+                        var s0 = Vector<float>.Zero; var s1 = Vector<float>.Zero; var s2 = Vector<float>.Zero; var s3 = Vector<float>.Zero;
+                        var t0 = Vector<float>.Zero; var t1 = Vector<float>.Zero; var t2 = Vector<float>.Zero; var t3 = Vector<float>.Zero;
+                        for (; i + 2 <= n; i += 2)
                         {
-                            nuint row = (nuint)(i * kp) + at;
+                            nuint row = (nuint)i * stride + at;
+                            var r0 = new Vector<float>(Unsafe.Add(ref r, i));
+                            var r1 = new Vector<float>(Unsafe.Add(ref r, i + 1));
+                            s0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row), r0, s0);
+                            s1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + (nuint)width), r0, s1);
+                            s2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + (nuint)(2 * width)), r0, s2);
+                            s3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + (nuint)(3 * width)), r0, s3);
+                            t0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + stride), r1, t0);
+                            t1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + stride + (nuint)width), r1, t1);
+                            t2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + stride + (nuint)(2 * width)), r1, t2);
+                            t3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + stride + (nuint)(3 * width)), r1, t3);
+                        }
+                        if (i < n)
+                        {
+                            nuint row = (nuint)i * stride + at;
                             var ri = new Vector<float>(Unsafe.Add(ref r, i));
                             s0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row), ri, s0);
                             s1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + (nuint)width), ri, s1);
                             s2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + (nuint)(2 * width)), ri, s2);
                             s3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref e, row + (nuint)(3 * width)), ri, s3);
                         }
+                        (s0 + t0).StoreUnsafe(ref a, at);
+                        (s1 + t1).StoreUnsafe(ref a, at + (nuint)width);
+                        (s2 + t2).StoreUnsafe(ref a, at + (nuint)(2 * width));
+                        (s3 + t3).StoreUnsafe(ref a, at + (nuint)(3 * width));
                         break;
+                    }
                 }
-                s0.StoreUnsafe(ref a, at);
-                if (block > 1) s1.StoreUnsafe(ref a, at + (nuint)width);
-                if (block > 2) s2.StoreUnsafe(ref a, at + (nuint)(2 * width));
-                if (block > 3) s3.StoreUnsafe(ref a, at + (nuint)(3 * width));
             }
         }
 
@@ -359,6 +438,17 @@ internal sealed partial class CpuBackend
         {
             var gamma = scratch.Gamma;
             var alpha = scratch.Alpha;
+            // Count first, in whole vectors (lanes from `active` to `width` are padding, γ = α = 1, and count as dropped):
+            // most calls move nothing, and then the lane-by-lane walk below is not needed.
+            ref float g = ref MemoryMarshal.GetReference(gamma.AsSpan());
+            ref float al = ref MemoryMarshal.GetReference(alpha.AsSpan());
+            var equal = Vector<int>.Zero;                              // −1 per lane where γ = α
+            for (int v = 0; v < width; v += Vector<float>.Count)
+                equal += Vector.Equals(Vector.LoadUnsafe(ref g, (nuint)v), Vector.LoadUnsafe(ref al, (nuint)v));
+            int staying = width + Vector.Sum(equal);
+            // Moving the rows costs about one sweep: do it only when it halves the sweeps to come. (No lane left: every
+            // γ is at α, the document has no evidence for any topic; keep the lanes as they are.)
+            if (staying == 0 || 2 * DocumentScratch.Pad(staying) > width) return;
             var stay = scratch.Kept;                                   // the lanes that stay, ascending
             int left = 0;
             float pruned = prunedAlphaSum;                            // with the α of the lanes dropped now, kept if they are
@@ -368,21 +458,10 @@ internal sealed partial class CpuBackend
                 else pruned += alpha[j];
             }
             int leftWidth = DocumentScratch.Pad(left);
-            // Moving the rows costs about one sweep: do it only when it halves the sweeps to come. (left = 0: every
-            // γ is at α, the document has no evidence for any topic; keep the lanes as they are.)
-            if (left == 0 || 2 * leftWidth > width) return;
             prunedAlphaSum = pruned;
             var topicsOf = scratch.Topics;
             var keep = stay.AsSpan(0, left);
-            ref float e = ref MemoryMarshal.GetReference(rows);
-            ref int kept = ref MemoryMarshal.GetReference(keep);
-            for (int i = 0; i < n; i++)
-            {
-                ref float from = ref Unsafe.Add(ref e, i * width);
-                ref float to = ref Unsafe.Add(ref e, i * leftWidth);
-                for (int j = 0; j < left; j++) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, Unsafe.Add(ref kept, j));
-                for (int j = left; j < leftWidth; j++) Unsafe.Add(ref to, j) = 0f;
-            }
+            MoveRows(rows, n, width, keep, leftWidth);
             for (int j = 0; j < left; j++)
             {
                 int old = keep[j];
@@ -395,6 +474,45 @@ internal sealed partial class CpuBackend
             scratch.ExpElogTheta.AsSpan(left, leftWidth - left).Clear();
             active = left;
             width = leftWidth;
+        }
+
+        /// <summary>Moves every row's lanes <paramref name="keep"/> (ascending) to the row's start at the new width, zero
+        /// after them, in place: a lane only ever moves to a lower index, and row i's new place ends before row i + 1's old
+        /// one begins. With AVX2 a vector of eight kept lanes is gathered at once (a masked gather, the padding left 0).</summary>
+        private static unsafe void MoveRows(Span<float> rows, int n, int width, ReadOnlySpan<int> keep, int leftWidth)
+        {
+            int left = keep.Length;
+            if (Avx2.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+            {
+                int vectors = leftWidth / 8;
+                Span<int> indices = stackalloc int[leftWidth];
+                keep.CopyTo(indices);
+                indices[left..].Clear();
+                fixed (float* e = rows)
+                fixed (int* k = indices)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        float* from = e + (long)i * width, to = e + (long)i * leftWidth;
+                        for (int v = 0; v < vectors; v++)
+                        {
+                            var index = Avx.LoadVector256(k + v * 8);
+                            var mask = Avx2.CompareGreaterThan(Vector256.Create(left - v * 8), Vector256<int>.Indices).AsSingle();
+                            Avx.Store(to + v * 8, Avx2.GatherMaskVector256(Vector256<float>.Zero, from, index, mask, 4));
+                        }
+                    }
+                }
+                return;
+            }
+            ref float r = ref MemoryMarshal.GetReference(rows);
+            ref int kept = ref MemoryMarshal.GetReference(keep);
+            for (int i = 0; i < n; i++)
+            {
+                ref float from = ref Unsafe.Add(ref r, i * width);
+                ref float to = ref Unsafe.Add(ref r, i * leftWidth);
+                for (int j = 0; j < left; j++) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, Unsafe.Add(ref kept, j));
+                for (int j = left; j < leftWidth; j++) Unsafe.Add(ref to, j) = 0f;
+            }
         }
 
         /// <summary>Elogθ = ψ(γ) − ψ(Σγ), exp(Elogθ), over the scratch's active lanes; Σγ adds the pruned topics' α.</summary>

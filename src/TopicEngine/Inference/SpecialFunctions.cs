@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace TopicEngine.Inference;
@@ -18,8 +19,8 @@ internal static class SpecialFunctions
 {
     private const double HalfLog2Pi = 0.91893853320467274178;
 
-    /// <summary>Above this the vector digamma's pairwise products (x+i)(x+i+1) could overflow float; such lanes use the scalar path.</summary>
-    private const float LargeArgument = 1e18f;
+    /// <summary>Below this the vector ψ hands a lane to the scalar one.</summary>
+    private const float TinyArgument = 1e-30f;
 
     /// <summary>ψ(x) in double precision.</summary>
     public static double Digamma(double x)
@@ -53,9 +54,53 @@ internal static class SpecialFunctions
         return result + MathF.Log(x) - 0.5f / x + series;
     }
 
+    /// <summary>ψ of every lane of <paramref name="z"/>, the SIMD form of <see cref="Digamma(float)"/>: lanes below 6 are
+    /// shifted to z + 6 with Σ_{i=0..5} 1/(z+i) = P′(z)/P(z), P(z) = z (z+1) … (z+5) (one division instead of six), lanes
+    /// from 6 up take the asymptotic series at z itself. Lanes that are ≤ 1e-30 (where P would lose bits to subnormals) or
+    /// NaN use the scalar definition.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Digamma(Vector<float> z)
+    {
+        var one = Vector<float>.One;
+        var shifted = Vector.LessThan(z, new Vector<float>(6f));
+        var x = Vector.ConditionalSelect(shifted, z, one);      // lanes from 6 up: a harmless 1, their shift is dropped
+        var t1 = x + one;
+        var t2 = x + new Vector<float>(2f);
+        var t3 = x + new Vector<float>(3f);
+        var t4 = x + new Vector<float>(4f);
+        var t5 = x + new Vector<float>(5f);
+        var dp = x + t1;                                        // (x (x+1))′
+        var p = x * t1;
+        dp = Vector.FusedMultiplyAdd(dp, t2, p); p *= t2;
+        dp = Vector.FusedMultiplyAdd(dp, t3, p); p *= t3;
+        dp = Vector.FusedMultiplyAdd(dp, t4, p); p *= t4;
+        dp = Vector.FusedMultiplyAdd(dp, t5, p); p *= t5;
+        var shift = Vector.ConditionalSelect(shifted, Vector.Divide(dp, p), Vector<float>.Zero);
+        var y = Vector.ConditionalSelect(shifted, z + new Vector<float>(6f), z);
+        var inv = Vector.Divide(one, y);
+        var f = inv * inv;
+        var series = f * (new Vector<float>(-1f / 12) + f * (new Vector<float>(1f / 120) + f * (new Vector<float>(-1f / 252)
+                   + f * (new Vector<float>(1f / 240) + f * new Vector<float>(-1f / 132)))));
+        var r = Vector.Log(y) - new Vector<float>(0.5f) * inv + series - shift;
+        // x ≤ 1e-30 (poles, subnormals) or NaN: the scalar definition decides
+        if (Vector.GreaterThanAll(z, new Vector<float>(TinyArgument))) return r;
+        return DigammaLanes(z, r);
+    }
+
+    /// <summary>The lanes of <paramref name="z"/> that the vector form cannot take, by the scalar definition.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector<float> DigammaLanes(Vector<float> z, Vector<float> r)
+    {
+        for (int lane = 0; lane < Vector<float>.Count; lane++)
+        {
+            float s = z[lane];
+            if (!(s > TinyArgument)) r = r.WithElement(lane, Digamma(s));
+        }
+        return r;
+    }
+
     /// <summary>
-    /// ψ over a span in single precision, SIMD: every lane takes the six recurrence steps
-    /// ψ(x) = ψ(x+6) − Σ_{i=0..5} 1/(x+i) (harmless for x ≥ 6), then the asymptotic series at x+6.
+    /// ψ over a span in single precision, SIMD (<see cref="Digamma(Vector{float})"/> per whole vector).
     /// <paramref name="destination"/> may be the same span as <paramref name="x"/>.
     /// </summary>
     public static void Digamma(ReadOnlySpan<float> x, Span<float> destination)
@@ -66,39 +111,7 @@ internal static class SpecialFunctions
         {
             var xs = MemoryMarshal.Cast<float, Vector<float>>(x);
             var ds = MemoryMarshal.Cast<float, Vector<float>>(destination);
-            var one = Vector<float>.One;
-            var half = new Vector<float>(0.5f);
-            var zero = Vector<float>.Zero;
-            var large = new Vector<float>(LargeArgument);
-            for (int v = 0; v < xs.Length; v++)
-            {
-                var z = xs[v];
-                // Σ 1/(z+i), i = 0..5, as three pairs: 1/a + 1/b = (a+b)/(ab)
-                var z1 = z + one;
-                var z2 = z1 + one;
-                var z3 = z2 + one;
-                var z4 = z3 + one;
-                var z5 = z4 + one;
-                // (a+b)/(ab): three divisions instead of six; lanes above LargeArgument (where ab overflows) go scalar
-                var shift = Vector.Divide(z + z1, z * z1) + Vector.Divide(z2 + z3, z2 * z3) + Vector.Divide(z4 + z5, z4 * z5);
-                var y = z5 + one;
-                var inv = Vector.Divide(one, y);
-                var f = inv * inv;
-                var series = f * (new Vector<float>(-1f / 12) + f * (new Vector<float>(1f / 120) + f * (new Vector<float>(-1f / 252)
-                           + f * (new Vector<float>(1f / 240) + f * new Vector<float>(-1f / 132)))));
-                var r = Vector.Log(y) - half * inv + series - shift;
-                // x ≤ 0, NaN, or so large that the pairwise products overflow: the scalar definition decides
-                var bad = Vector.OnesComplement(Vector.GreaterThan(z, zero));
-                if (bad != Vector<int>.Zero || Vector.GreaterThanAny(z, large))
-                {
-                    for (int lane = 0; lane < Vector<float>.Count; lane++)
-                    {
-                        float s = z[lane];
-                        if (!(s > 0f) || s > LargeArgument) r = r.WithElement(lane, Digamma(s));
-                    }
-                }
-                ds[v] = r;
-            }
+            for (int v = 0; v < xs.Length; v++) ds[v] = Digamma(xs[v]);
             i = xs.Length * Vector<float>.Count;
             // A tail shorter than a vector: recompute the last whole vector of the span (it overlaps lanes already done with
             // the same values) instead of the slower scalar path, unless destination aliases x (those lanes now hold ψ).
