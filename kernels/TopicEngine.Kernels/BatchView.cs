@@ -32,8 +32,9 @@ internal readonly struct BatchView
 internal readonly struct LocalStepSettings
 {
     public LocalStepSettings(int topics, int maxIterations, float tolerance, int firstDocument, int tokensPerChunk,
-        int unrolledTopicLoops = 0, bool warmStart = false, float relaxation = 1f, int plainIterations = 0)
+        int unrolledTopicLoops = 0, bool warmStart = false, float relaxation = 1f, int plainIterations = 0, bool toleranceByLength = false)
     {
+        ToleranceByLength = toleranceByLength ? 1 : 0;
         Relaxation = relaxation;
         PlainIterations = plainIterations;
         UnrolledTopicLoops = unrolledTopicLoops;
@@ -58,6 +59,9 @@ internal readonly struct LocalStepSettings
     public readonly int PlainIterations;
     /// <summary>1: the γ rows already hold each document's initial γ (warm start); 0: γ starts at 1.</summary>
     public readonly int WarmStart;
+    /// <summary>1: the stopping test divides Σ|Δγ| by max(K, N_d), the document's tokens N_d (LdaMath.ChangeScale);
+    /// 0: by K (mean |Δγ| over the topics).</summary>
+    public readonly int ToleranceByLength;
 }
 
 /// <summary>Scalars of the global step: λ ← (1 − ρ) λ + ρ (η + scale · s) over V terms of K topics,

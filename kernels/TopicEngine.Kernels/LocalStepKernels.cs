@@ -28,8 +28,8 @@ internal static class LocalStepKernels
     /// <summary>
     /// The variational E-step of one document per group. γ starts at 1 (α for an empty document);
     /// repeat: Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k)·expElogβ_wk + 10⁻³⁰ (floor, see DeviceMath);
-    /// γ_k = α_k + exp(Elogθ_k) · Σ_w n_w expElogβ_wk / φnorm_w; until mean_k |Δγ_k| &lt; tolerance
-    /// or MaxIterations. exp(Elogθ) of the final γ is written for the statistics kernel.
+    /// γ_k = α_k + exp(Elogθ_k) · Σ_w n_w expElogβ_wk / φnorm_w; until Σ_k |Δγ_k| / s_d &lt; tolerance
+    /// (s_d = K, or max(K, N_d) with <see cref="LocalStepSettings.ToleranceByLength"/>) or MaxIterations. exp(Elogθ) of the final γ is written for the statistics kernel.
     /// <para>The tokens are taken in chunks of <see cref="LocalStepSettings.TokensPerChunk"/>: first each warp
     /// takes one token, its lanes read the term's K contiguous floats of expElogβ and a shuffle sums φnorm_w, and
     /// lane 0 puts n_w / φnorm_w into shared memory; then each thread takes its topics k and adds
@@ -79,6 +79,11 @@ internal static class LocalStepKernels
         float psiSum = DeviceMath.Digamma(DeviceMath.GroupSum(partialSum, scratchSum));
         for (int t = tid; t < k; t += threads)
             expThetaShared[t] = XMath.Exp(DeviceMath.Digamma(gamma[row + t]) - psiSum);
+        // s_d of the stopping test (LdaMath.ChangeScale): K, or max(K, N_d) by length
+        float tokens = 0f;
+        for (int i = start + tid; i < end; i += threads) tokens += batch.Counts[i];
+        tokens = DeviceMath.GroupSum(tokens, scratchChange);
+        float changeScale = settings.ToleranceByLength != 0 ? XMath.Max((float)k, tokens) : k;
         Group.Barrier();
 
         int iteration = 0;
@@ -130,7 +135,7 @@ internal static class LocalStepKernels
                     if (tid == 0) Atomic.CompareExchange(ref failure[0], 0, settings.FirstDocument + d + 1);
                     break;
                 }
-                if (change / k < settings.Tolerance) break;
+                if (change / changeScale < settings.Tolerance) break;
             }
         }
 

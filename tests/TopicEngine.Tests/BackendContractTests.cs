@@ -267,6 +267,53 @@ public abstract class BackendContractTests
     }
 
     /// <summary>
+    /// The stopping test by length (<see cref="LdaMath.ChangeScale"/>, the default): a document of N_d &gt; K tokens stops
+    /// where the test over the topics stops at tolerance × N_d / K, earlier than at the tolerance itself; a document of at
+    /// most K tokens stops where the test over the topics does. Each document in a batch of its own, γ compared bit for bit.
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(17)]
+    public void StoppingByLengthIsTheTopicTestScaledByTheDocumentsTokens(int topics)
+    {
+        const int v = 40;
+        const float tolerance = 1e-3f;
+        var random = new Random(90 + topics);
+        var corpus = new InMemoryCorpus(v);
+        var longTerms = Enumerable.Range(0, v).OrderBy(_ => random.Next()).Take(25).Order().ToArray();
+        corpus.Add("long", longTerms, longTerms.Select(_ => (float)random.Next(4, 16)).ToArray());
+        corpus.Add("short", [3, 11], [1f, 2f]);
+        var lambda = RandomLambda(v, topics, seed: 190 + topics);
+        var alpha = Alpha(topics, seed: 290 + topics);
+        using var backend = CreateBackend(topics);
+        backend.SetLambda(lambda, v);
+        var byLength = new LocalStepOptions(MaxIterations: 500, Tolerance: tolerance);
+        var overTopics = byLength with { ToleranceByLength = false };
+        Assert.True(byLength.ToleranceByLength, "the test by length is the default");
+
+        (long Iterations, float[] Gamma) Run(int d, LocalStepOptions options)
+        {
+            var gamma = new float[topics];
+            var result = backend.LocalStep(corpus.Slice(d, 1), alpha, options, gamma, accumulateStatistics: false, computeBound: false);
+            return (result.Iterations, gamma);
+        }
+
+        float tokens = corpus.Slice(0, 1).DocumentCounts(0).ToArray().Sum();
+        Assert.True(tokens > topics, $"the long document has {tokens} tokens");
+        var scaled = Run(0, byLength);
+        var asTopics = Run(0, overTopics with { Tolerance = tolerance * tokens / topics });
+        var unscaled = Run(0, overTopics);
+        Assert.Equal(asTopics.Iterations, scaled.Iterations);
+        Assert.Equal(asTopics.Gamma, scaled.Gamma);
+        Assert.True(scaled.Iterations < unscaled.Iterations, $"by length {scaled.Iterations} iterations, over the topics {unscaled.Iterations}");
+
+        var shortByLength = Run(1, byLength);
+        var shortOverTopics = Run(1, overTopics);
+        Assert.Equal(shortOverTopics.Iterations, shortByLength.Iterations);
+        Assert.Equal(shortOverTopics.Gamma, shortByLength.Gamma);
+    }
+
+    /// <summary>
     /// Documents drawn from two of many topics, with a peaked λ and small, unequal α: most topics' γ fall to their α
     /// within a few iterations. The CPU backend then drops them from the document's step and compacts its rows (issue 14);
     /// γ (pruned topics at their own α_k), the bound and the statistics must still be the reference's.

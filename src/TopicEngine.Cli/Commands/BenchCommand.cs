@@ -45,7 +45,7 @@ internal static class BenchCommand
             "Time training passes (local + global steps) for each K on the chosen device: seconds per pass, tokens/s, non-zeros/s. "
             + "Without --corpus or --input, on a NYTimes-shaped synthetic corpus generated once into --cache.")
         {
-            topics, passes, training.BatchSize, training.MaxIterations, training.Tolerance, training.Relaxation, training.Device, training.Threads,
+            topics, passes, training.BatchSize, training.MaxIterations, training.Tolerance, training.ToleranceByLength, training.Relaxation, training.Device, training.Threads,
             docs, vocab, length, trueTopics, seed, cache, warmup, warmupSeconds, json,
         };
         corpus.AddTo(command);

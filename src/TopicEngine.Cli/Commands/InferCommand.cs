@@ -22,20 +22,25 @@ internal static class InferCommand
         var threads = new Option<int>("--threads") { Description = "CPU threads (0 = all cores).", DefaultValueFactory = _ => new InferenceOptions().Threads };
         var batchSize = new Option<int>("--batch-size") { Description = "Documents analysed and inferred together.", DefaultValueFactory = _ => TopicModel.DefaultBatchSize };
         var maxIterations = new Option<int>("--max-iterations") { Description = "Most local-step iterations per document (as in fit).", DefaultValueFactory = _ => LocalStepOptions.DefaultMaxIterations };
-        var tolerance = new Option<float>("--tolerance") { Description = "Local step stops when mean |Δγ| falls below this (as in fit).", DefaultValueFactory = _ => LocalStepOptions.DefaultTolerance };
+        var tolerance = new Option<float>("--tolerance") { Description = "Local step stops when mean |Δγ| over the topics falls below this (as in fit; see --tolerance-by-length).", DefaultValueFactory = _ => LocalStepOptions.DefaultTolerance };
         var relaxation = TrainingFlags.RelaxationOption();
+        var byLength = TrainingFlags.ToleranceByLengthOption();
         var command = new Command("infer", "Infer the topic mixture (θ, γ, dominant topic, entropy) of new documents under a saved model.");
         command.Add(model);
         // Input and reader flags only: the analysis settings and the vocabulary are the model's.
         input.AddReaderTo(command);
-        foreach (var option in new Option[] { output, device, threads, batchSize, maxIterations, tolerance, relaxation, interval })
+        foreach (var option in new Option[] { output, device, threads, batchSize, maxIterations, tolerance, byLength, relaxation, interval })
             command.Add(option);
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(async ct =>
         {
             if (input.UsesDefaultCorpus(parseResult)) throw new TopicEngineException("infer needs --input (the new documents)");
             var settings = new InferenceOptions
             {
-                LocalStep = new LocalStepOptions(parseResult.GetValue(maxIterations), parseResult.GetValue(tolerance)) { Relaxation = parseResult.GetValue(relaxation) },
+                LocalStep = new LocalStepOptions(parseResult.GetValue(maxIterations), parseResult.GetValue(tolerance))
+                {
+                    Relaxation = parseResult.GetValue(relaxation),
+                    ToleranceByLength = parseResult.GetValue(byLength) == "on",
+                },
                 Threads = parseResult.GetValue(threads),
                 CredibleLevel = parseResult.GetValue(interval),
             };

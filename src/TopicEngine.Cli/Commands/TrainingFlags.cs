@@ -22,8 +22,9 @@ internal sealed class TrainingFlags
     public Option<string> Alpha { get; } = new("--alpha") { Description = "Document-topic prior: symmetric (1/K), asymmetric, auto (learned) or a number.", DefaultValueFactory = _ => Defaults.Alpha.ToString() };
     public Option<string> Eta { get; } = new("--eta") { Description = "Topic-word prior: symmetric (1/K), auto (learned) or a number.", DefaultValueFactory = _ => Defaults.Eta.ToString() };
     public Option<int> MaxIterations { get; } = new("--max-iterations") { Description = "Most local-step iterations per document.", DefaultValueFactory = _ => Defaults.LocalStep.MaxIterations };
-    public Option<float> Tolerance { get; } = new("--tolerance") { Description = "Local step stops when mean |Δγ| falls below this.", DefaultValueFactory = _ => Defaults.LocalStep.Tolerance };
+    public Option<float> Tolerance { get; } = new("--tolerance") { Description = "Local step stops when mean |Δγ| over the topics falls below this (per token for documents longer than K tokens, see --tolerance-by-length).", DefaultValueFactory = _ => Defaults.LocalStep.Tolerance };
     public Option<float> Relaxation { get; } = RelaxationOption();
+    public Option<string> ToleranceByLength { get; } = ToleranceByLengthOption();
     public Option<double> Holdout { get; } = new("--holdout") { Description = "Fraction of documents held out (chosen by seed) for document-completion perplexity.", DefaultValueFactory = _ => Defaults.HoldoutFraction };
     public Option<int> Seed { get; } = new("--seed") { Description = "Random seed (λ initialisation, held-out choice).", DefaultValueFactory = _ => Defaults.Seed };
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (0 = all cores). Same seed and threads give the same model.", DefaultValueFactory = _ => Defaults.Threads };
@@ -54,7 +55,7 @@ internal sealed class TrainingFlags
     public void AddTo(Command command, bool topics = true)
     {
         if (topics) command.Add(Topics);
-        foreach (var option in new Option[] { Mode, Passes, BatchSize, Order, Kappa, Tau0, Alpha, Eta, MaxIterations, Tolerance, Relaxation, Holdout, Seed, Threads, EvalEvery, WarmStart, FirstPass, ReviveTopics, Start, Device })
+        foreach (var option in new Option[] { Mode, Passes, BatchSize, Order, Kappa, Tau0, Alpha, Eta, MaxIterations, Tolerance, ToleranceByLength, Relaxation, Holdout, Seed, Threads, EvalEvery, WarmStart, FirstPass, ReviveTopics, Start, Device })
             command.Add(option);
     }
 
@@ -85,9 +86,25 @@ internal sealed class TrainingFlags
         return options;
     }
 
-    /// <summary><c>--max-iterations</c> and <c>--tolerance</c>.</summary>
+    /// <summary><c>--max-iterations</c>, <c>--tolerance</c>, <c>--tolerance-by-length</c> and <c>--relaxation</c>.</summary>
     public LocalStepOptions LocalStep(ParseResult parseResult) =>
-        new(parseResult.GetValue(MaxIterations), parseResult.GetValue(Tolerance)) { Relaxation = parseResult.GetValue(Relaxation) };
+        new(parseResult.GetValue(MaxIterations), parseResult.GetValue(Tolerance))
+        {
+            Relaxation = parseResult.GetValue(Relaxation),
+            ToleranceByLength = parseResult.GetValue(ToleranceByLength) is { } byLength ? byLength == "on" : LocalStepOptions.Default.ToleranceByLength,
+        };
+
+    /// <summary><c>--tolerance-by-length on|off</c>, shared by fit, update, bench and infer.</summary>
+    public static Option<string> ToleranceByLengthOption()
+    {
+        var option = new Option<string>("--tolerance-by-length")
+        {
+            Description = "on: a document longer than K tokens stops its local step when Σ|Δγ| per token is below --tolerance (documents of up to K tokens: mean |Δγ| over the topics); off: mean |Δγ| over the topics for every document (gensim's and scikit-learn's test).",
+            DefaultValueFactory = _ => LocalStepOptions.Default.ToleranceByLength ? "on" : "off",
+        };
+        option.AcceptOnlyFromAmong("on", "off");
+        return option;
+    }
 
     /// <summary><c>--relaxation</c>, shared by fit, update, bench and infer.</summary>
     public static Option<float> RelaxationOption() => new("--relaxation")

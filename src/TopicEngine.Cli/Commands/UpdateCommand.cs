@@ -31,7 +31,7 @@ internal static class UpdateCommand
         foreach (var option in new Option[] { input.MinDf, input.MaxDf, input.KeepN })
             command.Add(option);
         command.Add(batchSize);
-        foreach (var option in new Option[] { training.Passes, training.MaxIterations, training.Tolerance, training.Relaxation, training.Holdout, training.Seed, training.Threads, training.EvalEvery, training.Device })
+        foreach (var option in new Option[] { training.Passes, training.MaxIterations, training.Tolerance, training.ToleranceByLength, training.Relaxation, training.Holdout, training.Seed, training.Threads, training.EvalEvery, training.Device })
             command.Add(option);
         command.Add(top);
         command.Add(full);

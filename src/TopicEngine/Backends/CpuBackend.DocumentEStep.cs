@@ -64,7 +64,8 @@ internal sealed partial class CpuBackend
     /// The local step of one document (the contract's formulas, see <see cref="ILdaBackend"/>):
     /// γ ← 1 (or, with <c>warm</c>, the row of <c>gammaOut</c> the caller filled with the initial γ); repeat Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k) expElogβ_kw;
     /// γ_k = α_k + exp(Elogθ_k) Σ_w n_w expElogβ_kw / φnorm_w, over-relaxed after the first iterations
-    /// (<see cref="LdaMath.RelaxedGamma"/>); until mean |Δγ| &lt; tolerance (Δ of the plain update).
+    /// (<see cref="LdaMath.RelaxedGamma"/>); until Σ|Δγ| / s_d &lt; tolerance (Δ of the plain update, s_d of
+    /// <see cref="LdaMath.ChangeScale"/>).
     /// <para>Sparse topics: after an iteration, a topic whose γ_k has fallen to α_k (equal in float: exp(Elogθ_k)·acc_k is
     /// below half a unit in the last place of α_k) leaves the document's step with φ_·k = 0, its γ_k stays α_k and Σγ keeps
     /// its α_k. Its contribution to φnorm was already below float resolution, so the result is the dense step's up to
@@ -131,6 +132,7 @@ internal sealed partial class CpuBackend
             float prunedAlphaSum = 0;
             ExpectedLogTheta(scratch, active, width, prunedAlphaSum);
             long iterations = 0;
+            float changeScale = options.ChangeScale(k, TensorPrimitives.Sum(counts));
             while (iterations < options.MaxIterations)
             {
                 iterations++;
@@ -143,7 +145,7 @@ internal sealed partial class CpuBackend
                 float change = omega == 1f
                     ? UpdateGamma(scratch.Alpha.AsSpan(0, width), scratch.ExpElogTheta.AsSpan(0, width), scratch.Accumulator.AsSpan(0, width), gammaLanes[..width])
                     : UpdateGammaRelaxed(scratch.Alpha.AsSpan(0, width), scratch.ExpElogTheta.AsSpan(0, width), scratch.Accumulator.AsSpan(0, width), gammaLanes[..width], omega);
-                bool converged = change / k < options.Tolerance;
+                bool converged = change / changeScale < options.Tolerance;
                 if (!converged) Compact(ref active, ref width, ref prunedAlphaSum, rows, n, scratch);
                 ExpectedLogTheta(scratch, active, width, prunedAlphaSum);
                 if (converged) break;

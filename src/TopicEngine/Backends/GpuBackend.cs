@@ -511,7 +511,7 @@ internal sealed partial class GpuBackend : ILdaBackend
         _eStep(_computeStream, eStepConfig, view, _expElogBeta!.View, _alpha.View, slot.Gamma.View, slot.ExpElogTheta.View,
             slot.Iterations.View, _failure.View,
             new LocalStepSettings(k, options.MaxIterations, options.Tolerance, first, _localGroup.TokensPerChunk, unrolled, warm,
-                options.Relaxation, LdaMath.PlainIterations));
+                options.Relaxation, LdaMath.PlainIterations, options.ToleranceByLength));
         if (accumulateStatistics && _levers.TermStatistics)
             LaunchTermStatistics(view, slot, slot.StagedTerms, unrolled);
         else if (accumulateStatistics)

@@ -74,6 +74,9 @@ internal sealed class ReferenceBackend : ILdaBackend
             // γ starts at 1, or at the given initial γ (warm start); an empty document gets α
             for (int t = 0; t < k; t++) g[t] = ids.Length == 0 ? alpha[t] : warm ? initialGamma[d * k + t] : 1.0;
             ExpectedLogTheta(g, elogTheta, expElogTheta);
+            float tokens = 0;
+            foreach (var c in cts) tokens += c;
+            double changeScale = options.ChangeScale(k, tokens);
             for (int it = 0; it < options.MaxIterations && ids.Length > 0; it++)
             {
                 iterations++;
@@ -95,7 +98,7 @@ internal sealed class ReferenceBackend : ILdaBackend
                     g[t] = LdaMath.RelaxedGamma(lastGamma[t], plain, alpha[t], options.Relaxation, it + 1);
                 }
                 ExpectedLogTheta(g, elogTheta, expElogTheta);
-                if (change / k < options.Tolerance) break;
+                if (change / changeScale < options.Tolerance) break;
             }
 
             for (int t = 0; t < k; t++) gamma[d * k + t] = (float)g[t];

@@ -12,8 +12,8 @@ namespace TopicEngine.Inference;
 /// may be called at any point between steps.</para>
 /// <para>Local step, per document (the exp-normaliser form; φ is never stored):
 /// γ starts at 1 for every topic (or at the given initial γ, the warm start of <see cref="LocalStep"/>); repeat: Elogθ = ψ(γ) − ψ(Σγ); φnorm_w = Σ_k exp(Elogθ_k)·expElogβ_kw;
-/// γ_k = α_k + exp(Elogθ_k) · Σ_w n_w expElogβ_kw / φnorm_w; until mean_k |Δγ_k| &lt; tolerance or
-/// MaxIterations. Statistics then use exp(Elogθ) from the final γ:
+/// γ_k = α_k + exp(Elogθ_k) · Σ_w n_w expElogβ_kw / φnorm_w; until Σ_k |Δγ_k| / s_d &lt; tolerance
+/// (s_d = <see cref="LdaMath.ChangeScale"/>: K, or max(K, N_d) by length) or MaxIterations. Statistics then use exp(Elogθ) from the final γ:
 /// s_kw += n_w exp(Elogθ_k) expElogβ_kw / φnorm_w. A document with no tokens gets γ = α.</para>
 /// </summary>
 internal interface ILdaBackend : IDisposable

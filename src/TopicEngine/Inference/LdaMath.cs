@@ -111,6 +111,16 @@ internal static class LdaMath
         return total;
     }
 
+    /// <summary>
+    /// The scale s_d of a document's stopping test: its local step stops once Σ_k |T(γ)_k − γ_k| / s_d &lt; tolerance
+    /// (T the plain update). s_d = K gives mean |Δγ| over the topics (gensim's and scikit-learn's test); by length
+    /// (<see cref="LocalStepOptions.ToleranceByLength"/>, the default) s_d = max(K, N_d) with N_d = Σ_w n_dw the document's
+    /// tokens: the same test for a document of at most K tokens, and for a longer one the change per token (Vowpal
+    /// Wabbit's test, relative to Σγ ≈ Σα + N_d), which a long document's large γ otherwise meets only after many more
+    /// iterations (benchmarks/RESULTS.md §13m). Every backend divides by this value (float, as the CPU and GPU compute it).
+    /// </summary>
+    public static float ChangeScale(int topics, float tokens, bool byLength) => byLength ? MathF.Max(topics, tokens) : topics;
+
     /// <summary>Iterations of a document's local step that take the plain update T(γ) before
     /// <see cref="LocalStepOptions.Relaxation"/> applies: the first steps from γ = 1 are large and would overshoot.</summary>
     public const int PlainIterations = 2;

@@ -84,7 +84,7 @@ internal static class FitCheckpoint
     }
 
     /// <summary>Settings that checkpoints written before them do not record, with the value those fits had.</summary>
-    private static readonly Dictionary<string, string> SettingsAddedLater = new() { ["--revive-topics"] = "off", ["--first-pass"] = "online", ["--relaxation"] = "1", ["--start"] = "random" };
+    private static readonly Dictionary<string, string> SettingsAddedLater = new() { ["--revive-topics"] = "off", ["--first-pass"] = "online", ["--relaxation"] = "1", ["--start"] = "random", ["--tolerance-by-length"] = "off" };
 
     /// <summary>The settings that must match between a checkpoint and its resumption, by the flag that sets them.</summary>
     private static IEnumerable<(string Name, string Value)> Settings(FitRequest request)
@@ -106,6 +106,7 @@ internal static class FitCheckpoint
         yield return ("--max-iterations", o.LocalStep.MaxIterations.ToString(c));
         yield return ("--tolerance", o.LocalStep.Tolerance.ToString("R", c));
         yield return ("--relaxation", o.LocalStep.Relaxation.ToString("R", c));
+        yield return ("--tolerance-by-length", o.LocalStep.ToleranceByLength ? "on" : "off");
         yield return ("--holdout", o.HoldoutFraction.ToString("R", c));
         yield return ("--seed", o.Seed.ToString(c));
         yield return ("--threads", (o.Threads == 0 ? Environment.ProcessorCount : o.Threads).ToString(c));
