@@ -1,5 +1,6 @@
 using Parquet;
 using Parquet.Schema;
+using TopicEngine.Corpus;
 using TopicEngine.Inference;
 
 using TopicEngine.Storage;
@@ -122,6 +123,27 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
             File.Delete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Runs the θ pass (<see cref="ThetaPass"/>: the local step of every batch of <paramref name="batches"/> against the
+    /// runner's λ) and adds each batch's rows straight from the runner's γ buffer, before the next batch is requested: no
+    /// copy of γ per batch (at K = 500 that was 2 MB of garbage per 1,024 documents). Returns the documents and tokens written.
+    /// </summary>
+    public async Task<(long Documents, long Tokens)> WriteThetaPassAsync(LocalStepRunner runner, IEnumerable<SparseBatch> batches,
+        float[] alpha, CancellationToken cancellationToken = default)
+    {
+        long documents = 0, tokens = 0;
+        var counts = Array.Empty<long>();
+        foreach (var output in runner.Run(batches, alpha, cancellationToken: cancellationToken))
+        {
+            int n = output.Batch.DocumentCount;
+            if (counts.Length < n) counts = new long[n];
+            for (int d = 0; d < n; d++) tokens += counts[d] = output.TokensOf(d);
+            await WriteAsync(output.Batch.Keys, output.Gamma, counts.AsMemory(0, n), cancellationToken);
+            documents += n;
+        }
+        return (documents, tokens);
     }
 
     /// <summary>Adds a batch of the trainer's final local step (<see cref="ThetaPass"/>).</summary>

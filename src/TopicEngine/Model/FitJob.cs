@@ -89,8 +89,7 @@ internal static class FitJob
             {
                 // the backend still holds the fitted λ: the final θ pass needs no upload
                 var runner = new LocalStepRunner(backend, trainer.LocalOptions);
-                foreach (var batch in ThetaPass.Run(runner, request.Corpus.ReadBatches(ThetaPass.DefaultBatchSize), result.Alpha, ct))
-                    await writer.WriteAsync(batch, ct);
+                await writer.WriteThetaPassAsync(runner, request.Corpus.ReadBatches(ThetaPass.DefaultBatchSize), result.Alpha, ct);
             }, cancellationToken);
         return new FitOutcome(result, snapshot, trainingTime, total.Elapsed);
     }

@@ -62,12 +62,7 @@ internal static class InferJob
         {
             // The runner analyses batch n+1 (reader + BatchBuilder, on its own thread) while the backend infers batch n.
             var batches = request.Sources.SelectMany(source => builder.Batches(source, request.BatchSize, report));
-            foreach (var batch in ThetaPass.Run(request.Runner, batches, request.Alpha, cancellationToken))
-            {
-                await writer.WriteAsync(batch, cancellationToken);
-                documents += batch.Keys.Length;
-                foreach (var t in batch.TokenCounts) tokens += t;
-            }
+            (documents, tokens) = await writer.WriteThetaPassAsync(request.Runner, batches, request.Alpha, cancellationToken);
             if (documents == 0)
                 throw new TopicEngineException($"no documents in {string.Join(", ", request.Sources.Select(s => s.Path))}");
             await writer.CompleteAsync(cancellationToken);

@@ -114,8 +114,7 @@ internal static class UpdateJob
             async (writer, ct) =>
             {
                 var runner = new LocalStepRunner(backend, trainer.LocalOptions);   // holds the updated λ
-                foreach (var batch in ThetaPass.Run(runner, corpus.ReadBatches(ThetaPass.DefaultBatchSize), result.Alpha, ct))
-                    await writer.WriteAsync(batch, ct);
+                await writer.WriteThetaPassAsync(runner, corpus.ReadBatches(ThetaPass.DefaultBatchSize), result.Alpha, ct);
             }, cancellationToken);
         return new UpdateOutcome(result, snapshot, corpus.DocumentCount, corpus.TokenCount, corpus.NewTerms, d,
             countingTime, trainingTime, total.Elapsed, corpus.Report);
