@@ -91,7 +91,7 @@ internal sealed class TrainingFlags
         new(parseResult.GetValue(MaxIterations), parseResult.GetValue(Tolerance))
         {
             Relaxation = parseResult.GetValue(Relaxation),
-            ToleranceByLength = parseResult.GetValue(ToleranceByLength) is { } byLength ? byLength == "on" : LocalStepOptions.Default.ToleranceByLength,
+            ToleranceByLength = parseResult.GetValue(ToleranceByLength) == "on",
         };
 
     /// <summary><c>--tolerance-by-length on|off</c>, shared by fit, update, bench and infer.</summary>

@@ -59,13 +59,14 @@ internal sealed record TrainingResult(TrainerState State, string Backend, int Tr
 /// γ for one batch of documents, as the final local step produced it: what <c>doc_topics.parquet</c> is written from.
 /// </summary>
 /// <param name="Keys">Document keys.</param>
-/// <param name="Gamma">γ, DocumentCount×K row-major.</param>
+/// <param name="Gamma">γ, DocumentCount×K row-major (from <see cref="ThetaPass.Run"/>: the local step's buffer, valid until
+/// the next batch).</param>
 /// <param name="TokenCounts">Tokens per document.</param>
 /// <param name="Topics">K.</param>
-internal sealed record DocumentTopicsBatch(string[] Keys, float[] Gamma, long[] TokenCounts, int Topics)
+internal sealed record DocumentTopicsBatch(string[] Keys, ReadOnlyMemory<float> Gamma, long[] TokenCounts, int Topics)
 {
     /// <summary>γ of document <paramref name="d"/>.</summary>
-    public ReadOnlySpan<float> GammaOf(int d) => Gamma.AsSpan(d * Topics, Topics);
+    public ReadOnlySpan<float> GammaOf(int d) => Gamma.Span.Slice(d * Topics, Topics);
 
     /// <summary>θ = E[θ] = γ / Σγ of document <paramref name="d"/>, written into <paramref name="theta"/> (sums to 1).</summary>
     public void ThetaOf(int d, Span<float> theta)

@@ -126,22 +126,19 @@ internal sealed class DocTopicsWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs the θ pass (<see cref="ThetaPass"/>: the local step of every batch of <paramref name="batches"/> against the
-    /// runner's λ) and adds each batch's rows straight from the runner's γ buffer, before the next batch is requested: no
-    /// copy of γ per batch (at K = 500 that was 2 MB of garbage per 1,024 documents). Returns the documents and tokens written.
+    /// Runs the θ pass (<see cref="ThetaPass.Run"/>: the local step of every batch of <paramref name="batches"/> against the
+    /// runner's λ) and adds each batch's rows before the next batch is requested, straight from the runner's γ buffer.
+    /// Returns the documents and tokens written.
     /// </summary>
     public async Task<(long Documents, long Tokens)> WriteThetaPassAsync(LocalStepRunner runner, IEnumerable<SparseBatch> batches,
         float[] alpha, CancellationToken cancellationToken = default)
     {
         long documents = 0, tokens = 0;
-        var counts = Array.Empty<long>();
-        foreach (var output in runner.Run(batches, alpha, cancellationToken: cancellationToken))
+        foreach (var batch in ThetaPass.Run(runner, batches, alpha, cancellationToken))
         {
-            int n = output.Batch.DocumentCount;
-            if (counts.Length < n) counts = new long[n];
-            for (int d = 0; d < n; d++) tokens += counts[d] = output.TokensOf(d);
-            await WriteAsync(output.Batch.Keys, output.Gamma, counts.AsMemory(0, n), cancellationToken);
-            documents += n;
+            await WriteAsync(batch, cancellationToken);
+            documents += batch.Keys.Length;
+            foreach (var t in batch.TokenCounts) tokens += t;
         }
         return (documents, tokens);
     }
