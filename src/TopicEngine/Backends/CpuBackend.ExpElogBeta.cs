@@ -49,6 +49,15 @@ internal sealed partial class CpuBackend
             // a stale row is computed from λ's row: that one is needed first
             PrefetchFloats(Volatile.Read(ref _stamps[w]) == _version ? _expElogBeta : _lambda, w * _k, _k);
 
+        /// <summary>Row w of expElogβ (K floats): the stored row when current, else computed into <paramref name="scratch"/>
+        /// (and stored) as <see cref="CopyRow"/> does.</summary>
+        public ReadOnlySpan<float> Row(int w, Span<float> scratch)
+        {
+            if (Volatile.Read(ref _stamps[w]) == _version) return _expElogBeta.AsSpan(w * _k, _k);
+            CopyRow(w, scratch);
+            return scratch;
+        }
+
         /// <summary>Copies row w of expElogβ (K floats) into <paramref name="destination"/>, computing it there first if stale.</summary>
         public void CopyRow(int w, Span<float> destination)
         {

@@ -209,46 +209,95 @@ internal sealed partial class CpuBackend : ILdaBackend
         float decay = 1 - rho, rhoEta = rho * eta, rhoScale = rho * scale;
         var statistics = _statistics;
         var expElogBeta = _expElogBeta!;
-        // ρη for a run of rows without statistics: λ ← (1 − ρ) λ + ρη, read-only for every worker
-        int runRows = Math.Min(TermChunk, Math.Max(1, v));
-        var etaFill = ArrayPool<float>.Shared.Rent(runRows * k);
-        etaFill.AsSpan(0, runRows * k).Fill(rhoEta);
         var partial = new double[chunks * k];
+        // One pass over each chunk of rows: a row is updated and at once added into its chunk's column sums (the sums are
+        // the next step's ψ(Σ_w λ_kw)), where a decay pass followed by a second pass for the sums read λ twice.
         Parallel.For(0, chunks, ParallelOptionsForThreads, c =>
         {
             int first = c * TermChunk, end = Math.Min(v, first + TermChunk);
             var beta = ArrayPool<float>.Shared.Rent(k);
-            void Decay(int from, int to)
-            {
-                if (to <= from) return;
-                var rows = _lambda.AsSpan(from * k, (to - from) * k);
-                TensorPrimitives.MultiplyAdd(rows, decay, etaFill.AsSpan(0, rows.Length), rows);
-            }
-            int run = first;
+            var sums = partial.AsSpan(c * k, k);
             for (int w = first; w < end; w++)
             {
+                var lambda = _lambda.AsSpan(w * k, k);
                 int row = statistics.RowOf(w);
-                if (row < 0) continue;
-                Decay(run, w);
-                run = w + 1;
+                if (row < 0)
+                {
+                    // no statistics: λ ← (1 − ρ) λ + ρη
+                    DecayRow(lambda, decay, rhoEta, sums);
+                    continue;
+                }
                 // s_kw = expElogβ_kw · Σ_d (n_dw / φnorm_dw) exp(Elogθ_dk): the row is current (no step since the local steps)
                 var s = statistics.Row(row);
-                expElogBeta.CopyRow(w, beta.AsSpan(0, k));
-                TensorPrimitives.Multiply(s, beta.AsSpan(0, k), s);
-                // λ ← (1 − ρ) λ + ρ (η + scale · s)   (Hoffman et al. 2010, eq. 7)
-                TensorPrimitives.Multiply(s, rhoScale, s);
-                TensorPrimitives.Add(s, rhoEta, s);
-                var lambda = _lambda.AsSpan(w * k, k);
-                TensorPrimitives.MultiplyAdd(lambda, decay, s, lambda);
+                UpdateRow(lambda, s, expElogBeta.Row(w, beta.AsSpan(0, k)), decay, rhoEta, rhoScale, sums);
                 s.Clear();
             }
-            Decay(run, end);
             ArrayPool<float>.Shared.Return(beta);
-            AddColumnSums(_lambda.AsSpan(first * k, (end - first) * k), partial.AsSpan(c * k, k));
         });
-        ArrayPool<float>.Shared.Return(etaFill);
         statistics.EndStep();
         expElogBeta.Invalidate(RowSums(partial));
+    }
+
+    /// <summary>λ ← (1 − ρ) λ + ρη over one row of K, its values added into the chunk's column sums <paramref name="sums"/>
+    /// (in double, as <see cref="AddColumnSums"/> adds them).</summary>
+    private static void DecayRow(Span<float> lambda, float decay, float rhoEta, Span<double> sums)
+    {
+        int k = lambda.Length, width = Vector<float>.Count, whole = Vector.IsHardwareAccelerated ? k - k % width : 0;
+        ref float l = ref MemoryMarshal.GetReference(lambda);
+        ref double sum = ref MemoryMarshal.GetReference(sums);
+        var d = new Vector<float>(decay);
+        var e = new Vector<float>(rhoEta);
+        for (int t = 0; t < whole; t += width)
+        {
+            var updated = Vector.LoadUnsafe(ref l, (nuint)t) * d + e;
+            updated.StoreUnsafe(ref l, (nuint)t);
+            AddWidened(updated, ref sum, t);
+        }
+        for (int t = whole; t < k; t++)
+        {
+            float updated = lambda[t] * decay + rhoEta;
+            lambda[t] = updated;
+            sums[t] += updated;
+        }
+    }
+
+    /// <summary>
+    /// λ ← (1 − ρ) λ + ρ (η + scale · s) over one row of K (Hoffman et al. 2010, eq. 7), with s_kw = <paramref name="ratioSums"/>_k ·
+    /// <paramref name="beta"/>_k, its values added into the chunk's column sums. The float operations are those of the
+    /// element-wise form (s·β, ·ρ·scale, +ρη, then λ·(1 − ρ) + that), each rounded in turn, so λ is the same on any vector width.
+    /// </summary>
+    private static void UpdateRow(Span<float> lambda, ReadOnlySpan<float> ratioSums, ReadOnlySpan<float> beta, float decay, float rhoEta,
+        float rhoScale, Span<double> sums)
+    {
+        int k = lambda.Length, width = Vector<float>.Count, whole = Vector.IsHardwareAccelerated ? k - k % width : 0;
+        ref float l = ref MemoryMarshal.GetReference(lambda);
+        ref float r = ref MemoryMarshal.GetReference(ratioSums);
+        ref float b = ref MemoryMarshal.GetReference(beta);
+        ref double sum = ref MemoryMarshal.GetReference(sums);
+        var d = new Vector<float>(decay);
+        var e = new Vector<float>(rhoEta);
+        var rs = new Vector<float>(rhoScale);
+        for (int t = 0; t < whole; t += width)
+        {
+            var step = Vector.LoadUnsafe(ref r, (nuint)t) * Vector.LoadUnsafe(ref b, (nuint)t) * rs + e;
+            var updated = Vector.LoadUnsafe(ref l, (nuint)t) * d + step;
+            updated.StoreUnsafe(ref l, (nuint)t);
+            AddWidened(updated, ref sum, t);
+        }
+        for (int t = whole; t < k; t++)
+        {
+            float updated = lambda[t] * decay + (ratioSums[t] * beta[t] * rhoScale + rhoEta);
+            lambda[t] = updated;
+            sums[t] += updated;
+        }
+    }
+
+    /// <summary>Adds a vector of floats, widened, into the doubles at <paramref name="sum"/> + <paramref name="at"/>.</summary>
+    private static void AddWidened(Vector<float> values, ref double sum, int at)
+    {
+        Vector.Widen(values, out var low, out var high);
+        (Vector.LoadUnsafe(ref sum, (nuint)at) + low).StoreUnsafe(ref sum, (nuint)at);
+        (Vector.LoadUnsafe(ref sum, (nuint)(at + Vector<double>.Count)) + high).StoreUnsafe(ref sum, (nuint)(at + Vector<double>.Count));
     }
 
     /// <summary>Asks the CPU to start loading <paramref name="count"/> floats of <paramref name="array"/> from
@@ -275,12 +324,7 @@ internal sealed partial class CpuBackend : ILdaBackend
         ref double s = ref MemoryMarshal.GetReference(sums);
         for (int at = 0; at < rows.Length; at += k)
         {
-            for (int t = 0; t < whole; t += width)
-            {
-                Vector.Widen(Vector.LoadUnsafe(ref r, (nuint)(at + t)), out var low, out var high);
-                (Vector.LoadUnsafe(ref s, (nuint)t) + low).StoreUnsafe(ref s, (nuint)t);
-                (Vector.LoadUnsafe(ref s, (nuint)(t + width / 2)) + high).StoreUnsafe(ref s, (nuint)(t + width / 2));
-            }
+            for (int t = 0; t < whole; t += width) AddWidened(Vector.LoadUnsafe(ref r, (nuint)(at + t)), ref s, t);
             for (int t = whole; t < k; t++) sums[t] += rows[at + t];
         }
     }

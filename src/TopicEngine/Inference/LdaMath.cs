@@ -17,15 +17,15 @@ internal static class LdaMath
     /// The β part of the ELBO (Hoffman et al. 2010, eq. 3):
     /// Σ_k Σ_w [(η − λ_kw) Elogβ_kw + lnΓ(λ_kw) − lnΓ(η)] + Σ_k [lnΓ(Vη) − lnΓ(Σ_w λ_kw)],
     /// with Elogβ_kw = ψ(λ_kw) − ψ(Σ_w λ_kw). <paramref name="lambda"/>: V×K, term-major.
-    /// ψ and lnΓ of the V×K entries are evaluated in float SIMD (this runs on every logged step), every
-    /// product and sum in double. Parallel over fixed chunks of terms, partial sums added in chunk order (deterministic).
+    /// Evaluated as the GPU backend does: Σ_kw [(η − λ_kw) ψ(λ_kw) + lnΓ(λ_kw) − lnΓ(η)] over the entries, then, from the K row
+    /// sums S_k, + Σ_k [lnΓ(Vη) − lnΓ(S_k) − ψ(S_k) (Vη − S_k)] (the ψ(S_k) term of Elogβ summed over w first), so that the
+    /// V×K loop needs no topic index. ψ and lnΓ of the entries are evaluated in float SIMD (this runs on every logged step),
+    /// every product and sum in double. Parallel over fixed chunks of terms, partial sums added in chunk order (deterministic).
     /// </summary>
     public static double TopicWordBound(float[] lambda, int vocabularySize, int topics, float eta, int threads)
     {
         int k = topics, v = vocabularySize;
         var rowSums = TopicSums(lambda, v, k);
-        var psiRowSums = new double[k];
-        for (int t = 0; t < k; t++) psiRowSums[t] = SpecialFunctions.Digamma(rowSums[t]);
         const int chunk = 512;
         int chunks = (v + chunk - 1) / chunk;
         var partial = new double[Math.Max(chunks, 1)];
@@ -41,14 +41,15 @@ internal static class LdaMath
                 SpecialFunctions.LogGamma(values, logGamma);
                 double sum = 0;
                 for (int i = 0; i < length; i++)
-                    sum += (eta - (double)values[i]) * (psi[i] - psiRowSums[i % k]) + logGamma[i] - lgEta;
-                partial[c] = sum;
+                    sum += (eta - (double)values[i]) * psi[i] + logGamma[i];
+                partial[c] = sum - length * lgEta;
                 return buffers;
             }, _ => { });
         double bound = 0;
         foreach (var p in partial) bound += p;
-        double lgVEta = SpecialFunctions.LogGamma((double)v * eta);
-        for (int t = 0; t < k; t++) bound += lgVEta - SpecialFunctions.LogGamma(rowSums[t]);
+        double vEta = (double)v * eta, lgVEta = SpecialFunctions.LogGamma(vEta);
+        for (int t = 0; t < k; t++)
+            bound += lgVEta - SpecialFunctions.LogGamma(rowSums[t]) - SpecialFunctions.Digamma(rowSums[t]) * (vEta - rowSums[t]);
         return bound;
     }
 
