@@ -589,6 +589,30 @@ public abstract class BackendContractTests
     }
 
     [Fact]
+    public void ATermExplainedOnlyByTinyNormalExpElogBetaKeepsItsMass()
+    {
+        // Term 0: λ = 0.025 in topic 0 (expElogβ ≈ 1e-22, tiny but a normal float) and 0.011 elsewhere (≈ 1e-44, subnormal,
+        // which the CPU backend sets to 0). Its 5 tokens must all go to topic 0 on every backend: dropping the subnormal
+        // factors changes nothing, dropping a normal one would lose the term (φnorm = the floor).
+        const int topics = 8, v = 4;
+        var lambda = new float[v * topics];
+        for (int t = 0; t < topics; t++)
+        {
+            lambda[t] = t == 0 ? 0.025f : 0.011f;
+            for (int w = 1; w < v; w++) lambda[w * topics + t] = 2000f;
+        }
+        var corpus = new InMemoryCorpus(v);
+        corpus.Add("tiny", [0], [5f]);
+        using var backend = CreateBackend(topics);
+        backend.SetLambda(lambda, v);
+        var alpha = Enumerable.Repeat(1f / topics, topics).ToArray();
+        var gamma = new float[topics];
+        backend.LocalStep(corpus.Slice(0, 1), alpha, LocalStepOptions.Default, gamma, true, false);
+        Assert.InRange(gamma[0], alpha[0] + 4.999f, alpha[0] + 5.001f);
+        for (int t = 1; t < topics; t++) Assert.InRange(gamma[t], alpha[t] * 0.999f, alpha[t] * 1.001f + 1e-6f);
+    }
+
+    [Fact]
     public void SameInputGivesByteIdenticalLambda()
     {
         const int v = 50, topics = 9;

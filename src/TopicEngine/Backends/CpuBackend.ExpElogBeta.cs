@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using TopicEngine.Inference;
 
@@ -6,7 +7,7 @@ namespace TopicEngine.Backends;
 internal sealed partial class CpuBackend
 {
     /// <summary>
-    /// expElogβ_kw = exp(ψ(λ_kw) − ψ(Σ_w λ_kw)), V×K term-major, computed row by row on first use after each
+    /// expElogβ_kw = exp(ψ(λ_kw) − ψ(Σ_w λ_kw)) (0 below the smallest normal float, <see cref="LdaMath.SmallestNormal"/>), V×K term-major, computed row by row on first use after each
     /// global step: a step then costs the λ update and row sums over V×K (one multiply-add per entry), and ψ/exp
     /// run only for the terms the following batches touch. A row's value depends only on its λ row and the row
     /// sums, so it is the same whenever it is computed (determinism and resume are unaffected).
@@ -79,6 +80,15 @@ internal sealed partial class CpuBackend
             {
                 for (int t = 0; t < _k; t++) destination[t] = (float)Math.Exp(SpecialFunctions.Digamma((double)lambda[t]) - _psiSums[t]);
             }
+            // entries below the smallest normal float are 0 (LdaMath.SmallestNormal), a vector at a time
+            var smallest = new Vector<float>(LdaMath.SmallestNormal);
+            int i = 0;
+            for (; i + Vector<float>.Count <= destination.Length; i += Vector<float>.Count)
+            {
+                var x = new Vector<float>(destination.Slice(i));
+                Vector.ConditionalSelect(Vector.LessThan(x, smallest), Vector<float>.Zero, x).CopyTo(destination.Slice(i));
+            }
+            for (; i < destination.Length; i++) if (destination[i] < LdaMath.SmallestNormal) destination[i] = 0;
             destination.CopyTo(row);
             Volatile.Write(ref _stamps[w], _version);
         }
