@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using TopicEngine.Inference;
 
 namespace TopicEngine.Backends;
@@ -46,6 +47,7 @@ internal sealed partial class CpuBackend
 
         /// <summary>Asks the CPU to start loading row w (a hint: the rows a document gathers lie anywhere in V×K, and each
         /// copy would otherwise wait for its row to come from memory).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Prefetch(int w) =>
             // a stale row is computed from λ's row: that one is needed first
             PrefetchFloats(Volatile.Read(ref _stamps[w]) == _version ? _expElogBeta : _lambda, w * _k, _k);

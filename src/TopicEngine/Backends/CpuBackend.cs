@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TopicEngine.Corpus;
 using TopicEngine.Inference;
@@ -303,6 +304,7 @@ internal sealed partial class CpuBackend : ILdaBackend
     /// <summary>Asks the CPU to start loading <paramref name="count"/> floats of <paramref name="array"/> from
     /// <paramref name="start"/> (a hint for rows that lie anywhere in a large matrix: if the array moves meanwhile, the
     /// wrong lines are loaded and nothing else happens).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void PrefetchFloats(float[] array, int start, int count)
     {
         if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
