@@ -1,3 +1,4 @@
+using System.Numerics;
 using TopicEngine.Inference;
 
 namespace TopicEngine.Tests;
@@ -186,5 +187,75 @@ public sealed class SpecialFunctionsVectorLogGammaTests
         Assert.Equal(0.5723649f, result[6], 5);
         Assert.Equal(float.PositiveInfinity, result[7]); // ln Γ(3e38) ≈ 2.6e40 is beyond float
         Assert.Equal(69.07755f, result[8], 3);
+    }
+}
+
+/// <summary>exp(ψ(x)) without ψ's logarithm (<see cref="SpecialFunctions.ExpDigamma"/>) and the exponential it uses
+/// (<see cref="SpecialFunctions.ExpNonPositive"/>), held to the double-precision definitions.</summary>
+public sealed class SpecialFunctionsExpDigammaTests
+{
+    private static float ExpDigamma(float x) => SpecialFunctions.ExpDigamma(new Vector<float>(x))[0];
+
+    [Fact]
+    public void ExpDigammaAgreesWithTheExponentialOfDoublePsiFromSubnormalResultsToLargeArguments()
+    {
+        var random = new Random(5);
+        for (int i = 0; i < 100_000; i++)
+        {
+            float x = (float)Math.Pow(10, random.NextDouble() * 10 - 2.5);   // 0.003 .. 3e7: results from 0 to 3e7
+            double psi = SpecialFunctions.Digamma((double)x), expected = Math.Exp(psi);
+            float actual = ExpDigamma(x);
+            if (expected < 1e-37)
+                Assert.True(actual >= 0 && actual < 1e-36f, $"exp(ψ({x})) = {actual}, expected {expected}");
+            else
+                // the shift's exponential carries the float rounding of Σ 1/(x+i) ≈ |ψ(x)| for small x, as exp(ψ − ψ(s)) carried ψ's
+                Assert.True(Math.Abs(actual - expected) <= 2e-6 * Math.Max(1, Math.Abs(psi)) * expected, $"exp(ψ({x})) = {actual}, expected {expected}");
+        }
+    }
+
+    [Fact]
+    public void ExpDigammaIsContinuousWhereTheShiftStops()
+    {
+        foreach (float x in new[] { 5.999999f, 6f, 6.000001f, 1f, 2f, 0.5f })
+        {
+            double expected = Math.Exp(SpecialFunctions.Digamma((double)x));
+            Assert.True(Math.Abs(ExpDigamma(x) - expected) <= 1e-6 * expected, $"exp(ψ({x})) = {ExpDigamma(x)}, expected {expected}");
+        }
+    }
+
+    [Fact]
+    public void ExpDigammaEdgeLanesGiveZeroInfinityOrNaNWhateverTheirNeighbours()
+    {
+        float[] inputs = [0f, float.NaN, 1e-30f, float.Epsilon, float.PositiveInfinity, 3e38f, 0.01f, 1f];
+        var lanes = new float[Vector<float>.Count];
+        for (int at = 0; at < inputs.Length; at++)
+        {
+            Array.Fill(lanes, 2f);
+            lanes[at % lanes.Length] = inputs[at];
+            float actual = SpecialFunctions.ExpDigamma(new Vector<float>(lanes))[at % lanes.Length];
+            double expected = Math.Exp(SpecialFunctions.Digamma((double)inputs[at]));
+            if (double.IsNaN(expected)) Assert.True(float.IsNaN(actual), $"exp(ψ({inputs[at]})) = {actual}");
+            else if (expected < 1e-37) Assert.Equal(0f, actual);
+            else if (double.IsInfinity(expected) || expected > 1e38) Assert.True(actual >= 0.99 * Math.Min(expected, float.MaxValue), $"exp(ψ({inputs[at]})) = {actual}");
+            else Assert.True(Math.Abs(actual - expected) <= 1e-5 * expected, $"exp(ψ({inputs[at]})) = {actual}, expected {expected}");
+        }
+    }
+
+    [Fact]
+    public void ExpNonPositiveIsExpWithinAnUlpAndZeroBelowTheNormalRange()
+    {
+        var random = new Random(6);
+        for (int i = 0; i < 100_000; i++)
+        {
+            float a = (float)(-random.NextDouble() * 87.33);
+            double expected = Math.Exp(a);
+            float actual = SpecialFunctions.ExpNonPositive(new Vector<float>(a))[0];
+            Assert.True(Math.Abs(actual - expected) <= 1.5e-7 * expected, $"exp({a}) = {actual}, expected {expected}");
+        }
+        Assert.Equal(1f, SpecialFunctions.ExpNonPositive(Vector<float>.Zero)[0]);
+        Assert.Equal(0f, SpecialFunctions.ExpNonPositive(new Vector<float>(-87.34f))[0]);
+        Assert.Equal(0f, SpecialFunctions.ExpNonPositive(new Vector<float>(-1e30f))[0]);
+        Assert.Equal(0f, SpecialFunctions.ExpNonPositive(new Vector<float>(float.NegativeInfinity))[0]);
+        Assert.Equal(0f, SpecialFunctions.ExpNonPositive(new Vector<float>(float.NaN))[0]);
     }
 }

@@ -520,14 +520,31 @@ internal sealed partial class CpuBackend
             }
         }
 
-        /// <summary>Elogθ = ψ(γ) − ψ(Σγ), exp(Elogθ), over the scratch's active lanes; Σγ adds the pruned topics' α.</summary>
+        /// <summary>exp(Elogθ) = exp(ψ(γ) − ψ(Σγ)) over the scratch's active lanes (in the Fast mode as exp(ψ(γ)) · exp(−ψ(Σγ)),
+        /// <see cref="SpecialFunctions.ExpDigamma"/>); Σγ adds the pruned topics' α.</summary>
         private void ExpectedLogTheta(DocumentScratch scratch, int active, int width, float prunedAlphaSum)
         {
             var gamma = scratch.Gamma.AsSpan(0, active);
             if (mathMode == CpuMathMode.Fast)
             {
-                var elog = scratch.ElogTheta.AsSpan(0, active);
                 float psiSum = SpecialFunctions.Digamma(TensorPrimitives.Sum(gamma) + prunedAlphaSum);
+                if (psiSum >= 0)
+                {
+                    // exp(ψ(γ_k)) · exp(−ψ(Σγ)) over whole vectors (SpecialFunctions.ExpDigamma), lanes from `active` on 0
+                    var scale = new Vector<float>(MathF.Exp(-psiSum));
+                    var activeLanes = new Vector<int>(active);
+                    ref float g = ref MemoryMarshal.GetReference(scratch.Gamma.AsSpan());
+                    ref float x = ref MemoryMarshal.GetReference(scratch.ExpElogTheta.AsSpan());
+                    for (int v = 0; v < width; v += Vector<float>.Count)
+                    {
+                        var value = SpecialFunctions.ExpDigamma(Vector.LoadUnsafe(ref g, (nuint)v)) * scale;
+                        var inside = Vector.LessThan(Vector<int>.Indices + new Vector<int>(v), activeLanes);
+                        Vector.ConditionalSelect(inside, value, Vector<float>.Zero).StoreUnsafe(ref x, (nuint)v);
+                    }
+                    return;
+                }
+                // Σγ < 1.46 (fractional counts): exp(−ψ(Σγ)) > 1 would scale up what ExpDigamma flushed to 0
+                var elog = scratch.ElogTheta.AsSpan(0, active);
                 SpecialFunctions.Digamma(scratch.Gamma.AsSpan(0, width), scratch.ElogTheta);   // whole vectors, no scalar tail
                 TensorPrimitives.Subtract(elog, psiSum, elog);
                 TensorPrimitives.Exp(elog, scratch.ExpElogTheta.AsSpan(0, active));

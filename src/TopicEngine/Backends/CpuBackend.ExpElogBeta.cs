@@ -8,7 +8,9 @@ namespace TopicEngine.Backends;
 internal sealed partial class CpuBackend
 {
     /// <summary>
-    /// expElogβ_kw = exp(ψ(λ_kw) − ψ(Σ_w λ_kw)) (0 below the smallest normal float, <see cref="LdaMath.SmallestNormal"/>), V×K term-major, computed row by row on first use after each
+    /// expElogβ_kw = exp(ψ(λ_kw) − ψ(Σ_w λ_kw)) (0 below the smallest normal float, <see cref="LdaMath.SmallestNormal"/>), in
+    /// the Fast mode as exp(ψ(λ_kw)) · exp(−ψ(Σ_w λ_kw)) (<see cref="SpecialFunctions.ExpDigamma"/>: no logarithm, one
+    /// exponential), V×K term-major, computed row by row on first use after each
     /// global step: a step then costs the λ update and row sums over V×K (one multiply-add per entry), and ψ/exp
     /// run only for the terms the following batches touch. A row's value depends only on its λ row and the row
     /// sums, so it is the same whenever it is computed (determinism and resume are unaffected).
@@ -25,7 +27,8 @@ internal sealed partial class CpuBackend
         private readonly float[] _expElogBeta;   // V×K, term-major
         private readonly int[] _stamps;          // per term: the version its row was computed at
         private double[] _psiSums = [];          // ψ(Σ_w λ_kw)
-        private float[] _psiSumsFloat = [];
+        private float[] _expNegativePsiSums = [];   // exp(−ψ(Σ_w λ_kw))
+        private bool _vectorRows;                   // the vector form applies: Fast mode, K ≥ a vector, every ψ(Σ_w λ_kw) ≥ 0
         private int _version;
 
         public ExpElogBetaRows(float[] lambda, int vocabularySize, int topics, CpuMathMode mode)
@@ -41,7 +44,11 @@ internal sealed partial class CpuBackend
         public void Invalidate(double[] rowSums)
         {
             _psiSums = rowSums.Select(SpecialFunctions.Digamma).ToArray();
-            _psiSumsFloat = _psiSums.Select(p => (float)p).ToArray();
+            _expNegativePsiSums = _psiSums.Select(p => (float)Math.Exp(-p)).ToArray();
+            // exp(ψ(λ_kw)) is 0 in float below λ ≈ 0.0115; times exp(−ψ(Σ_w λ_kw)) ≤ 1 such an entry is below the smallest
+            // normal float anyway, but a topic with Σ_w λ_kw < 1.46 (ψ < 0: a degenerate η·V) would scale it up, so such a
+            // step takes the double path
+            _vectorRows = _mode == CpuMathMode.Fast && _k >= Vector<float>.Count && _psiSums.All(p => p >= 0);
             _version++;
         }
 
@@ -72,27 +79,28 @@ internal sealed partial class CpuBackend
             }
             // computed in the caller's buffer, so the shared row only ever receives finished values
             var lambda = _lambda.AsSpan(w * _k, _k);
-            if (_mode == CpuMathMode.Fast)
+            var computed = destination[.._k];
+            if (_vectorRows)
             {
-                SpecialFunctions.Digamma(lambda, destination);
-                TensorPrimitives.Subtract(destination, _psiSumsFloat, destination);
-                TensorPrimitives.Exp(destination, destination);
+                // exp(ψ(λ_kw)) · exp(−ψ(Σ_w λ_kw)), 0 below the smallest normal float, a vector at a time; the last vector
+                // of a row whose K is not a whole number of them is computed over the row's last K lanes (it overlaps lanes
+                // already done, with the same values)
+                var smallest = new Vector<float>(LdaMath.SmallestNormal);
+                int last = _k - Vector<float>.Count;
+                for (int i = 0; ; i += Vector<float>.Count)
+                {
+                    if (i > last) i = last;
+                    var x = SpecialFunctions.ExpDigamma(new Vector<float>(lambda.Slice(i))) * new Vector<float>(_expNegativePsiSums, i);
+                    Vector.ConditionalSelect(Vector.LessThan(x, smallest), Vector<float>.Zero, x).CopyTo(computed.Slice(i));
+                    if (i == last) break;
+                }
             }
             else
             {
                 for (int t = 0; t < _k; t++) destination[t] = (float)Math.Exp(SpecialFunctions.Digamma((double)lambda[t]) - _psiSums[t]);
+                // entries below the smallest normal float are 0 (LdaMath.SmallestNormal)
+                for (int t = 0; t < _k; t++) if (computed[t] < LdaMath.SmallestNormal) computed[t] = 0;
             }
-            // entries below the smallest normal float are 0 (LdaMath.SmallestNormal), a vector at a time, over the row's K
-            // entries as everything above (the loop stays in this method: moved out, it was not faster, RESULTS §13n)
-            var computed = destination[.._k];
-            var smallest = new Vector<float>(LdaMath.SmallestNormal);
-            int i = 0;
-            for (; i + Vector<float>.Count <= _k; i += Vector<float>.Count)
-            {
-                var x = new Vector<float>(computed.Slice(i));
-                Vector.ConditionalSelect(Vector.LessThan(x, smallest), Vector<float>.Zero, x).CopyTo(computed.Slice(i));
-            }
-            for (; i < _k; i++) if (computed[i] < LdaMath.SmallestNormal) computed[i] = 0;
             computed.CopyTo(row);
             Volatile.Write(ref _stamps[w], _version);
         }

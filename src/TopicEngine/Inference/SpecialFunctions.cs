@@ -87,6 +87,78 @@ internal static class SpecialFunctions
         return DigammaLanes(z, r);
     }
 
+    /// <summary>
+    /// exp(ψ(z)) of every lane without ψ's logarithm (what expElogβ and exp(Elogθ) are made of: exp(ψ(x) − ψ(s)) =
+    /// exp(ψ(x)) · exp(−ψ(s))). Lanes below 6 are shifted to y = z + 6 as in <see cref="Digamma(Vector{float})"/>, so
+    /// exp(ψ(z)) = exp(ψ(y)) · exp(−Σ_{i=0..5} 1/(z+i)); lanes from 6 up take y = z. With u = y − ½,
+    /// exp(ψ(y)) ≈ u + 1/(24u) − 37/(5760u³) + 10313/(2903040u⁵) (relative error below 5e-9 for y ≥ 6), and the shift's
+    /// exponential is <see cref="ExpNonPositive"/>, which gives 0 below the smallest normal float (z below about 0.0115).
+    /// Lanes that are ≤ 1e-30 or NaN use the scalar definition.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> ExpDigamma(Vector<float> z)
+    {
+        var one = Vector<float>.One;
+        var shifted = Vector.LessThan(z, new Vector<float>(6f));
+        var x = Vector.ConditionalSelect(shifted, z, one);      // lanes from 6 up: a harmless 1, their shift is dropped
+        var t1 = x + one;
+        var t2 = x + new Vector<float>(2f);
+        var t3 = x + new Vector<float>(3f);
+        var t4 = x + new Vector<float>(4f);
+        var t5 = x + new Vector<float>(5f);
+        var dp = x + t1;                                        // (x (x+1))′
+        var p = x * t1;
+        dp = Vector.FusedMultiplyAdd(dp, t2, p); p *= t2;
+        dp = Vector.FusedMultiplyAdd(dp, t3, p); p *= t3;
+        dp = Vector.FusedMultiplyAdd(dp, t4, p); p *= t4;
+        dp = Vector.FusedMultiplyAdd(dp, t5, p); p *= t5;
+        var shift = Vector.ConditionalSelect(shifted, Vector.Divide(dp, p), Vector<float>.Zero);
+        var u = Vector.ConditionalSelect(shifted, z + new Vector<float>(5.5f), z - new Vector<float>(0.5f));
+        var w = Vector.Divide(one, u);
+        var w2 = w * w;
+        var series = w * Vector.FusedMultiplyAdd(w2, Vector.FusedMultiplyAdd(w2, new Vector<float>(10313f / 2903040), new Vector<float>(-37f / 5760)),
+            new Vector<float>(1f / 24));
+        var r = (u + series) * ExpNonPositive(-shift);
+        if (Vector.GreaterThanAll(z, new Vector<float>(TinyArgument))) return r;
+        return ExpDigammaLanes(z, r);
+    }
+
+    /// <summary>The lanes of <paramref name="z"/> that <see cref="ExpDigamma(Vector{float})"/> cannot take: exp of the scalar ψ.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector<float> ExpDigammaLanes(Vector<float> z, Vector<float> r)
+    {
+        for (int lane = 0; lane < Vector<float>.Count; lane++)
+        {
+            float s = z[lane];
+            if (!(s > TinyArgument)) r = r.WithElement(lane, MathF.Exp(Digamma(s)));
+        }
+        return r;
+    }
+
+    /// <summary>
+    /// exp(a) of every lane for a ≤ 0, to about one unit in the last place: a = n ln 2 + r with n = round(a / ln 2) and
+    /// |r| ≤ ln 2 / 2 (ln 2 in two parts), exp(r) by Cephes' degree-7 polynomial, times 2ⁿ built in the exponent bits.
+    /// Lanes below ln(smallest normal float) ≈ −87.34 give 0 (where exp would be subnormal), as do NaN lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> ExpNonPositive(Vector<float> a)
+    {
+        var n = Vector.Floor(Vector.FusedMultiplyAdd(a, new Vector<float>(1.44269504088896341f), new Vector<float>(0.5f)));
+        var r = Vector.FusedMultiplyAdd(n, new Vector<float>(-0.693359375f), a);
+        r = Vector.FusedMultiplyAdd(n, new Vector<float>(2.12194440e-4f), r);
+        var poly = Vector.FusedMultiplyAdd(new Vector<float>(1.9875691500e-4f), r, new Vector<float>(1.3981999507e-3f));
+        poly = Vector.FusedMultiplyAdd(poly, r, new Vector<float>(8.3334519073e-3f));
+        poly = Vector.FusedMultiplyAdd(poly, r, new Vector<float>(4.1665795894e-2f));
+        poly = Vector.FusedMultiplyAdd(poly, r, new Vector<float>(1.6666665459e-1f));
+        poly = Vector.FusedMultiplyAdd(poly, r, new Vector<float>(5.0000001201e-1f));
+        poly = Vector.FusedMultiplyAdd(poly, r * r, r + Vector<float>.One);
+        var power = Vector.AsVectorSingle(Vector.ShiftLeft(Vector.ConvertToInt32(n) + new Vector<int>(127), 23));
+        return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(a, new Vector<float>(LogSmallestNormal)), poly * power, Vector<float>.Zero);
+    }
+
+    /// <summary>ln of the smallest normal float (2⁻¹²⁶), rounded up: <see cref="ExpNonPositive"/> gives 0 below it.</summary>
+    private const float LogSmallestNormal = -87.3365f;
+
     /// <summary>The lanes of <paramref name="z"/> that the vector form cannot take, by the scalar definition.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Vector<float> DigammaLanes(Vector<float> z, Vector<float> r)
