@@ -533,17 +533,22 @@ internal sealed partial class CpuBackend
                     // exp(ψ(γ_k)) · exp(−ψ(Σγ)) over whole vectors (SpecialFunctions.ExpDigamma), lanes from `active` on 0
                     var scale = new Vector<float>(MathF.Exp(-psiSum));
                     var activeLanes = new Vector<int>(active);
+                    var floor = new Vector<float>(SpecialFunctions.VectorArgumentFloor);
+                    var inDomain = new Vector<int>(-1);
                     ref float g = ref MemoryMarshal.GetReference(scratch.Gamma.AsSpan());
                     ref float x = ref MemoryMarshal.GetReference(scratch.ExpElogTheta.AsSpan());
                     for (int v = 0; v < width; v += Vector<float>.Count)
                     {
-                        var value = SpecialFunctions.ExpDigamma(Vector.LoadUnsafe(ref g, (nuint)v)) * scale;
+                        var z = Vector.LoadUnsafe(ref g, (nuint)v);
+                        inDomain &= Vector.GreaterThan(z, floor);
+                        var value = SpecialFunctions.ExpDigamma(z) * scale;
                         var inside = Vector.LessThan(Vector<int>.Indices + new Vector<int>(v), activeLanes);
                         Vector.ConditionalSelect(inside, value, Vector<float>.Zero).StoreUnsafe(ref x, (nuint)v);
                     }
-                    return;
+                    if (Vector.EqualsAll(inDomain, new Vector<int>(-1))) return;
                 }
-                // Σγ < 1.46 (fractional counts): exp(−ψ(Σγ)) > 1 would scale up what ExpDigamma flushed to 0
+                // Σγ < 1.46 (fractional counts): exp(−ψ(Σγ)) > 1 would scale up what ExpDigamma flushed to 0; or a γ_k
+                // outside ExpDigamma's domain (≤ 1e-30: a tiny α)
                 var elog = scratch.ElogTheta.AsSpan(0, active);
                 SpecialFunctions.Digamma(scratch.Gamma.AsSpan(0, width), scratch.ElogTheta);   // whole vectors, no scalar tail
                 TensorPrimitives.Subtract(elog, psiSum, elog);

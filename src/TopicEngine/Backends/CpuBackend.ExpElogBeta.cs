@@ -55,9 +55,12 @@ internal sealed partial class CpuBackend
         /// <summary>Asks the CPU to start loading row w (a hint: the rows a document gathers lie anywhere in V×K, and each
         /// copy would otherwise wait for its row to come from memory).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Prefetch(int w) =>
-            // a stale row is computed from λ's row: that one is needed first
-            PrefetchFloats(Volatile.Read(ref _stamps[w]) == _version ? _expElogBeta : _lambda, w * _k, _k);
+        public void Prefetch(int w)
+        {
+            // a stale row is computed from λ's row, and then stored into expElogβ's: both are asked for
+            if (Volatile.Read(ref _stamps[w]) != _version) PrefetchFloats(_lambda, w * _k, _k);
+            PrefetchFloats(_expElogBeta, w * _k, _k);
+        }
 
         /// <summary>Row w of expElogβ (K floats): the stored row when current, else computed into <paramref name="scratch"/>
         /// (and stored) as <see cref="CopyRow"/> does.</summary>
@@ -80,29 +83,39 @@ internal sealed partial class CpuBackend
             // computed in the caller's buffer, so the shared row only ever receives finished values
             var lambda = _lambda.AsSpan(w * _k, _k);
             var computed = destination[.._k];
-            if (_vectorRows)
+            if (!_vectorRows || !ComputeRow(lambda, computed))
             {
-                // exp(ψ(λ_kw)) · exp(−ψ(Σ_w λ_kw)), 0 below the smallest normal float, a vector at a time; the last vector
-                // of a row whose K is not a whole number of them is computed over the row's last K lanes (it overlaps lanes
-                // already done, with the same values)
-                var smallest = new Vector<float>(LdaMath.SmallestNormal);
-                int last = _k - Vector<float>.Count;
-                for (int i = 0; ; i += Vector<float>.Count)
-                {
-                    if (i > last) i = last;
-                    var x = SpecialFunctions.ExpDigamma(new Vector<float>(lambda.Slice(i))) * new Vector<float>(_expNegativePsiSums, i);
-                    Vector.ConditionalSelect(Vector.LessThan(x, smallest), Vector<float>.Zero, x).CopyTo(computed.Slice(i));
-                    if (i == last) break;
-                }
-            }
-            else
-            {
-                for (int t = 0; t < _k; t++) destination[t] = (float)Math.Exp(SpecialFunctions.Digamma((double)lambda[t]) - _psiSums[t]);
+                for (int t = 0; t < _k; t++) computed[t] = (float)Math.Exp(SpecialFunctions.Digamma((double)lambda[t]) - _psiSums[t]);
                 // entries below the smallest normal float are 0 (LdaMath.SmallestNormal)
                 for (int t = 0; t < _k; t++) if (computed[t] < LdaMath.SmallestNormal) computed[t] = 0;
             }
             computed.CopyTo(row);
             Volatile.Write(ref _stamps[w], _version);
+        }
+
+        /// <summary>
+        /// The row in vectors: exp(ψ(λ_kw)) · exp(−ψ(Σ_w λ_kw)), 0 below the smallest normal float. The last vector of a row
+        /// whose K is not a whole number of them is computed over the row's last lanes (it overlaps lanes already done, with the
+        /// same values). False, with <paramref name="destination"/> unspecified, when a λ_kw is outside
+        /// <see cref="SpecialFunctions.ExpDigamma(Vector{float})"/>'s domain (at most 1e-30, or NaN): the caller then takes the
+        /// double-precision definition.
+        /// </summary>
+        private bool ComputeRow(ReadOnlySpan<float> lambda, Span<float> destination)
+        {
+            var smallest = new Vector<float>(LdaMath.SmallestNormal);
+            var floor = new Vector<float>(SpecialFunctions.VectorArgumentFloor);
+            var inDomain = new Vector<int>(-1);
+            int last = _k - Vector<float>.Count;
+            for (int i = 0; ; i += Vector<float>.Count)
+            {
+                if (i > last) i = last;
+                var z = new Vector<float>(lambda.Slice(i));
+                inDomain &= Vector.GreaterThan(z, floor);
+                var x = SpecialFunctions.ExpDigamma(z) * new Vector<float>(_expNegativePsiSums, i);
+                Vector.ConditionalSelect(Vector.LessThan(x, smallest), Vector<float>.Zero, x).CopyTo(destination.Slice(i));
+                if (i == last) break;
+            }
+            return Vector.EqualsAll(inDomain, new Vector<int>(-1));
         }
     }
 }

@@ -19,8 +19,11 @@ internal static class SpecialFunctions
 {
     private const double HalfLog2Pi = 0.91893853320467274178;
 
-    /// <summary>Below this the vector ψ hands a lane to the scalar one.</summary>
-    private const float TinyArgument = 1e-30f;
+    /// <summary>Below this the vector ψ hands a lane to the scalar one, and <see cref="ExpDigamma(Vector{float})"/>'s callers
+    /// take the scalar definition.</summary>
+    public const float VectorArgumentFloor = 1e-30f;
+
+    private const float TinyArgument = VectorArgumentFloor;
 
     /// <summary>ψ(x) in double precision.</summary>
     public static double Digamma(double x)
@@ -93,7 +96,9 @@ internal static class SpecialFunctions
     /// exp(ψ(z)) = exp(ψ(y)) · exp(−Σ_{i=0..5} 1/(z+i)); lanes from 6 up take y = z. With u = y − ½,
     /// exp(ψ(y)) ≈ u + 1/(24u) − 37/(5760u³) + 10313/(2903040u⁵) (relative error below 5e-9 for y ≥ 6), and the shift's
     /// exponential is <see cref="ExpNonPositive"/>, which gives 0 below the smallest normal float (z below about 0.0115).
-    /// Lanes that are ≤ 1e-30 or NaN use the scalar definition.
+    /// Every lane must be above <see cref="VectorArgumentFloor"/> (and not NaN): the caller checks, in bulk, and takes
+    /// the scalar definition otherwise (no test per vector, which kept the loops around it from holding their values in
+    /// registers).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> ExpDigamma(Vector<float> z)
@@ -106,7 +111,7 @@ internal static class SpecialFunctions
         var t3 = x + new Vector<float>(3f);
         var t4 = x + new Vector<float>(4f);
         var t5 = x + new Vector<float>(5f);
-        var dp = x + t1;                                        // (x (x+1))′
+        var dp = x + t1;                                        // P′/P = Σ_{i=0..5} 1/(x+i), P = x (x+1) … (x+5)
         var p = x * t1;
         dp = Vector.FusedMultiplyAdd(dp, t2, p); p *= t2;
         dp = Vector.FusedMultiplyAdd(dp, t3, p); p *= t3;
@@ -114,25 +119,11 @@ internal static class SpecialFunctions
         dp = Vector.FusedMultiplyAdd(dp, t5, p); p *= t5;
         var shift = Vector.ConditionalSelect(shifted, Vector.Divide(dp, p), Vector<float>.Zero);
         var u = Vector.ConditionalSelect(shifted, z + new Vector<float>(5.5f), z - new Vector<float>(0.5f));
-        var w = Vector.Divide(one, u);
+        var w = Vector.Divide(one, u);   // (one division for both, 1/(P u), was slower: a longer chain of products)
         var w2 = w * w;
         var series = w * Vector.FusedMultiplyAdd(w2, Vector.FusedMultiplyAdd(w2, new Vector<float>(10313f / 2903040), new Vector<float>(-37f / 5760)),
             new Vector<float>(1f / 24));
-        var r = (u + series) * ExpNonPositive(-shift);
-        if (Vector.GreaterThanAll(z, new Vector<float>(TinyArgument))) return r;
-        return ExpDigammaLanes(z, r);
-    }
-
-    /// <summary>The lanes of <paramref name="z"/> that <see cref="ExpDigamma(Vector{float})"/> cannot take: exp of the scalar ψ.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector<float> ExpDigammaLanes(Vector<float> z, Vector<float> r)
-    {
-        for (int lane = 0; lane < Vector<float>.Count; lane++)
-        {
-            float s = z[lane];
-            if (!(s > TinyArgument)) r = r.WithElement(lane, MathF.Exp(Digamma(s)));
-        }
-        return r;
+        return (u + series) * ExpNonPositive(-shift);
     }
 
     /// <summary>
@@ -143,7 +134,10 @@ internal static class SpecialFunctions
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> ExpNonPositive(Vector<float> a)
     {
-        var n = Vector.Floor(Vector.FusedMultiplyAdd(a, new Vector<float>(1.44269504088896341f), new Vector<float>(0.5f)));
+        // n = round(a / ln 2) by adding 1.5·2²³ (whose float spacing is 1): the sum's low bits are n itself
+        var magic = new Vector<float>(12582912f);
+        var rounded = Vector.FusedMultiplyAdd(a, new Vector<float>(1.44269504088896341f), magic);
+        var n = rounded - magic;
         var r = Vector.FusedMultiplyAdd(n, new Vector<float>(-0.693359375f), a);
         r = Vector.FusedMultiplyAdd(n, new Vector<float>(2.12194440e-4f), r);
         var poly = Vector.FusedMultiplyAdd(new Vector<float>(1.9875691500e-4f), r, new Vector<float>(1.3981999507e-3f));
@@ -152,7 +146,7 @@ internal static class SpecialFunctions
         poly = Vector.FusedMultiplyAdd(poly, r, new Vector<float>(1.6666665459e-1f));
         poly = Vector.FusedMultiplyAdd(poly, r, new Vector<float>(5.0000001201e-1f));
         poly = Vector.FusedMultiplyAdd(poly, r * r, r + Vector<float>.One);
-        var power = Vector.AsVectorSingle(Vector.ShiftLeft(Vector.ConvertToInt32(n) + new Vector<int>(127), 23));
+        var power = Vector.AsVectorSingle(Vector.ShiftLeft(Vector.AsVectorInt32(rounded) - new Vector<int>(0x4B400000 - 127), 23));
         return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(a, new Vector<float>(LogSmallestNormal)), poly * power, Vector<float>.Zero);
     }
 
