@@ -258,3 +258,39 @@ public sealed class SpecialFunctionsExpDigammaTests
         Assert.Equal(0f, SpecialFunctions.ExpNonPositive(new Vector<float>(float.NaN))[0]);
     }
 }
+
+/// <summary>The inline vector logarithm and ψ with ln Γ computed together (the β part of the bound), held to the
+/// double-precision definitions.</summary>
+public sealed class SpecialFunctionsVectorLogTests
+{
+    [Fact]
+    public void LnIsTheLogarithmWithinTwoUlpsFromTheSmallestNormalToTheLargestFloat()
+    {
+        var random = new Random(8);
+        for (int i = 0; i < 100_000; i++)
+        {
+            float x = (float)Math.Pow(2, random.NextDouble() * 252 - 126);
+            double expected = Math.Log(x);
+            float actual = SpecialFunctions.Ln(new Vector<float>(x))[0];
+            Assert.True(Math.Abs(actual - expected) <= 1.2e-7 * Math.Max(Math.Abs(expected), 1), $"ln({x}) = {actual}, expected {expected}");
+        }
+        foreach (float x in new[] { 1f, 2f, 0.5f, 1.41421356f, 1.4142137f, float.MaxValue, 1.17549435E-38f })
+            Assert.True(Math.Abs(SpecialFunctions.Ln(new Vector<float>(x))[0] - Math.Log(x)) <= 1.2e-7 * Math.Max(Math.Abs(Math.Log(x)), 1), $"ln({x})");
+        Assert.Equal(0f, SpecialFunctions.Ln(Vector<float>.One)[0]);
+    }
+
+    [Fact]
+    public void DigammaLogGammaAgreesWithTheDoublePrecisionDefinitionsAcrossTheDomain()
+    {
+        var random = new Random(9);
+        for (int i = 0; i < 50_000; i++)
+        {
+            float x = (float)Math.Pow(10, random.NextDouble() * 36 - 29);   // 1e-29 .. 1e7
+            SpecialFunctions.DigammaLogGamma(new Vector<float>(x), out var psi, out var logGamma);
+            double expectedPsi = SpecialFunctions.Digamma((double)x), expectedLogGamma = SpecialFunctions.LogGamma((double)x);
+            // relative to max(|value|, 1): near the roots (ψ at 1.46, lnΓ at 1 and 2) only absolute accuracy is meaningful
+            Assert.True(Math.Abs(psi[0] - expectedPsi) <= 5e-6 * Math.Max(Math.Abs(expectedPsi), 1), $"ψ({x}) = {psi[0]}, expected {expectedPsi}");
+            Assert.True(Math.Abs(logGamma[0] - expectedLogGamma) <= 5e-6 * Math.Max(Math.Abs(expectedLogGamma), 1), $"lnΓ({x}) = {logGamma[0]}, expected {expectedLogGamma}");
+        }
+    }
+}

@@ -113,8 +113,6 @@ internal sealed partial class CpuBackend : ILdaBackend
         _lambda.CopyTo(lambda);
     }
 
-    public double TopicWordBound(float eta) => LdaMath.TopicWordBound(_lambda, VocabularySize, Topics, eta, _threads);
-
     public double SumElogBeta() => DirichletPriors.SumElogBeta(_lambda, VocabularySize, Topics, _threads);
 
     public double CompletionLogLikelihood(SparseBatch scored, ReadOnlySpan<float> gamma) =>

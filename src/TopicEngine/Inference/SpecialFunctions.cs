@@ -127,6 +127,72 @@ internal static class SpecialFunctions
     }
 
     /// <summary>
+    /// ψ(z) and ln Γ(z) of every lane together (what the β part of the bound needs of every λ_kw), sharing the shift and
+    /// ln y: lanes below 6 are shifted to y = z + 6 (ψ(z) = ψ(y) − P′(z)/P(z), ln Γ(z) = ln Γ(y) − ln P(z), P(z) = z (z+1) …
+    /// (z+5)), lanes from 6 up take y = z; then the series of <see cref="Digamma(double)"/> and <see cref="LogGamma(double)"/>
+    /// at y, in float, with <see cref="Ln"/>. Every lane must lie in (<see cref="VectorArgumentFloor"/>, 1e30): the caller
+    /// checks, and takes the double-precision definitions otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DigammaLogGamma(Vector<float> z, out Vector<float> psi, out Vector<float> logGamma)
+    {
+        var one = Vector<float>.One;
+        var shifted = Vector.LessThan(z, new Vector<float>(6f));
+        var x = Vector.ConditionalSelect(shifted, z, one);      // lanes from 6 up: a harmless 1, their shift is dropped
+        var t1 = x + one;
+        var t2 = x + new Vector<float>(2f);
+        var t3 = x + new Vector<float>(3f);
+        var t4 = x + new Vector<float>(4f);
+        var t5 = x + new Vector<float>(5f);
+        var dp = x + t1;                                        // P′ as P is built
+        var p = x * t1;
+        dp = Vector.FusedMultiplyAdd(dp, t2, p); p *= t2;
+        dp = Vector.FusedMultiplyAdd(dp, t3, p); p *= t3;
+        dp = Vector.FusedMultiplyAdd(dp, t4, p); p *= t4;
+        dp = Vector.FusedMultiplyAdd(dp, t5, p); p *= t5;
+        var y = Vector.ConditionalSelect(shifted, z + new Vector<float>(6f), z);
+        var inv = Vector.Divide(one, y);
+        var f = inv * inv;
+        var lnY = Ln(y);
+        var psiSeries = f * (new Vector<float>(-1f / 12) + f * (new Vector<float>(1f / 120) + f * (new Vector<float>(-1f / 252)
+                      + f * (new Vector<float>(1f / 240) + f * new Vector<float>(-1f / 132)))));
+        psi = lnY - new Vector<float>(0.5f) * inv + psiSeries - Vector.ConditionalSelect(shifted, Vector.Divide(dp, p), Vector<float>.Zero);
+        var gammaSeries = inv * (new Vector<float>(1f / 12) + f * (new Vector<float>(-1f / 360) + f * (new Vector<float>(1f / 1260)
+                        + f * new Vector<float>(-1f / 1680))));
+        logGamma = (y - new Vector<float>(0.5f)) * lnY - y + new Vector<float>((float)HalfLog2Pi) + gammaSeries
+                 - Vector.ConditionalSelect(shifted, Ln(p), Vector<float>.Zero);
+    }
+
+    /// <summary>
+    /// ln x of every lane for positive normal finite x, to about one unit in the last place (Cephes' logf): x = m·2ᵉ with
+    /// m in [√½, √2), ln x = e ln 2 + ln(1 + t) for t = m − 1, ln(1 + t) ≈ t − t²/2 + t³ P(t) with P of degree 8 (ln 2 in
+    /// two parts). Inline, unlike <see cref="Vector.Log(Vector{float})"/>, whose call made its loops keep their values on the stack.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Ln(Vector<float> x)
+    {
+        var bits = Vector.AsVectorInt32(x);
+        var exponent = Vector.ShiftRightArithmetic(bits, 23) - new Vector<int>(127);
+        var m = Vector.AsVectorSingle((bits & new Vector<int>(0x007FFFFF)) | new Vector<int>(0x3F800000));   // [1, 2)
+        var high = Vector.GreaterThan(m, new Vector<float>(1.41421356237f));                                  // −1 where m > √2
+        m = Vector.ConditionalSelect(high, m * new Vector<float>(0.5f), m);
+        var e = Vector.ConvertToSingle(exponent - high);
+        var t = m - Vector<float>.One;
+        var t2 = t * t;
+        var poly = Vector.FusedMultiplyAdd(new Vector<float>(7.0376836292e-2f), t, new Vector<float>(-1.1514610310e-1f));
+        poly = Vector.FusedMultiplyAdd(poly, t, new Vector<float>(1.1676998740e-1f));
+        poly = Vector.FusedMultiplyAdd(poly, t, new Vector<float>(-1.2420140846e-1f));
+        poly = Vector.FusedMultiplyAdd(poly, t, new Vector<float>(1.4249322787e-1f));
+        poly = Vector.FusedMultiplyAdd(poly, t, new Vector<float>(-1.6668057665e-1f));
+        poly = Vector.FusedMultiplyAdd(poly, t, new Vector<float>(2.0000714765e-1f));
+        poly = Vector.FusedMultiplyAdd(poly, t, new Vector<float>(-2.4999993993e-1f));
+        poly = Vector.FusedMultiplyAdd(poly, t, new Vector<float>(3.3333331174e-1f));
+        var r = Vector.FusedMultiplyAdd(e, new Vector<float>(-2.12194440e-4f), poly * t * t2);
+        r = Vector.FusedMultiplyAdd(t2, new Vector<float>(-0.5f), r);
+        return Vector.FusedMultiplyAdd(e, new Vector<float>(0.693359375f), t + r);
+    }
+
+    /// <summary>
     /// exp(a) of every lane for a ≤ 0, to about one unit in the last place: a = n ln 2 + r with n = round(a / ln 2) and
     /// |r| ≤ ln 2 / 2 (ln 2 in two parts), exp(r) by Cephes' degree-7 polynomial, times 2ⁿ built in the exponent bits.
     /// Lanes below ln(smallest normal float) ≈ −87.34 give 0 (where exp would be subnormal), as do NaN lanes.
