@@ -11,6 +11,7 @@ namespace TopicEngine.Backends;
 
 internal sealed partial class CpuBackend
 {
+
     /// <summary>Per-worker buffers, rented once per worker per call and grown only for a longer document.</summary>
     private sealed class DocumentScratch
     {
@@ -166,14 +167,16 @@ internal sealed partial class CpuBackend
                 expElogThetaRow.Clear();                               // pruned topics: φ_·k = 0
                 for (int j = 0; j < active; j++) expElogThetaRow[topicsOf[j]] = expElogTheta[j];
             }
-            for (int i = 0; i < n; i++)
-            {
-                var row = rows.Slice(i * width, active);
-                float norm = TensorPrimitives.Dot(row, expElogTheta) + LdaMath.PhiNormFloor;
-                if (computeBound) documentBound += counts[i] * Math.Log(norm);
-                // s_kw += n_w exp(Elogθ_k) expElogβ_kw / φnorm_w: the ratio now, the rest in AddStatistics and the global step
-                if (statistics) ratios[i] = counts[i] / norm;
-            }
+            // s_kw += n_w exp(Elogθ_k) expElogβ_kw / φnorm_w: the ratio now, the rest in AddStatistics and the global step
+            if (!computeBound) RowRatios(rows[..(n * width)], n, width, scratch.ExpElogTheta.AsSpan(0, width), counts, ratios);
+            else
+                for (int i = 0; i < n; i++)
+                {
+                    var row = rows.Slice(i * width, active);
+                    float norm = TensorPrimitives.Dot(row, expElogTheta) + LdaMath.PhiNormFloor;
+                    documentBound += counts[i] * Math.Log(norm);
+                    if (statistics) ratios[i] = counts[i] / norm;
+                }
             if (computeBound)
             {
                 // Σ_k (α_k − γ_k) Elogθ_k + lnΓ(γ_k) − lnΓ(α_k) + lnΓ(Σα) − lnΓ(Σγ), in double
@@ -199,32 +202,11 @@ internal sealed partial class CpuBackend
         private static void PhiNormSweep(ReadOnlySpan<float> rows, int n, int kp, ReadOnlySpan<float> x,
             ReadOnlySpan<float> counts, Span<float> ratios, Span<float> acc)
         {
+            RowRatios(rows, n, kp, x, counts, ratios);
             int width = Vector<float>.Count, vectors = kp / width;
             ref float e = ref MemoryMarshal.GetReference(rows);
-            ref float xs = ref MemoryMarshal.GetReference(x);
             ref float r = ref MemoryMarshal.GetReference(ratios);
             ref float a = ref MemoryMarshal.GetReference(acc);
-            // r_i = n_i / (φnorm_i + floor), written as the rows' dot products come out (the same two roundings as adding the
-            // floor and dividing over the whole span afterwards)
-            ref float c = ref MemoryMarshal.GetReference(counts);
-            int row8 = 0;
-            if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
-            {
-                // eight rows at a time: their products reduced across lanes together (one transpose-add tree instead
-                // of eight horizontal sums)
-                var floor = Vector256.Create(LdaMath.PhiNormFloor);
-                for (; row8 + 8 <= n; row8 += 8)
-                {
-                    int i = row8;
-                    var norms = HorizontalSums(RowProduct(ref e, (nuint)(i * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 1) * kp), ref xs, vectors),
-                        RowProduct(ref e, (nuint)((i + 2) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 3) * kp), ref xs, vectors),
-                        RowProduct(ref e, (nuint)((i + 4) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 5) * kp), ref xs, vectors),
-                        RowProduct(ref e, (nuint)((i + 6) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 7) * kp), ref xs, vectors));
-                    (Vector256.LoadUnsafe(ref c, (nuint)i) / (norms + floor)).StoreUnsafe(ref r, (nuint)i);
-                }
-            }
-            for (int i = row8; i < n; i++)
-                Unsafe.Add(ref r, i) = Unsafe.Add(ref c, i) / (Vector.Sum(RowProduct(ref e, (nuint)(i * kp), ref xs, vectors)) + LdaMath.PhiNormFloor);
             // acc = Σ_i r_i E_i, a block of up to four vectors at a time. An FMA's result is ready some cycles after it
             // issues, so one chain of FMAs down the rows waits on itself: the rows are taken two or four at a time into
             // separate accumulators (eight chains where the block allows, added together at the end), which keeps the FMA
@@ -348,6 +330,38 @@ internal sealed partial class CpuBackend
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// r_i = n_i / (E_i · x + floor) for every gathered row (independent dot products; with AVX eight rows reduced across
+        /// lanes at once), written as the rows' dot products come out (the same two roundings as adding the floor and dividing
+        /// over the whole span afterwards). Rows and x are zero-padded to whole vectors, so there is no tail.
+        /// </summary>
+        private static void RowRatios(ReadOnlySpan<float> rows, int n, int kp, ReadOnlySpan<float> x, ReadOnlySpan<float> counts, Span<float> ratios)
+        {
+            int vectors = kp / Vector<float>.Count;
+            ref float e = ref MemoryMarshal.GetReference(rows);
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float r = ref MemoryMarshal.GetReference(ratios);
+            ref float c = ref MemoryMarshal.GetReference(counts);
+            int row8 = 0;
+            if (Avx.IsSupported && Vector<float>.Count == Vector256<float>.Count)
+            {
+                // eight rows at a time: their products reduced across lanes together (one transpose-add tree instead
+                // of eight horizontal sums)
+                var floor = Vector256.Create(LdaMath.PhiNormFloor);
+                for (; row8 + 8 <= n; row8 += 8)
+                {
+                    int i = row8;
+                    var norms = HorizontalSums(RowProduct(ref e, (nuint)(i * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 1) * kp), ref xs, vectors),
+                        RowProduct(ref e, (nuint)((i + 2) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 3) * kp), ref xs, vectors),
+                        RowProduct(ref e, (nuint)((i + 4) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 5) * kp), ref xs, vectors),
+                        RowProduct(ref e, (nuint)((i + 6) * kp), ref xs, vectors), RowProduct(ref e, (nuint)((i + 7) * kp), ref xs, vectors));
+                    (Vector256.LoadUnsafe(ref c, (nuint)i) / (norms + floor)).StoreUnsafe(ref r, (nuint)i);
+                }
+            }
+            for (int i = row8; i < n; i++)
+                Unsafe.Add(ref r, i) = Unsafe.Add(ref c, i) / (Vector.Sum(RowProduct(ref e, (nuint)(i * kp), ref xs, vectors)) + LdaMath.PhiNormFloor);
         }
 
         /// <summary>E_i ⊙ x summed over the row's vectors (lanes not yet added together).</summary>
