@@ -12,6 +12,7 @@ namespace TopicEngine.Backends;
 internal sealed partial class CpuBackend
 {
 
+
     /// <summary>Per-worker buffers, rented once per worker per call and grown only for a longer document.</summary>
     private sealed class DocumentScratch
     {
@@ -497,10 +498,61 @@ internal sealed partial class CpuBackend
 
         /// <summary>Moves every row's lanes <paramref name="keep"/> (ascending) to the row's start at the new width, zero
         /// after them, in place: a lane only ever moves to a lower index, and row i's new place ends before row i + 1's old
-        /// one begins. With AVX2 a vector of eight kept lanes is gathered at once (a masked gather, the padding left 0).</summary>
+        /// one begins. With AVX-512 rows of up to 64 lanes are permuted in registers (vpermt2ps); otherwise, with AVX2, a vector of
+        /// eight kept lanes is gathered at once (a masked gather, the padding left 0). Both only copy: γ is the same either way.</summary>
         private static unsafe void MoveRows(Span<float> rows, int n, int width, ReadOnlySpan<int> keep, int leftWidth)
         {
             int left = keep.Length;
+            int first = 0;   // rows before it are moved
+            if (width <= 64 && Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
+            {
+                // A row of at most 64 lanes is four 512-bit registers (two at most 32): each 16 lanes out are one
+                // two-source permute (vpermt2ps) of lanes 0–31, and of 32–63 with a select, instead of two gathers. A row of
+                // fewer lanes reads into the next rows, which no index selects and which are not yet overwritten (rows move
+                // down); the rows whose read would pass the buffer's end are left to the gathers below.
+                int span = width <= 32 ? 32 : 64;
+                first = rows.Length < span ? 0 : Math.Min(n, (rows.Length - span) / width + 1);
+                Span<int> indices = stackalloc int[32];
+                indices.Clear();
+                keep.CopyTo(indices);
+                var index0 = Vector512.Create<int>(indices);
+                var index1 = Vector512.Create<int>(indices[16..]);
+                var upper0 = Vector512.GreaterThan(index0, Vector512.Create(31)).AsSingle();
+                var upper1 = Vector512.GreaterThan(index1, Vector512.Create(31)).AsSingle();
+                var inside0 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(left)).AsSingle();
+                var inside1 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(left - 16)).AsSingle();
+                fixed (float* e = rows)
+                {
+                    if (width <= 32)   // leftWidth ≤ 16: one permute per row
+                        for (int i = 0; i < first; i++)
+                        {
+                            float* from = e + (long)i * width, to = e + (long)i * leftWidth;
+                            var moved = Avx512F.PermuteVar16x32x2(Avx512F.LoadVector512(from), index0, Avx512F.LoadVector512(from + 16)) & inside0;
+                            if (leftWidth == 16) Avx512F.Store(to, moved);
+                            else Avx.Store(to, moved.GetLower());
+                        }
+                    else               // leftWidth ≤ 32
+                        for (int i = 0; i < first; i++)
+                        {
+                            float* from = e + (long)i * width, to = e + (long)i * leftWidth;
+                            var z0 = Avx512F.LoadVector512(from);
+                            var z1 = Avx512F.LoadVector512(from + 16);
+                            var z2 = Avx512F.LoadVector512(from + 32);
+                            var z3 = Avx512F.LoadVector512(from + 48);
+                            var out0 = Vector512.ConditionalSelect(upper0, Avx512F.PermuteVar16x32x2(z2, index0, z3), Avx512F.PermuteVar16x32x2(z0, index0, z1)) & inside0;
+                            if (leftWidth <= 16)
+                            {
+                                if (leftWidth == 16) Avx512F.Store(to, out0);
+                                else Avx.Store(to, out0.GetLower());
+                                continue;
+                            }
+                            var out1 = Vector512.ConditionalSelect(upper1, Avx512F.PermuteVar16x32x2(z2, index1, z3), Avx512F.PermuteVar16x32x2(z0, index1, z1)) & inside1;
+                            Avx512F.Store(to, out0);
+                            if (leftWidth == 32) Avx512F.Store(to + 16, out1);
+                            else Avx.Store(to + 16, out1.GetLower());
+                        }
+                }
+            }
             if (Avx2.IsSupported && Vector<float>.Count == Vector256<float>.Count)
             {
                 int vectors = leftWidth / 8;
@@ -510,7 +562,7 @@ internal sealed partial class CpuBackend
                 fixed (float* e = rows)
                 fixed (int* k = indices)
                 {
-                    for (int i = 0; i < n; i++)
+                    for (int i = first; i < n; i++)
                     {
                         float* from = e + (long)i * width, to = e + (long)i * leftWidth;
                         for (int v = 0; v < vectors; v++)
@@ -525,7 +577,7 @@ internal sealed partial class CpuBackend
             }
             ref float r = ref MemoryMarshal.GetReference(rows);
             ref int kept = ref MemoryMarshal.GetReference(keep);
-            for (int i = 0; i < n; i++)
+            for (int i = first; i < n; i++)
             {
                 ref float from = ref Unsafe.Add(ref r, i * width);
                 ref float to = ref Unsafe.Add(ref r, i * leftWidth);
