@@ -65,19 +65,7 @@ internal static class SpecialFunctions
     public static Vector<float> Digamma(Vector<float> z)
     {
         var one = Vector<float>.One;
-        var shifted = Vector.LessThan(z, new Vector<float>(6f));
-        var x = Vector.ConditionalSelect(shifted, z, one);      // lanes from 6 up: a harmless 1, their shift is dropped
-        var t1 = x + one;
-        var t2 = x + new Vector<float>(2f);
-        var t3 = x + new Vector<float>(3f);
-        var t4 = x + new Vector<float>(4f);
-        var t5 = x + new Vector<float>(5f);
-        var dp = x + t1;                                        // (x (x+1))′
-        var p = x * t1;
-        dp = Vector.FusedMultiplyAdd(dp, t2, p); p *= t2;
-        dp = Vector.FusedMultiplyAdd(dp, t3, p); p *= t3;
-        dp = Vector.FusedMultiplyAdd(dp, t4, p); p *= t4;
-        dp = Vector.FusedMultiplyAdd(dp, t5, p); p *= t5;
+        var shifted = ShiftProduct(z, out var p, out var dp);
         var shift = Vector.ConditionalSelect(shifted, Vector.Divide(dp, p), Vector<float>.Zero);
         var y = Vector.ConditionalSelect(shifted, z + new Vector<float>(6f), z);
         var inv = Vector.Divide(one, y);
@@ -104,19 +92,7 @@ internal static class SpecialFunctions
     public static Vector<float> ExpDigamma(Vector<float> z)
     {
         var one = Vector<float>.One;
-        var shifted = Vector.LessThan(z, new Vector<float>(6f));
-        var x = Vector.ConditionalSelect(shifted, z, one);      // lanes from 6 up: a harmless 1, their shift is dropped
-        var t1 = x + one;
-        var t2 = x + new Vector<float>(2f);
-        var t3 = x + new Vector<float>(3f);
-        var t4 = x + new Vector<float>(4f);
-        var t5 = x + new Vector<float>(5f);
-        var dp = x + t1;                                        // P′/P = Σ_{i=0..5} 1/(x+i), P = x (x+1) … (x+5)
-        var p = x * t1;
-        dp = Vector.FusedMultiplyAdd(dp, t2, p); p *= t2;
-        dp = Vector.FusedMultiplyAdd(dp, t3, p); p *= t3;
-        dp = Vector.FusedMultiplyAdd(dp, t4, p); p *= t4;
-        dp = Vector.FusedMultiplyAdd(dp, t5, p); p *= t5;
+        var shifted = ShiftProduct(z, out var p, out var dp);
         var shift = Vector.ConditionalSelect(shifted, Vector.Divide(dp, p), Vector<float>.Zero);
         var u = Vector.ConditionalSelect(shifted, z + new Vector<float>(5.5f), z - new Vector<float>(0.5f));
         var w = Vector.Divide(one, u);   // (one division for both, 1/(P u), was slower: a longer chain of products)
@@ -137,19 +113,7 @@ internal static class SpecialFunctions
     public static void DigammaLogGamma(Vector<float> z, out Vector<float> psi, out Vector<float> logGamma)
     {
         var one = Vector<float>.One;
-        var shifted = Vector.LessThan(z, new Vector<float>(6f));
-        var x = Vector.ConditionalSelect(shifted, z, one);      // lanes from 6 up: a harmless 1, their shift is dropped
-        var t1 = x + one;
-        var t2 = x + new Vector<float>(2f);
-        var t3 = x + new Vector<float>(3f);
-        var t4 = x + new Vector<float>(4f);
-        var t5 = x + new Vector<float>(5f);
-        var dp = x + t1;                                        // P′ as P is built
-        var p = x * t1;
-        dp = Vector.FusedMultiplyAdd(dp, t2, p); p *= t2;
-        dp = Vector.FusedMultiplyAdd(dp, t3, p); p *= t3;
-        dp = Vector.FusedMultiplyAdd(dp, t4, p); p *= t4;
-        dp = Vector.FusedMultiplyAdd(dp, t5, p); p *= t5;
+        var shifted = ShiftProduct(z, out var p, out var dp);
         var y = Vector.ConditionalSelect(shifted, z + new Vector<float>(6f), z);
         var inv = Vector.Divide(one, y);
         var f = inv * inv;
@@ -218,6 +182,31 @@ internal static class SpecialFunctions
 
     /// <summary>ln of the smallest normal float (2⁻¹²⁶), rounded up: <see cref="ExpNonPositive"/> gives 0 below it.</summary>
     private const float LogSmallestNormal = -87.3365f;
+
+    /// <summary>
+    /// The recurrence's shift of the lanes below 6 to z + 6, shared by the vector forms: P(z) = z (z+1) … (z+5) and its
+    /// derivative P′(z), built together (so Σ_{i=0..5} 1/(z+i) = P′/P with one division), and the mask of those lanes.
+    /// Lanes from 6 up compute P and P′ of a harmless 1; the callers drop them by the mask.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> ShiftProduct(Vector<float> z, out Vector<float> p, out Vector<float> dp)
+    {
+        var one = Vector<float>.One;
+        var shifted = Vector.LessThan(z, new Vector<float>(6f));
+        var x = Vector.ConditionalSelect(shifted, z, one);
+        var t1 = x + one;
+        var t2 = x + new Vector<float>(2f);
+        var t3 = x + new Vector<float>(3f);
+        var t4 = x + new Vector<float>(4f);
+        var t5 = x + new Vector<float>(5f);
+        dp = x + t1;                                            // (x (x+1))′
+        p = x * t1;
+        dp = Vector.FusedMultiplyAdd(dp, t2, p); p *= t2;
+        dp = Vector.FusedMultiplyAdd(dp, t3, p); p *= t3;
+        dp = Vector.FusedMultiplyAdd(dp, t4, p); p *= t4;
+        dp = Vector.FusedMultiplyAdd(dp, t5, p); p *= t5;
+        return shifted;
+    }
 
     /// <summary>The lanes of <paramref name="z"/> that the vector form cannot take, by the scalar definition.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
