@@ -11,8 +11,6 @@ namespace TopicEngine.Backends;
 
 internal sealed partial class CpuBackend
 {
-
-
     /// <summary>Per-worker buffers, rented once per worker per call and grown only for a longer document.</summary>
     private sealed class DocumentScratch
     {

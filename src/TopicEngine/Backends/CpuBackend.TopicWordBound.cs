@@ -30,11 +30,7 @@ internal sealed partial class CpuBackend
         double bound = 0;
         foreach (double e in entries) bound += e;
         bound -= (double)v * k * SpecialFunctions.LogGamma((double)eta);
-        var sums = RowSums(columns);
-        double vEta = (double)v * eta, lgVEta = SpecialFunctions.LogGamma(vEta);
-        for (int t = 0; t < k; t++)
-            bound += lgVEta - SpecialFunctions.LogGamma(sums[t]) - SpecialFunctions.Digamma(sums[t]) * (vEta - sums[t]);
-        return bound;
+        return LdaMath.AddTopicSumTerms(bound, RowSums(columns), v, eta);
     }
 
     /// <summary>Σ (η − x) ψ(x) + lnΓ(x) over <paramref name="values"/>: whole vectors through

@@ -56,9 +56,16 @@ internal static class LdaMath
             }, _ => { });
         double bound = 0;
         foreach (var p in partial) bound += p;
-        double vEta = (double)v * eta, lgVEta = SpecialFunctions.LogGamma(vEta);
-        for (int t = 0; t < k; t++)
-            bound += lgVEta - SpecialFunctions.LogGamma(rowSums[t]) - SpecialFunctions.Digamma(rowSums[t]) * (vEta - rowSums[t]);
+        return AddTopicSumTerms(bound, rowSums, v, eta);
+    }
+
+    /// <summary>The β part's per-topic terms, added to <paramref name="bound"/> topic by topic:
+    /// Σ_k [lnΓ(Vη) − lnΓ(S_k) − ψ(S_k) (Vη − S_k)] with S_k = Σ_w λ_kw (<paramref name="topicSums"/>).</summary>
+    public static double AddTopicSumTerms(double bound, ReadOnlySpan<double> topicSums, int vocabularySize, float eta)
+    {
+        double vEta = (double)vocabularySize * eta, lgVEta = SpecialFunctions.LogGamma(vEta);
+        foreach (double sum in topicSums)
+            bound += lgVEta - SpecialFunctions.LogGamma(sum) - SpecialFunctions.Digamma(sum) * (vEta - sum);
         return bound;
     }
 

@@ -23,8 +23,6 @@ internal static class SpecialFunctions
     /// take the scalar definition.</summary>
     public const float VectorArgumentFloor = 1e-30f;
 
-    private const float TinyArgument = VectorArgumentFloor;
-
     /// <summary>ψ(x) in double precision.</summary>
     public static double Digamma(double x)
     {
@@ -70,11 +68,9 @@ internal static class SpecialFunctions
         var y = Vector.ConditionalSelect(shifted, z + new Vector<float>(6f), z);
         var inv = Vector.Divide(one, y);
         var f = inv * inv;
-        var series = f * (new Vector<float>(-1f / 12) + f * (new Vector<float>(1f / 120) + f * (new Vector<float>(-1f / 252)
-                   + f * (new Vector<float>(1f / 240) + f * new Vector<float>(-1f / 132)))));
-        var r = Vector.Log(y) - new Vector<float>(0.5f) * inv + series - shift;
+        var r = Vector.Log(y) - new Vector<float>(0.5f) * inv + DigammaSeries(f) - shift;
         // x ≤ 1e-30 (poles, subnormals) or NaN: the scalar definition decides
-        if (Vector.GreaterThanAll(z, new Vector<float>(TinyArgument))) return r;
+        if (Vector.GreaterThanAll(z, new Vector<float>(VectorArgumentFloor))) return r;
         return DigammaLanes(z, r);
     }
 
@@ -118,9 +114,7 @@ internal static class SpecialFunctions
         var inv = Vector.Divide(one, y);
         var f = inv * inv;
         var lnY = Ln(y);
-        var psiSeries = f * (new Vector<float>(-1f / 12) + f * (new Vector<float>(1f / 120) + f * (new Vector<float>(-1f / 252)
-                      + f * (new Vector<float>(1f / 240) + f * new Vector<float>(-1f / 132)))));
-        psi = lnY - new Vector<float>(0.5f) * inv + psiSeries - Vector.ConditionalSelect(shifted, Vector.Divide(dp, p), Vector<float>.Zero);
+        psi = lnY - new Vector<float>(0.5f) * inv + DigammaSeries(f) - Vector.ConditionalSelect(shifted, Vector.Divide(dp, p), Vector<float>.Zero);
         var gammaSeries = inv * (new Vector<float>(1f / 12) + f * (new Vector<float>(-1f / 360) + f * (new Vector<float>(1f / 1260)
                         + f * new Vector<float>(-1f / 1680))));
         logGamma = (y - new Vector<float>(0.5f)) * lnY - y + new Vector<float>((float)HalfLog2Pi) + gammaSeries
@@ -183,6 +177,12 @@ internal static class SpecialFunctions
     /// <summary>ln of the smallest normal float (2⁻¹²⁶), rounded up: <see cref="ExpNonPositive"/> gives 0 below it.</summary>
     private const float LogSmallestNormal = -87.3365f;
 
+    /// <summary>ψ's asymptotic series past ln y − 1/(2y), in f = 1/y²: −f/12 + f²/120 − f³/252 + f⁴/240 − f⁵/132 (the vector forms).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> DigammaSeries(Vector<float> f) =>
+        f * (new Vector<float>(-1f / 12) + f * (new Vector<float>(1f / 120) + f * (new Vector<float>(-1f / 252)
+        + f * (new Vector<float>(1f / 240) + f * new Vector<float>(-1f / 132)))));
+
     /// <summary>
     /// The recurrence's shift of the lanes below 6 to z + 6, shared by the vector forms: P(z) = z (z+1) … (z+5) and its
     /// derivative P′(z), built together (so Σ_{i=0..5} 1/(z+i) = P′/P with one division), and the mask of those lanes.
@@ -215,7 +215,7 @@ internal static class SpecialFunctions
         for (int lane = 0; lane < Vector<float>.Count; lane++)
         {
             float s = z[lane];
-            if (!(s > TinyArgument)) r = r.WithElement(lane, Digamma(s));
+            if (!(s > VectorArgumentFloor)) r = r.WithElement(lane, Digamma(s));
         }
         return r;
     }
